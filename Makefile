@@ -1,0 +1,44 @@
+# `make run`: set up and start the portal with the demo network (SQLite, no other service).
+# `make test`: every test, on SQLite and PostgreSQL, with the browser tests.
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+PORT ?= 5000
+DEMO_PASSWORD ?= demo-Latgale-2017
+DEV_ENV = PORTAL_ENV=development PORTAL_DATA_DIR=$(CURDIR)/instance
+
+.PHONY: setup catalogs system-deps run test test-fast bench translations clean
+
+setup: $(VENV)/.installed catalogs
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[test]'
+	touch $@
+
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations >/dev/null
+
+system-deps:
+	@scripts/install-system-deps
+
+run: setup
+	$(DEV_ENV) $(BIN)/portal init
+	$(DEV_ENV) $(BIN)/portal demo --password '$(DEMO_PASSWORD)'
+	@echo "Portal: http://127.0.0.1:$(PORT)/  (mails land in instance/outbox/)"
+	$(DEV_ENV) $(BIN)/flask --app wsgi run --port $(PORT)
+
+test: setup system-deps
+	$(BIN)/pytest
+
+# Without the browser tests, on SQLite only: the quick loop while coding.
+test-fast: setup
+	$(BIN)/pytest -m "not browser" --backend sqlite -q
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot --no-location --sort-output . >/dev/null
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching >/dev/null
+
+clean:
+	rm -rf $(VENV) instance test-artifacts .pytest_cache

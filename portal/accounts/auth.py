@@ -1,0 +1,65 @@
+"""Flask-Login wiring: the cookie names a user *and* their current session token."""
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from ..database import utcnow
+from ..extensions import db
+from .models import User
+
+
+def configure_login_manager(login_manager) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(cookie_id: str):
+        user_id, _, token = cookie_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or user.session_token != token:
+            return None
+        return user
+
+
+def start_session(user: User) -> None:
+    """A fresh session at login: nothing from before it survives (no fixation)."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session.permanent = True
+    now = utcnow().timestamp()
+    session["started_at"] = now
+    session["seen_at"] = now
+    login_user(user)
+
+
+def end_session() -> None:
+    language = session.get("lang")
+    logout_user()
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def enforce_session_limits():
+    """before_request: idle and absolute session limits."""
+    if not current_user.is_authenticated:
+        return None
+    now = utcnow().timestamp()
+    config = current_app.config
+    started = session.get("started_at", 0)
+    seen = session.get("seen_at", 0)
+    if now - seen > config["SESSION_IDLE_TIMEOUT"].total_seconds() or \
+            now - started > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds():
+        end_session()
+        flash(_l("Your session has ended. Please log in again."), "info")
+        if request.method == "GET":
+            return redirect(url_for("accounts.login", next=request.full_path))
+        return redirect(url_for("accounts.login"))
+    session["seen_at"] = now
+    return None

@@ -1,0 +1,191 @@
+"""Account rules: logging in with lockout, one-time links, passwords and profiles."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..audit.services import record
+from ..database import utcnow
+from ..errors import RuleViolation
+from ..extensions import db
+from .models import INVITATION, PASSWORD_RESET, OneTimeToken, User, email_key
+from .passwords import hash_password, needs_rehash, password_problem, verify_password
+
+__all__ = [
+    "INVITATION", "PASSWORD_RESET", "hash_password", "email_taken", "account_for_email",
+    "authenticate", "issue_token", "token_url", "redeem_token", "change_password",
+]
+
+
+def account_for_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
+
+
+def email_taken(email: str) -> bool:
+    user = account_for_email(email)
+    return user is not None and user.removed_at is None
+
+
+def new_account(org, email: str, **fields) -> User:
+    """A new person, or the row of a removed one with the same e-mail brought back."""
+    user = account_for_email(email)
+    if user is None:
+        user = User(email=email_key(email))
+        db.session.add(user)
+    elif user.removed_at is None:
+        raise RuleViolation(_l("An account with this e-mail address already exists."))
+    user.org = org
+    user.removed_at = None
+    user.is_coordinator = False
+    user.failed_logins = 0
+    user.locked_until = None
+    user.end_all_sessions()
+    user.password_hash = None
+    for key, value in fields.items():
+        setattr(user, key, value)
+    return user
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    locked: bool = False
+
+
+def authenticate(email: str, password: str) -> LoginResult:
+    """Check a login. Failed attempts are counted per account in the database, so every
+    worker and every IP sees the same counter; the caller commits."""
+    user = account_for_email(email)
+    now = utcnow()
+    if user is None or not user.is_active:
+        verify_password(None, password)
+        record("auth.login", outcome="refused", email=email_key(email)[:254], reason="unknown")
+        return LoginResult(None)
+    if user.locked_until and user.locked_until > now:
+        verify_password(None, password)
+        record("auth.login", actor=user, outcome="refused", reason="locked")
+        return LoginResult(None, locked=True)
+    if not verify_password(user.password_hash, password):
+        # Counted with an UPDATE so parallel attempts cannot overwrite each other's count.
+        db.session.execute(
+            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        )
+        db.session.refresh(user)
+        locked = user.failed_logins >= current_app.config["LOGIN_ATTEMPTS_BEFORE_LOCK"]
+        if locked:
+            user.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
+            user.failed_logins = 0
+        record("auth.login", actor=user, outcome="refused", reason="locked_now" if locked else "password")
+        return LoginResult(None, locked=locked)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    record("auth.login", actor=user)
+    return LoginResult(user)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: str) -> str:
+    """Creates a one-time link token (earlier unused ones of the same purpose stop working)."""
+    now = utcnow()
+    db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    lifetime = current_app.config["INVITATION_VALID_FOR" if purpose == INVITATION else "PASSWORD_RESET_VALID_FOR"]
+    token = secrets.token_urlsafe(32)
+    db.session.add(OneTimeToken(user=user, purpose=purpose, token_hash=_digest(token), expires_at=now + lifetime))
+    db.session.flush()
+    return token
+
+
+def token_url(token: str, purpose: str) -> str:
+    endpoint = "accounts.accept_invitation" if purpose == INVITATION else "accounts.reset_password"
+    return current_app.config["BASE_URL"] + url_for(endpoint, token=token)
+
+
+def find_token(token: str, purpose: str) -> OneTimeToken | None:
+    """The token if it is unused and unexpired, else None."""
+    found = db.session.scalar(
+        select(OneTimeToken).where(OneTimeToken.token_hash == _digest(token), OneTimeToken.purpose == purpose)
+    )
+    if found is None or found.used_at is not None or found.expires_at <= utcnow() or found.user.removed_at:
+        return None
+    return found
+
+
+def redeem_token(token: str, purpose: str, new_password: str) -> User:
+    """Sets the password through a one-time link; the link is spent at most once, even under races."""
+    found = find_token(token, purpose)
+    if found is None:
+        raise RuleViolation(_l("This link has expired or has already been used."))
+    user = found.user
+    problem = password_problem(new_password, user_inputs=(user.email, user.name))
+    if problem:
+        raise RuleViolation(problem)
+    spent = db.session.execute(
+        update(OneTimeToken).where(OneTimeToken.id == found.id, OneTimeToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:
+        raise RuleViolation(_l("This link has expired or has already been used."))
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.end_all_sessions()
+    record("auth.password_set", actor=user, via=purpose)
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mails a reset link if the account exists; says nothing either way."""
+    from ..mail.services import enqueue_template
+
+    user = account_for_email(email)
+    if user is None or not user.is_active:
+        record("auth.reset_requested", outcome="unknown_account")
+        return
+    token = issue_token(user, PASSWORD_RESET)
+    record("auth.reset_requested", actor=user)
+    enqueue_template(user, "password_reset", link=token_url(token, PASSWORD_RESET))
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise RuleViolation(_l("The current password is not correct."))
+    problem = password_problem(new_password, user_inputs=(user.email, user.name))
+    if problem:
+        raise RuleViolation(problem)
+    user.password_hash = hash_password(new_password)
+    user.end_all_sessions()
+    record("auth.password_changed", actor=user)
+
+
+def update_own_profile(user: User, name: str, position: str, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise RuleViolation(_l("Choose a language."))
+    user.name = name.strip()
+    user.position = position.strip()
+    user.locale = locale
+    db.session.flush()
+    record("person.profile_updated", actor=user, obj=user)
+
+
+def create_coordinator(email: str, name: str, password: str, coordinating_org) -> User:
+    problem = password_problem(password, user_inputs=(email, name))
+    if problem:
+        raise RuleViolation(problem)
+    user = new_account(coordinating_org, email, name=name, role="representative", locale="lv")
+    user.is_coordinator = True
+    user.password_hash = hash_password(password)
+    db.session.flush()
+    record("person.coordinator_created", actor=None, org=coordinating_org, obj=user, email=user.email)
+    return user

@@ -1,0 +1,130 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import RuleViolation
+from ..extensions import db, limiter
+from ..forms import EmptyForm
+from . import bp, services
+from .auth import end_session, start_session
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, SetPasswordForm
+from .models import INVITATION, PASSWORD_RESET
+
+
+def _login_rate_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site; anything else (another host, a scheme, //host) goes home."""
+    if not target:
+        return url_for("main.landing")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("main.landing")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.landing"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if result.user is not None:
+            start_session(result.user)
+            return redirect(safe_next(request.args.get("next")))
+        if result.locked:
+            form.form_errors.append(_("Too many failed attempts. The account is locked for 15 minutes."))
+        else:
+            form.form_errors.append(_("Wrong e-mail or password."))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        current_user.end_all_sessions()
+        db.session.commit()
+        end_session()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("main.landing"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account with this e-mail exists, a link to set a new password is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _set_password_page(token: str, purpose: str, template: str):
+    found = services.find_token(token, purpose)
+    if found is None:
+        return render_template("accounts/link_invalid.html"), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.redeem_token(token, purpose, form.password.data)
+        except RuleViolation as refused:
+            db.session.rollback()
+            form.password.errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            start_session(user)
+            flash(_("Your password is set. Welcome!"), "success")
+            return redirect(url_for("orgs.profile", org_id=user.org_id))
+    return render_template(template, form=form, person=found.user)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    return _set_password_page(token, INVITATION, "accounts/accept_invitation.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    return _set_password_page(token, PASSWORD_RESET, "accounts/reset_password.html")
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_own_profile(current_user, form.name.data, form.position.data or "", form.locale.data)
+        db.session.commit()
+        session["lang"] = current_user.locale
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except RuleViolation as refused:
+            db.session.rollback()
+            form.current_password.errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            start_session(current_user)  # this browser stays logged in; every other session ends
+            flash(_("Your password is changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)
+

@@ -1,0 +1,115 @@
+"""The `portal` command: `portal init`, `portal demo`, … (also `flask --app wsgi portal …`)."""
+import secrets
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, ScriptInfo
+
+from .extensions import db
+
+portal_group = AppGroup("portal", help="Manage the partnership portal.")
+
+
+@portal_group.command("init")
+def init_command():
+    """Create or upgrade the database schema (Alembic migrations)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@portal_group.command("demo")
+@click.option("--password", help="Password for every demo login (made up and printed when omitted).")
+def demo_command(password):
+    """Load the demo network of the 2017 Latgale seminar and print its logins."""
+    from .demo import load_demo_network
+
+    password = password or f"demo-{secrets.token_urlsafe(9)}"
+    try:
+        logins = load_demo_network(password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Demo network loaded. Every demo login uses the password: {password}\n")
+    width = max(len(login.email) for login in logins)
+    for login in logins:
+        click.echo(f"  {login.email:<{width}}  {login.org_name} — {login.role}")
+
+
+@portal_group.command("create-coordinator")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--org", "org_name", default=None, help="Coordinating organization (created if the network has none).")
+def create_coordinator_command(email, name, password, org_name):
+    """Create a network coordinator (the first one comes from here)."""
+    from .accounts.services import create_coordinator
+    from .errors import RuleViolation
+    from .orgs.services import coordinating_org
+
+    try:
+        user = create_coordinator(email, name, password, coordinating_org(org_name))
+    except RuleViolation as refused:
+        db.session.rollback()
+        raise click.ClickException(str(refused.message)) from None
+    db.session.commit()
+    click.echo(f"Coordinator {user.email} created in {user.org.name}.")
+
+
+@portal_group.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running, sending every --interval seconds.")
+@click.option("--interval", default=30, show_default=True)
+def send_mail_command(loop, interval):
+    """Deliver the e-mails waiting in the outbox (failed ones are retried later)."""
+    import time
+
+    from .mail.services import deliver_pending
+
+    while True:
+        sent, failed = deliver_pending()
+        click.echo(f"sent {sent}, failed {failed}")
+        if not loop:
+            sys.exit(1 if failed else 0)
+        time.sleep(interval)
+
+
+@portal_group.command("backup")
+@click.option("--output", type=click.Path(path_type=Path), help="File to write (default: <data dir>/backups/…).")
+def backup_command(output):
+    """A consistent copy of the database: VACUUM INTO for SQLite, pg_dump for PostgreSQL."""
+    from .backup import backup_database
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if output is None:
+        suffix = ".sqlite3" if db.engine.dialect.name == "sqlite" else ".sql"
+        output = Path(current_app.config["PORTAL_DATA_DIR"]) / "backups" / f"portal-{stamp}{suffix}"
+    try:
+        path = backup_database(output)
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written: {path}")
+
+
+@portal_group.command("verify-audit")
+def verify_audit_command():
+    """Check the audit chain; exits 1 if an event was changed."""
+    from .audit.services import verify_chain
+
+    result = verify_chain()
+    if result.intact:
+        click.echo(f"Audit chain intact ({result.events_checked} events).")
+    else:
+        click.echo(f"Audit chain BROKEN at event {result.first_broken_id}.", err=True)
+        sys.exit(1)
+
+
+def main():
+    from . import create_app
+
+    portal_group.main(obj=ScriptInfo(create_app=create_app), prog_name="portal")
+

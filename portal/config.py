@@ -1,0 +1,72 @@
+"""Settings read from the environment, with safe defaults for development."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    env = os.environ.get("PORTAL_ENV", "production")
+    data_dir = Path(os.environ.get("PORTAL_DATA_DIR", "instance")).resolve()
+    secret_key = os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if env != "development":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it (e.g. `export SECRET_KEY=$(python -c "
+                "'import secrets; print(secrets.token_hex(32))')`) or run with PORTAL_ENV=development."
+            )
+        secret_key = "development-only-not-secret"
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'portal.sqlite3'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    trusted_hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": secret_key,
+        "PORTAL_DATA_DIR": str(data_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "NETWORK_NAME": os.environ.get("NETWORK_NAME", "Latgales biedrību tīklojums"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/"),
+        "TRUSTED_HOSTS": trusted_hosts or None,
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "portal@localhost"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env != "development"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(0),
+    "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
+    "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session, which has its own limits
+    "BABEL_DEFAULT_LOCALE": "lv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
+    "BABEL_TRANSLATION_DIRECTORIES": "translations",
+    "LANGUAGES": ("lv", "en"),
+    "LOGIN_ATTEMPTS_BEFORE_LOCK": 5,
+    "LOGIN_LOCK_DURATION": timedelta(minutes=15),
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "INVITATION_VALID_FOR": timedelta(days=7),
+    "PASSWORD_RESET_VALID_FOR": timedelta(hours=2),
+    "MAIL_MAX_ATTEMPTS": 8,
+}

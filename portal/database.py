@@ -1,0 +1,93 @@
+"""Engine tuning and the compare-and-set helper every state transition uses.
+
+SQLite: WAL, foreign keys, a busy timeout, and write transactions that start with
+BEGIN IMMEDIATE (a deferred BEGIN lets two writers both read, then one fails with
+"database is locked" when it tries to write). Reads in GET requests stay deferred.
+"""
+import sqlite3
+from datetime import datetime, timezone
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, Engine, event, update
+from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class StateConflict(Exception):
+    """Raised when a compare-and-set finds the row no longer in the expected state."""
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event emit BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    reading = has_request_context() and request.method in READ_ONLY_METHODS
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def compare_and_set(model, object_id: int, expected_state, **values) -> None:
+    """UPDATE model SET values WHERE id = object_id AND state IN expected_state.
+
+    Exactly one row changes, or StateConflict is raised: two people acting on the
+    same object at once leave one winner.
+    """
+    expected = (expected_state,) if isinstance(expected_state, str) else tuple(expected_state)
+    result = db.session.execute(
+        update(model)
+        .where(model.id == object_id, model.state.in_(expected))
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        raise StateConflict(model.__name__, object_id)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every engine (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTCDateTime column")
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def render_migration_type(type_, obj, autogen_context):
+    """Alembic: write UTCDateTime into migrations as the plain column type it is."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

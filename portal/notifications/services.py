@@ -1,0 +1,56 @@
+"""In-app notifications. Each kind has a translatable text; parameters fill it in at display time."""
+import json
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..database import utcnow
+from ..extensions import db
+from .models import Notification
+
+TEXTS = {
+    "application_received": _l("New membership application from %(org)s."),
+    "org_approved": _l("%(org)s is now a member of the network."),
+    "org_suspended": _l("%(org)s has been suspended by a coordinator."),
+    "org_reactivated": _l("%(org)s has been reactivated."),
+    "became_representative": _l("You are now a representative of %(org)s."),
+    "became_member": _l("You are now a member of %(org)s (no longer a representative)."),
+    "member_joined": _l("%(name)s has joined %(org)s."),
+}
+
+
+def notify(users, kind: str, link: str = "", **params) -> None:
+    if kind not in TEXTS:
+        raise KeyError(kind)
+    payload = json.dumps(params, ensure_ascii=False)
+    for user in users:
+        db.session.add(Notification(user_id=user.id, kind=kind, params=payload, link=link))
+    db.session.flush()
+
+
+def text_of(notification: Notification) -> str:
+    params = json.loads(notification.params)
+    template = TEXTS.get(notification.kind)
+    if template is None:
+        return notification.kind
+    return str(template) % params
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def recent(user, limit: int = 50) -> list[Notification]:
+    return db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+    ).all()
+
+
+def mark_all_read(user) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

@@ -1,0 +1,224 @@
+"""Membership rules: applying, deciding, suspending, and the people of an organization."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import policy
+from ..accounts import services as accounts
+from ..accounts.models import MEMBER, REPRESENTATIVE, User
+from ..audit.services import record
+from ..database import StateConflict, compare_and_set, utcnow
+from ..errors import NotAllowed, RuleViolation
+from ..extensions import db
+from ..mail.services import enqueue_template
+from ..notifications.services import notify
+from .models import ACTIVE, APPLIED, REJECTED, SUSPENDED, Organization
+
+ORG_FIELDS = (
+    "name", "legal_form", "registration_number", "legal_address", "municipality",
+    "email", "phone", "website", "description",
+)
+
+
+def coordinators() -> list[User]:
+    return db.session.scalars(
+        select(User).join(User.org).where(
+            User.is_coordinator.is_(True), User.removed_at.is_(None), Organization.state == ACTIVE
+        )
+    ).all()
+
+
+def representatives(org: Organization) -> list[User]:
+    return [p for p in org.people if p.is_representative and p.removed_at is None]
+
+
+def registration_number_taken(number: str, *, except_org_id: int | None = None) -> bool:
+    query = select(Organization.id).where(Organization.registration_number == number)
+    if except_org_id is not None:
+        query = query.where(Organization.id != except_org_id)
+    return db.session.scalar(query) is not None
+
+
+def apply_for_membership(org_data: dict, person: dict, password: str, locale: str) -> Organization:
+    """A visitor's application: the organization (applied) and its future representative."""
+    if registration_number_taken(org_data["registration_number"]):
+        raise RuleViolation(_l("An organization with this registration number is already registered."),
+                            field="registration_number")
+    if accounts.email_taken(person["email"]):
+        raise RuleViolation(_l("An account with this e-mail address already exists."), field="person_email")
+    try:
+        with db.session.begin_nested():
+            org = Organization(state=APPLIED, **{k: org_data[k] for k in ORG_FIELDS})
+            db.session.add(org)
+            applicant = accounts.new_account(
+                org, person["email"], name=person["name"], position=person["position"],
+                role=REPRESENTATIVE, locale=locale,
+            )
+            applicant.password_hash = accounts.hash_password(password)
+            db.session.flush()
+    except IntegrityError:
+        raise RuleViolation(_l("This organization or e-mail address has just been registered."),
+                            field="registration_number") from None
+    record("org.applied", actor=applicant, org=org, obj=org, name=org.name)
+    notify(coordinators(), "application_received", link=f"/coordination/applications/{org.id}", org=org.name)
+    enqueue_template(applicant, "application_received", org=org)
+    return org
+
+
+def _require_coordinator(actor):
+    if not policy.is_coordinator(actor):
+        raise NotAllowed()
+
+
+def _decide(actor, org: Organization, from_states, to_state: str, conflict_message, **values) -> None:
+    try:
+        compare_and_set(Organization, org.id, from_states, state=to_state, **values)
+    except StateConflict:
+        db.session.refresh(org)
+        raise RuleViolation(conflict_message) from None
+    db.session.refresh(org)
+
+
+def approve_application(actor, org: Organization) -> None:
+    _require_coordinator(actor)
+    _decide(
+        actor, org, APPLIED, ACTIVE,
+        _l("This application has already been decided by another coordinator."),
+        decided_at=utcnow(), decided_by_id=actor.id, decision_reason="",
+    )
+    record("org.approved", actor=actor, org=org, obj=org)
+    for person in org.people:
+        enqueue_template(person, "application_approved", org=org)
+        notify([person], "org_approved", link=f"/orgs/{org.id}", org=org.name)
+
+
+def reject_application(actor, org: Organization, reason: str) -> None:
+    _require_coordinator(actor)
+    if not reason.strip():
+        raise RuleViolation(_l("Give a reason for the rejection."))
+    _decide(
+        actor, org, APPLIED, REJECTED,
+        _l("This application has already been decided by another coordinator."),
+        decided_at=utcnow(), decided_by_id=actor.id, decision_reason=reason.strip(),
+    )
+    record("org.rejected", actor=actor, org=org, obj=org, reason=reason.strip())
+    for person in org.people:
+        enqueue_template(person, "application_rejected", org=org, reason=reason.strip())
+        # A rejected applicant cannot log in: the account only existed for the application.
+        person.removed_at = utcnow()
+        person.end_all_sessions()
+
+
+def suspend(actor, org: Organization, reason: str) -> None:
+    if not policy.can_suspend(actor, org):
+        raise NotAllowed()
+    _decide(actor, org, ACTIVE, SUSPENDED, _l("This organization is not active any more."),
+            decision_reason=reason.strip())
+    for person in org.people:
+        person.end_all_sessions()
+    record("org.suspended", actor=actor, org=org, obj=org, reason=reason.strip())
+    notify(org.people, "org_suspended", link=f"/orgs/{org.id}", org=org.name)
+    for person in representatives(org):
+        enqueue_template(person, "org_suspended", org=org, reason=reason.strip())
+
+
+def reactivate(actor, org: Organization) -> None:
+    if not policy.can_suspend(actor, org):
+        raise NotAllowed()
+    _decide(actor, org, SUSPENDED, ACTIVE, _l("This organization is not suspended."), decision_reason="")
+    record("org.reactivated", actor=actor, org=org, obj=org)
+    notify(org.people, "org_reactivated", link=f"/orgs/{org.id}", org=org.name)
+    for person in representatives(org):
+        enqueue_template(person, "org_reactivated", org=org)
+
+
+def update_profile(actor, org: Organization, data: dict) -> None:
+    if not policy.can_manage_org(actor, org):
+        raise NotAllowed()
+    if registration_number_taken(data["registration_number"], except_org_id=org.id):
+        raise RuleViolation(_l("An organization with this registration number is already registered."),
+                            field="registration_number")
+    changed = sorted(k for k in ORG_FIELDS if getattr(org, k) != data[k])
+    for key in ORG_FIELDS:
+        setattr(org, key, data[key])
+    db.session.flush()
+    record("org.profile_updated", actor=actor, org=org, obj=org, fields=changed)
+
+
+def invite(actor, org: Organization, email: str, name: str, role: str) -> User:
+    if not policy.can_manage_org(actor, org):
+        raise NotAllowed()
+    if role not in (MEMBER, REPRESENTATIVE):
+        raise RuleViolation(_l("Choose a role."))
+    if accounts.email_taken(email):
+        raise RuleViolation(_l("An account with this e-mail address already exists."), field="email")
+    person = accounts.new_account(org, email, name=name.strip(), role=role, locale=actor.locale, position="")
+    db.session.flush()
+    token = accounts.issue_token(person, accounts.INVITATION)
+    record("person.invited", actor=actor, org=org, obj=person, email=person.email, role=role)
+    enqueue_template(person, "invitation", org=org, inviter=actor, link=accounts.token_url(token, accounts.INVITATION))
+    return person
+
+
+def _person_of(org: Organization, user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None or person.org_id != org.id or person.removed_at is not None:
+        raise LookupError(user_id)
+    return person
+
+
+def _other_representatives(org: Organization, person: User) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            User.org_id == org.id, User.role == REPRESENTATIVE, User.removed_at.is_(None), User.id != person.id
+        )
+    )
+
+
+def change_role(actor, org: Organization, user_id: int, role: str) -> User:
+    if not policy.can_manage_org(actor, org):
+        raise NotAllowed()
+    person = _person_of(org, user_id)
+    if role not in (MEMBER, REPRESENTATIVE):
+        raise RuleViolation(_l("Choose a role."))
+    if person.role == role:
+        return person
+    if role == MEMBER and _other_representatives(org, person) == 0:
+        raise RuleViolation(_l("The organization must keep at least one representative."))
+    person.role = role
+    db.session.flush()
+    record("person.role_changed", actor=actor, org=org, obj=person, role=role)
+    kind = "became_representative" if role == REPRESENTATIVE else "became_member"
+    notify([person], kind, link=f"/orgs/{org.id}/people", org=org.name)
+    return person
+
+
+def remove_person(actor, org: Organization, user_id: int) -> User:
+    if not policy.can_manage_org(actor, org):
+        raise NotAllowed()
+    person = _person_of(org, user_id)
+    if person.is_representative and _other_representatives(org, person) == 0:
+        raise RuleViolation(_l("The organization must keep at least one representative."))
+    person.removed_at = utcnow()
+    person.end_all_sessions()
+    db.session.flush()
+    record("person.removed", actor=actor, org=org, obj=person, email=person.email)
+    return person
+
+
+def coordinating_org(name: str | None = None) -> Organization:
+    """The network's coordinating organization, created on first use (for the first coordinator)."""
+    org = db.session.scalar(select(Organization).where(Organization.is_coordinating.is_(True)))
+    if org is not None:
+        return org
+    from flask import current_app
+
+    org = Organization(
+        name=name or current_app.config["NETWORK_NAME"], legal_form="association",
+        registration_number="0" * 11, legal_address="", municipality="other",
+        email=current_app.config["MAIL_FROM"], state=ACTIVE, is_coordinating=True, decided_at=utcnow(),
+    )
+    db.session.add(org)
+    db.session.flush()
+    record("org.created_as_coordinating", org=org, obj=org)
+    return org

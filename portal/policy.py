@@ -1,0 +1,56 @@
+"""Who may do what: one function per permission, asked by views, templates and tests.
+
+Every function takes the acting user (possibly anonymous) first. Views turn a False
+into 404 where the object belongs to another organization (its existence is not
+revealed) and into 403 where the user sees the object but lacks the role.
+"""
+
+
+def _authenticated(user) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False))
+
+
+def is_coordinator(user) -> bool:
+    return _authenticated(user) and user.is_coordinator and user.org.is_active
+
+
+def can_write(user) -> bool:
+    """People of a suspended organization may log in but only read."""
+    return _authenticated(user) and user.org.is_active
+
+
+def belongs_to(user, org) -> bool:
+    return _authenticated(user) and user.org_id == org.id
+
+
+def can_see_org(user, org) -> bool:
+    """The public profile: active and suspended members for all; any state for its own people and coordinators."""
+    return org.is_public or belongs_to(user, org) or is_coordinator(user)
+
+
+def can_see_people(user, org) -> bool:
+    return belongs_to(user, org) or is_coordinator(user)
+
+
+def can_manage_org(user, org) -> bool:
+    """Edit the profile, invite, change roles, remove people."""
+    return belongs_to(user, org) and user.is_representative and can_write(user)
+
+
+def can_review_applications(user) -> bool:
+    return is_coordinator(user)
+
+
+def can_suspend(user, org) -> bool:
+    return is_coordinator(user) and not org.is_coordinating
+
+
+def can_view_audit_log(user) -> bool:
+    return is_coordinator(user)
+
+
+PERMISSIONS = {
+    name: fn
+    for name, fn in globals().items()
+    if callable(fn) and name.startswith(("can_", "is_", "belongs_"))
+}

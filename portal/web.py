@@ -1,0 +1,125 @@
+"""Request-wide behaviour: security headers, error pages, template helpers, mail after commit."""
+import logging
+
+from flask import current_app, g, render_template, request
+from flask_babel import format_datetime, get_locale, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import policy
+from .accounts.auth import enforce_session_limits
+from .extensions import db
+
+log = logging.getLogger("portal")
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "style-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your role does not allow this action.")),
+    404: (_l("Not found"), _l("There is nothing here, or you have no access to it.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("Someone else changed this at the same moment. Reload the page and try again.")),
+    413: (_l("Too large"), _l("The upload is larger than allowed.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved. Please try again.")),
+}
+
+
+def register(app) -> None:
+    app.before_request(enforce_session_limits)
+    app.after_request(_security_headers)
+    app.after_request(_deliver_mail_after_response)
+    app.context_processor(_template_helpers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if current_user and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _deliver_mail_after_response(response):
+    if g.get("mail_waiting") and current_app.config.get("MAIL_DELIVER_AFTER_REQUEST", True):
+        app = current_app._get_current_object()
+
+        def deliver():
+            from .mail.services import deliver_pending
+
+            with app.app_context():
+                try:
+                    deliver_pending()
+                except Exception:  # the outbox keeps the message; `portal send-mail` retries
+                    log.exception("mail delivery after request failed")
+
+        response.call_on_close(deliver)
+    return response
+
+
+def _template_helpers():
+    from .notifications.services import unread_count
+
+    def unread():
+        if current_user.is_authenticated:
+            return unread_count(current_user)
+        return 0
+
+    return {
+        "policy": policy,
+        "unread_notifications": unread,
+        "network_name": current_app.config["NETWORK_NAME"],
+        "get_locale": get_locale,
+    }
+
+
+def render_error(status: int, message=None):
+    title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
+    try:
+        return render_template("errors/error.html", status=status, title=title, text=message or text), status
+    except Exception:  # the error page itself failed: answer plainly rather than with a traceback
+        log.exception("error page failed to render")
+        return f"{status} {title}", status
+
+
+def _csrf_error(error):
+    return render_error(400, _l("The form has expired or was not sent from this site. Reload the page and try again."))
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    db.session.rollback()
+    response = error.get_response()
+    body, status = render_error(error.code, error.description if error.code == 409 else None)
+    response.set_data(body)
+    response.status_code = status
+    response.content_type = "text/html; charset=utf-8"
+    return response
+
+
+def _unexpected_error(error: Exception):
+    db.session.rollback()
+    log.exception("unhandled error on %s %r", request.method, request.path)
+    return render_error(500)

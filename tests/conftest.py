@@ -1,0 +1,257 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, a CSRF-aware client, people of three orgs."""
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from portal import create_app
+from portal.accounts.models import MEMBER, REPRESENTATIVE, User
+from portal.accounts.passwords import hash_password
+from portal.extensions import db, limiter
+from portal.orgs.models import ACTIVE, APPLIED, Organization
+
+from .pg_cluster import ThrowawayCluster
+
+PASSWORD = "correct horse battery staple"
+PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backend", action="append", choices=BACKENDS,
+                     help="run only on this database (repeatable); default: both")
+
+
+# ---------------------------------------------------------------- databases
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    given = os.environ.get("TEST_POSTGRES_URL")
+    if given:
+        yield given.replace("postgresql://", "postgresql+psycopg://", 1)
+        return
+    cluster = ThrowawayCluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+def _fresh_postgres_database(server_url: str, name: str) -> str:
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--backend") or BACKENDS
+        metafunc.parametrize("backend", chosen, scope="session")
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory, request):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'portal.sqlite3'}"
+    server = request.getfixturevalue("postgres_server_url")
+    return _fresh_postgres_database(server, f"portal_test_{os.getpid()}")
+
+
+def make_config(database_url: str, data_dir: Path) -> dict:
+    return {
+        "SECRET_KEY": "tests-only",
+        "PORTAL_ENV": "testing",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PORTAL_DATA_DIR": str(data_dir),
+        "BASE_URL": "http://localhost",
+        "NETWORK_NAME": "Latgales biedrību tīklojums",
+        "SESSION_COOKIE_SECURE": False,
+        "MAIL_DELIVER_AFTER_REQUEST": False,
+        "MAIL_FROM": "portal@localhost",
+        "SMTP_HOST": "",
+        "SMTP_PORT": 25,
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    app = create_app(make_config(database_url, tmp_path_factory.mktemp("data")))
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        db.session.execute(sa.text("PRAGMA defer_foreign_keys=ON"))  # organizations ⇄ users refer to each other
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_migrated_app):
+    """The app with an empty (migrated) database and an application context."""
+    app = _migrated_app
+    saved_config = dict(app.config)
+    ctx = app.app_context()
+    ctx.push()
+    limiter.reset()
+    try:
+        yield app
+    finally:
+        db.session.rollback()
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+        ctx.pop()
+        app.config.clear()
+        app.config.update(saved_config)
+
+
+# ---------------------------------------------------------------- clients
+
+class CsrfClient(FlaskClient):
+    """Adds a valid CSRF token to every form POST, as a browser would; csrf=False leaves it out."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            if "csrf_token" not in session:
+                session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+            raw = session["csrf_token"]
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, **kwargs):
+        with_csrf = kwargs.pop("csrf", True)
+        if kwargs.get("method") == "POST" and with_csrf and not kwargs.get("json"):
+            data = dict(kwargs.get("data") or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client, email: str, password: str = PASSWORD):
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, f"login of {email} failed: {response.status_code}"
+    return response
+
+
+# ---------------------------------------------------------------- data
+
+_counter = iter(range(10**6))
+
+
+def make_org(name=None, state=ACTIVE, coordinating=False, **fields) -> Organization:
+    n = next(_counter)
+    org = Organization(
+        name=name or f"Biedrība {n}", legal_form="association",
+        registration_number=fields.pop("registration_number", f"4{n:010d}"),
+        legal_address=f"Rīgas iela {n}, Daugavpils", municipality="daugavpils",
+        email=f"org{n}@example.org", state=state, is_coordinating=coordinating,
+        description="Apraksts", **fields,
+    )
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def make_user(org, role=MEMBER, coordinator=False, email=None, name=None, **fields) -> User:
+    n = next(_counter)
+    user = User(org=org, email=email or f"person{n}@example.org", name=name or f"Person {n}",
+                position="biedrs", role=role, is_coordinator=coordinator, locale="lv",
+                password_hash=PASSWORD_HASH, **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@dataclass
+class World:
+    """The coordinating org with a coordinator; org B with a representative and a member;
+    org C with a representative and a member; an applied org D."""
+    coord_org: Organization
+    coordinator: User
+    org: Organization
+    representative: User
+    member: User
+    other_org: Organization
+    other_representative: User
+    other_member: User
+    applicant_org: Organization
+    applicant: User
+
+    def user(self, role: str) -> User | None:
+        return {
+            "anonymous": None, "member": self.member, "representative": self.representative,
+            "coordinator": self.coordinator, "other": self.other_member,
+        }[role]
+
+
+@pytest.fixture
+def world(app) -> World:
+    coord_org = make_org("Intelekta parks", coordinating=True)
+    org = make_org("Baltā māja")
+    other = make_org("Sukrums")
+    applied = make_org("Jaunā biedrība", state=APPLIED)
+    w = World(
+        coord_org=coord_org,
+        coordinator=make_user(coord_org, REPRESENTATIVE, coordinator=True, email="coordinator@example.org"),
+        org=org,
+        representative=make_user(org, REPRESENTATIVE, email="rep@example.org", name="Inguna Badune"),
+        member=make_user(org, MEMBER, email="member@example.org", name="Jānis Kalniņš"),
+        other_org=other,
+        other_representative=make_user(other, REPRESENTATIVE, email="other.rep@example.org"),
+        other_member=make_user(other, MEMBER, email="other@example.org"),
+        applicant_org=applied,
+        applicant=make_user(applied, REPRESENTATIVE, email="applicant@example.org"),
+    )
+    db.session.commit()
+    return w
+
+
+def client_for(app, user) -> CsrfClient:
+    c = app.test_client()
+    if user is not None:
+        login(c, user.email)
+    return c
+
+
+def outbox():
+    from portal.mail.models import OutboxMessage
+
+    return db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def link_in(body: str) -> str:
+    match = re.search(r"https?://\S+", body)
+    assert match, f"no link in mail body: {body!r}"
+    return match.group(0)

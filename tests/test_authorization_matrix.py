@@ -1,0 +1,124 @@
+"""Every route × {anonymous, member, representative, coordinator, member of another org}.
+
+A route that is added without a row here fails `test_every_route_has_a_row`.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+from .conftest import World, client_for
+
+ROLES = ("anonymous", "member", "representative", "coordinator", "other")
+LOGIN = 302  # login_required redirects anonymous users to the login page
+
+
+@dataclass
+class Row:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict  # role -> status
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    scenario: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}{' ' + self.scenario if self.scenario else ''}"
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def roles(anonymous, member, representative, coordinator, other):
+    return dict(anonymous=anonymous, member=member, representative=representative,
+                coordinator=coordinator, other=other)
+
+
+ORG_FORM = lambda w: {  # noqa: E731
+    "name": "Baltā māja", "legal_form": "association", "registration_number": w.org.registration_number,
+    "legal_address": "Rīgas iela 4, Līvāni", "municipality": "livanu", "email": "balta@example.org",
+    "phone": "", "website": "", "description": "Sociālie projekti",
+}
+
+COORDINATOR_ONLY = roles(LOGIN, 403, 403, 200, 403)
+COORDINATOR_ACTION = roles(LOGIN, 403, 403, 302, 403)
+LOGGED_IN_PAGE = roles(LOGIN, 200, 200, 200, 200)
+OWN_ORG_MANAGER_ACTION = roles(LOGIN, 403, 302, 403, 404)
+
+MATRIX = [
+    Row("main.landing", "GET", lambda w: "/", everyone(200)),
+    Row("main.healthz", "GET", lambda w: "/healthz", everyone(200)),
+    Row("static", "GET", lambda w: "/static/css/portal.css", everyone(200)),
+    Row("accounts.login", "GET", lambda w: "/login", roles(200, 302, 302, 302, 302)),
+    Row("accounts.login", "POST", lambda w: "/login", roles(200, 302, 302, 302, 302),
+        data=lambda w: {"email": "nobody@example.org", "password": "wrong password!"}),
+    Row("accounts.logout", "POST", lambda w: "/logout", roles(LOGIN, 302, 302, 302, 302)),
+    Row("accounts.forgot_password", "GET", lambda w: "/password/forgot", everyone(200)),
+    Row("accounts.forgot_password", "POST", lambda w: "/password/forgot", everyone(302),
+        data=lambda w: {"email": "nobody@example.org"}),
+    Row("accounts.accept_invitation", "GET", lambda w: "/invitation/not-a-token", everyone(410)),
+    Row("accounts.accept_invitation", "POST", lambda w: "/invitation/not-a-token", everyone(410)),
+    Row("accounts.reset_password", "GET", lambda w: "/password/reset/not-a-token", everyone(410)),
+    Row("accounts.reset_password", "POST", lambda w: "/password/reset/not-a-token", everyone(410)),
+    Row("accounts.profile", "GET", lambda w: "/account", LOGGED_IN_PAGE),
+    Row("accounts.profile", "POST", lambda w: "/account", roles(LOGIN, 302, 302, 302, 302),
+        data=lambda w: {"name": "Vārds Uzvārds", "position": "", "locale": "lv"}),
+    Row("accounts.change_password", "GET", lambda w: "/account/password", LOGGED_IN_PAGE),
+    Row("accounts.change_password", "POST", lambda w: "/account/password", LOGGED_IN_PAGE,
+        data=lambda w: {"current_password": "not the password", "password": "x", "confirm": "x"}),
+    Row("orgs.apply", "GET", lambda w: "/apply", roles(200, 302, 302, 302, 302)),
+    Row("orgs.apply", "POST", lambda w: "/apply", roles(200, 302, 302, 302, 302),
+        data=lambda w: {"name": ""}),
+    Row("orgs.application_sent", "GET", lambda w: "/apply/sent", everyone(200)),
+    Row("orgs.directory", "GET", lambda w: "/orgs", everyone(200)),
+    Row("orgs.profile", "GET", lambda w: f"/orgs/{w.org.id}", everyone(200), scenario="active org"),
+    Row("orgs.profile", "GET", lambda w: f"/orgs/{w.applicant_org.id}", roles(404, 404, 404, 200, 404),
+        scenario="applied org"),
+    Row("orgs.edit", "GET", lambda w: f"/orgs/{w.org.id}/edit", roles(LOGIN, 403, 200, 403, 404)),
+    Row("orgs.edit", "POST", lambda w: f"/orgs/{w.org.id}/edit", OWN_ORG_MANAGER_ACTION, data=ORG_FORM),
+    Row("orgs.people", "GET", lambda w: f"/orgs/{w.org.id}/people", roles(LOGIN, 200, 200, 200, 404)),
+    Row("orgs.people", "GET", lambda w: f"/orgs/{w.applicant_org.id}/people", roles(LOGIN, 404, 404, 200, 404),
+        scenario="applied org"),
+    Row("orgs.invite", "POST", lambda w: f"/orgs/{w.org.id}/people/invite", OWN_ORG_MANAGER_ACTION,
+        data=lambda w: {"name": "Jauns Biedrs", "email": "new.person@example.org", "role": "member"}),
+    Row("orgs.change_role", "POST", lambda w: f"/orgs/{w.org.id}/people/{w.member.id}/role",
+        OWN_ORG_MANAGER_ACTION, data=lambda w: {"role": "representative"}),
+    Row("orgs.remove_person", "POST", lambda w: f"/orgs/{w.org.id}/people/{w.member.id}/remove",
+        OWN_ORG_MANAGER_ACTION),
+    Row("orgs.applications", "GET", lambda w: "/coordination/applications", COORDINATOR_ONLY),
+    Row("orgs.application", "GET", lambda w: f"/coordination/applications/{w.applicant_org.id}", COORDINATOR_ONLY),
+    Row("orgs.approve", "POST", lambda w: f"/coordination/applications/{w.applicant_org.id}/approve",
+        COORDINATOR_ACTION),
+    Row("orgs.reject", "POST", lambda w: f"/coordination/applications/{w.applicant_org.id}/reject",
+        COORDINATOR_ACTION, data=lambda w: {"reason": "Nav NVO"}),
+    Row("orgs.suspend", "POST", lambda w: f"/orgs/{w.org.id}/suspend", COORDINATOR_ACTION,
+        data=lambda w: {"reason": "Pārbaude"}),
+    Row("orgs.reactivate", "POST", lambda w: f"/orgs/{w.org.id}/reactivate", COORDINATOR_ACTION),
+    Row("notifications.inbox", "GET", lambda w: "/notifications", LOGGED_IN_PAGE),
+    Row("notifications.mark_read", "POST", lambda w: "/notifications/read", roles(LOGIN, 302, 302, 302, 302)),
+    Row("audit.log", "GET", lambda w: "/coordination/audit", COORDINATOR_ONLY),
+]
+
+
+def test_every_route_has_a_row(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(row.endpoint, row.method) for row in MATRIX}
+    assert routes - covered == set(), "routes without a row in the authorization matrix"
+    assert covered - routes == set(), "rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_route_answers_each_role_as_expected(app, world, row, role):
+    client = client_for(app, world.user(role))
+    response = client.open(row.url(world), method=row.method, data=row.data(world) if row.method == "POST" else None)
+    assert response.status_code == row.expected[role], response.get_data(as_text=True)[:500]
+    if response.status_code == LOGIN and role == "anonymous" and row.expected[role] == LOGIN \
+            and row.endpoint not in ("accounts.forgot_password",):
+        assert "/login" in response.headers["Location"]
