@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 catalogs: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d portal/translations >/dev/null
+	$(BIN)/pybabel compile -d portal/translations >/dev/null
 
 system-deps:
 	@scripts/install-system-deps

@@ -1,10 +1,12 @@
 """Language choice: ?lang= (remembered in the session), then the user's profile, then Latvian."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, mail sender: callers pick the language with force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     requested = request.args.get("lang")
     if requested in languages:
         session["lang"] = requested

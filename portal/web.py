@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from . import policy
 from .accounts.auth import enforce_session_limits
 from .extensions import db
+from .urls import absolute_url
 
 log = logging.getLogger("portal")
 
@@ -91,6 +92,7 @@ def _template_helpers():
         "unread_notifications": unread,
         "network_name": current_app.config["NETWORK_NAME"],
         "get_locale": get_locale,
+        "absolute_url": absolute_url,
     }
 
 

@@ -1,4 +1,5 @@
 """Fixtures: the app on SQLite and on PostgreSQL, a CSRF-aware client, people of three orgs."""
+import contextvars
 import hashlib
 import os
 import re
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -151,7 +153,12 @@ class CsrfClient(FlaskClient):
             data = dict(kwargs.get("data") or {})
             data.setdefault("csrf_token", self.csrf_token())
             kwargs["data"] = data
-        return super().open(*args, **kwargs)
+        # The test's own transaction ends first (as a person's earlier page view would have),
+        # then the request runs in a context of its own: its own app context, `g` and database
+        # session, exactly as in production rather than sharing the test's.
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture

@@ -44,8 +44,11 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     @property
-    def is_active(self) -> bool:  # Flask-Login: may this account log in at all?
-        return self.removed_at is None and self.password_hash is not None
+    def is_active(self) -> bool:
+        """May this account log in at all? (Flask-Login asks too.) People of a suspended
+        organization may, to read; applicants wait for the approval."""
+        return (self.removed_at is None and self.password_hash is not None
+                and self.org.state in ("active", "suspended"))
 
     @property
     def is_representative(self) -> bool:

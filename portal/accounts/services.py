@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -11,6 +11,7 @@ from ..audit.services import record
 from ..database import utcnow
 from ..errors import RuleViolation
 from ..extensions import db
+from ..urls import absolute_url
 from .models import INVITATION, PASSWORD_RESET, OneTimeToken, User, email_key
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
@@ -110,7 +111,7 @@ def issue_token(user: User, purpose: str) -> str:
 
 def token_url(token: str, purpose: str) -> str:
     endpoint = "accounts.accept_invitation" if purpose == INVITATION else "accounts.reset_password"
-    return current_app.config["BASE_URL"] + url_for(endpoint, token=token)
+    return absolute_url(endpoint, token=token)
 
 
 def find_token(token: str, purpose: str) -> OneTimeToken | None:

@@ -123,7 +123,8 @@ def change_password():
             form.current_password.errors.append(str(refused.message))
         else:
             db.session.commit()
-            start_session(current_user)  # this browser stays logged in; every other session ends
+            # This browser stays logged in; every other session has ended.
+            start_session(current_user._get_current_object())
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)

@@ -2,16 +2,14 @@ from flask import jsonify, render_template
 from sqlalchemy import func, select, text
 
 from ..extensions import db
-from ..orgs.models import ACTIVE, Organization
+from ..orgs.models import Organization
+from ..orgs.services import member_organizations
 from . import bp
 
 
 @bp.get("/")
 def landing():
-    members = db.session.scalars(
-        select(Organization).where(Organization.state == ACTIVE).order_by(Organization.name)
-    ).all()
-    return render_template("main/landing.html", members=members)
+    return render_template("main/landing.html", members=member_organizations())
 
 
 @bp.get("/healthz")

@@ -12,6 +12,7 @@ from ..errors import NotAllowed, RuleViolation
 from ..extensions import db
 from ..mail.services import enqueue_template
 from ..notifications.services import notify
+from ..text import latvian_sort_key
 from .models import ACTIVE, APPLIED, REJECTED, SUSPENDED, Organization
 
 ORG_FIELDS = (
@@ -26,6 +27,12 @@ def coordinators() -> list[User]:
             User.is_coordinator.is_(True), User.removed_at.is_(None), Organization.state == ACTIVE
         )
     ).all()
+
+
+def member_organizations() -> list[Organization]:
+    """Active members in Latvian alphabetical order (Č after C, Š after S)."""
+    members = db.session.scalars(select(Organization).where(Organization.state == ACTIVE))
+    return sorted(members, key=lambda org: latvian_sort_key(org.name))
 
 
 def representatives(org: Organization) -> list[User]:

@@ -10,7 +10,8 @@ from ..forms import EmptyForm
 from ..i18n import select_locale
 from . import bp, services
 from .forms import ApplicationForm, InviteForm, OrganizationProfileForm, ReasonForm, RoleForm
-from .models import ACTIVE, APPLIED, Organization
+from ..text import latvian_sort_key
+from .models import APPLIED, Organization
 
 
 def load_org(org_id: int, permission=policy.can_see_org) -> Organization:
@@ -69,10 +70,7 @@ def application_sent():
 
 @bp.get("/orgs")
 def directory():
-    members = db.session.scalars(
-        select(Organization).where(Organization.state == ACTIVE).order_by(Organization.name)
-    ).all()
-    return render_template("orgs/directory.html", members=members)
+    return render_template("orgs/directory.html", members=services.member_organizations())
 
 
 @bp.get("/orgs/<int:org_id>")
@@ -168,9 +166,10 @@ def applications():
     pending = db.session.scalars(
         select(Organization).where(Organization.state == APPLIED).order_by(Organization.applied_at)
     ).all()
-    organizations = db.session.scalars(
-        select(Organization).where(Organization.state != APPLIED).order_by(Organization.name)
-    ).all()
+    organizations = sorted(
+        db.session.scalars(select(Organization).where(Organization.state != APPLIED)),
+        key=lambda org: latvian_sort_key(org.name),
+    )
     return render_template("orgs/applications.html", pending=pending, organizations=organizations)
 
 
