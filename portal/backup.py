@@ -16,8 +16,12 @@ def backup_database(output: Path) -> Path:
         raise RuntimeError(f"{output} exists already")
     engine = db.engine
     if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("VACUUM INTO ?", (str(output),))
+        # VACUUM cannot run inside a transaction, so not through SQLAlchemy's connection.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("VACUUM INTO ?", (str(output),))
+        finally:
+            raw.close()
         return output
     if engine.dialect.name == "postgresql":
         pg_dump = shutil.which("pg_dump")

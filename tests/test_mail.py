@@ -1,0 +1,224 @@
+"""Real mail through a local SMTP server (aiosmtpd): invitations, retries, language, password reset."""
+import email
+import email.policy
+import socket
+import threading
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from babel.messages.pofile import read_po
+
+from portal.accounts.models import User
+from portal.database import utcnow
+from portal.extensions import db
+from portal.mail.services import deliver_pending
+
+from .conftest import client_for, link_in, login, outbox
+
+NEW_PASSWORD = "Daugavas loki 2017 rudenī"
+LV_CATALOG = Path(__file__).resolve().parent.parent / "portal" / "translations" / "lv" / "LC_MESSAGES" / "messages.po"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Collector:
+    def __init__(self):
+        self.envelopes = []
+        self.arrived = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        self.arrived.set()
+        return "250 Message accepted for delivery"
+
+    def messages(self):
+        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes]
+
+
+class SmtpServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.collector = Collector()
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    @property
+    def envelopes(self):
+        return self.collector.envelopes
+
+    def messages(self):
+        return self.collector.messages()
+
+
+@pytest.fixture
+def smtp(app):
+    with SmtpServer(free_port()) as server:
+        app.config["SMTP_HOST"] = "127.0.0.1"
+        app.config["SMTP_PORT"] = server.port
+        yield server
+
+
+def invite_by_http(app, inviter, org, email_address="anna.liepa@example.org", name="Anna Liepa", client=None):
+    client = client or client_for(app, inviter)
+    response = client.post(f"/orgs/{org.id}/people/invite",
+                           data={"name": name, "email": email_address, "role": "member"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+# ---------------------------------------------------------------- invitation end to end
+
+def test_invitation_is_delivered_by_smtp_and_its_link_sets_the_password(app, client, world, smtp):
+    login(client, world.representative.email)
+    invite_by_http(app, world.representative, world.org, client=client)
+
+    [queued] = outbox()
+    assert queued.recipient == "anna.liepa@example.org"
+    assert queued.sent_at is None
+    assert smtp.envelopes == []  # MAIL_DELIVER_AFTER_REQUEST is off: nothing sent yet
+
+    assert deliver_pending() == (1, 0)
+    [envelope] = smtp.envelopes
+    assert envelope.rcpt_tos == ["anna.liepa@example.org"]
+    assert envelope.mail_from == app.config["MAIL_FROM"]
+    [received] = smtp.messages()
+    assert received["To"] == "anna.liepa@example.org"
+    assert received["Subject"] and received["Subject"] == queued.subject
+    body = received.get_content()
+    link = link_in(body)
+    assert link.startswith(app.config["BASE_URL"] + "/invitation/")
+    db.session.refresh(queued)
+    assert queued.sent_at is not None
+
+    anonymous = app.test_client()
+    page = anonymous.get(link)
+    assert page.status_code == 200
+    assert 'type="password"' in page.get_data(as_text=True)
+    response = anonymous.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    # the link works once
+    assert app.test_client().get(link).status_code == 410
+
+    fresh = app.test_client()
+    login(fresh, "anna.liepa@example.org", NEW_PASSWORD)
+    assert fresh.get("/account").status_code == 200
+    person = db.session.scalar(sa.select(User).where(User.email == "anna.liepa@example.org"))
+    assert person.org_id == world.org.id
+
+
+# ---------------------------------------------------------------- retries
+
+def test_smtp_down_keeps_the_message_and_retries_later(app, world):
+    app.config["SMTP_HOST"] = "127.0.0.1"
+    app.config["SMTP_PORT"] = free_port()  # nothing listens here
+    invite_by_http(app, world.representative, world.org)
+    [message] = outbox()
+
+    before = utcnow()
+    assert deliver_pending() == (0, 1)
+    db.session.refresh(message)
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert message.last_error
+    assert message.next_attempt_at > before
+    assert message.next_attempt_at > utcnow()
+
+    with SmtpServer(app.config["SMTP_PORT"]) as server:
+        # Not due yet: the server is up now, but the message waits for its time.
+        assert deliver_pending() == (0, 0)
+        db.session.refresh(message)
+        assert message.attempts == 1 and message.sent_at is None
+        assert server.envelopes == []
+
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert deliver_pending() == (1, 0)
+        db.session.refresh(message)
+        assert message.sent_at is not None
+        assert message.attempts == 2
+        assert message.last_error == ""
+        [envelope] = server.envelopes
+        assert envelope.rcpt_tos == ["anna.liepa@example.org"]
+
+        assert deliver_pending() == (0, 0)  # sent once, never again
+        assert len(server.envelopes) == 1
+    assert len(outbox()) == 1
+
+
+# ---------------------------------------------------------------- delivery right after the request
+
+def test_mail_is_delivered_after_the_request(app, world, smtp):
+    app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+    response = invite_by_http(app, world.representative, world.org)
+    assert smtp.envelopes == []
+    response.close()  # runs the response's close callbacks, as the WSGI server does
+
+    smtp.collector.arrived.wait(timeout=10)
+    [envelope] = smtp.envelopes
+    assert envelope.rcpt_tos == ["anna.liepa@example.org"]
+    db.session.rollback()
+    [message] = outbox()
+    assert message.sent_at is not None
+    assert message.attempts == 1
+
+
+# ---------------------------------------------------------------- language
+
+def latvian(msgid: str) -> str:
+    with open(LV_CATALOG, "rb") as po:
+        translation = read_po(po).get(msgid)
+    assert translation is not None and translation.string, f"no Latvian text for {msgid!r}"
+    return translation.string
+
+
+@pytest.mark.parametrize("locale", ["en", "lv"])
+def test_invitation_is_written_in_the_inviters_language(app, world, locale):
+    world.representative.locale = locale
+    db.session.commit()
+    invite_by_http(app, world.representative, world.org)
+    [message] = outbox()
+
+    msgid = "%(inviter)s invites you to %(org)s on %(network)s"
+    template = msgid if locale == "en" else latvian(msgid)
+    values = dict(inviter=world.representative.name, org=world.org.name, network=app.config["NETWORK_NAME"])
+    assert message.subject == template % values
+    invited = db.session.scalar(sa.select(User).where(User.email == "anna.liepa@example.org"))
+    assert invited.locale == locale
+    greeting = "Hello, %(name)s!" if locale == "en" else latvian("Hello, %(name)s!")
+    assert greeting % {"name": "Anna Liepa"} in message.body
+    if locale == "lv":
+        assert "aicina" in message.subject and "invites" not in message.subject
+    else:
+        assert "invites you" in message.subject
+
+
+# ---------------------------------------------------------------- password reset
+
+def test_password_reset_mail_and_no_account_enumeration(app, world):
+    known = app.test_client().post("/password/forgot", data={"email": world.member.email})
+    assert known.status_code == 302
+    [message] = outbox()
+    assert message.recipient == world.member.email
+    link = link_in(message.body)
+    assert urlsplit(link).path.startswith("/password/reset/")
+    assert app.test_client().get(link).status_code == 200
+
+    unknown = app.test_client().post("/password/forgot", data={"email": "nobody@example.org"})
+    assert len(outbox()) == 1
+    assert unknown.status_code == known.status_code
+    assert unknown.headers["Location"] == known.headers["Location"]
+    assert unknown.get_data() == known.get_data()
