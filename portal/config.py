@@ -69,4 +69,6 @@ DEFAULTS = {
     "INVITATION_VALID_FOR": timedelta(days=7),
     "PASSWORD_RESET_VALID_FOR": timedelta(hours=2),
     "MAIL_MAX_ATTEMPTS": 8,
+    "RATELIMIT_STORAGE_URI": "memory://",  # one process; set redis://… when running several workers
+    "RATELIMIT_HEADERS_ENABLED": True,
 }

@@ -109,9 +109,10 @@ def issue_token(user: User, purpose: str) -> str:
     return token
 
 
-def token_url(token: str, purpose: str) -> str:
+def token_url(token: str, purpose: str, locale: str) -> str:
+    """The link for the e-mail; it opens in the language the e-mail is written in."""
     endpoint = "accounts.accept_invitation" if purpose == INVITATION else "accounts.reset_password"
-    return absolute_url(endpoint, token=token)
+    return absolute_url(endpoint, token=token, lang=locale)
 
 
 def find_token(token: str, purpose: str) -> OneTimeToken | None:
@@ -156,7 +157,7 @@ def request_password_reset(email: str) -> None:
         return
     token = issue_token(user, PASSWORD_RESET)
     record("auth.reset_requested", actor=user)
-    enqueue_template(user, "password_reset", link=token_url(token, PASSWORD_RESET))
+    enqueue_template(user, "password_reset", link=token_url(token, PASSWORD_RESET, user.locale))
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

@@ -38,6 +38,7 @@ def login():
         db.session.commit()
         if result.user is not None:
             start_session(result.user)
+            flash(_("Welcome, %(name)s!", name=result.user.name), "success")
             return redirect(safe_next(request.args.get("next")))
         if result.locked:
             form.form_errors.append(_("Too many failed attempts. The account is locked for 15 minutes."))

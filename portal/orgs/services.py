@@ -163,7 +163,7 @@ def invite(actor, org: Organization, email: str, name: str, role: str) -> User:
     db.session.flush()
     token = accounts.issue_token(person, accounts.INVITATION)
     record("person.invited", actor=actor, org=org, obj=person, email=person.email, role=role)
-    enqueue_template(person, "invitation", org=org, inviter=actor, link=accounts.token_url(token, accounts.INVITATION))
+    enqueue_template(person, "invitation", org=org, inviter=actor, link=accounts.token_url(token, accounts.INVITATION, person.locale))
     return person
 
 

@@ -99,7 +99,7 @@ def live_server():
             "SESSION_COOKIE_SECURE": False,
             "NETWORK_NAME": "Latgales biedrību tīklojums",
             "MAIL_DELIVER_AFTER_REQUEST": False,
-            "RATELIMIT_ENABLED": False,
+
         })
         with app.app_context():
             upgrade()
