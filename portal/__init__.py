@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
-        render_item=database.render_migration_type,
+        render_item=database.render_migration_type, include_object=database.migration_include_object,
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -55,8 +55,9 @@ def register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .notifications import bp as notifications_bp
     from .orgs import bp as orgs_bp
+    from .resources import bp as resources_bp
 
-    for blueprint in (main_bp, accounts_bp, orgs_bp, notifications_bp, audit_bp):
+    for blueprint in (main_bp, accounts_bp, orgs_bp, resources_bp, notifications_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -91,3 +91,13 @@ def render_migration_type(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def migration_include_object(obj, name, type_, reflected, compare_to):
+    """Alembic autogenerate: leave alone the search structures the models do not describe
+    (SQLite's FTS5 tables, PostgreSQL's tsvector columns and their indexes)."""
+    if type_ == "table" and name and "_fts" in name:
+        return False
+    if type_ in ("column", "index") and name and ("search_vector" in name or name.endswith("_search")):
+        return False
+    return True

@@ -1,5 +1,6 @@
 """The demo network: the NGOs of the 2017 seminar in Latgale, with a few people each."""
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -78,6 +79,64 @@ DEMO_ORGS = [
 ]
 
 
+# (registration number of the owner, kind, category, title, description, municipality, location,
+#  quantity, unit, languages, terms, visibility, extra fields)
+DEMO_RESOURCES = [
+    ("40008214567", "material", "premises", "Konferenču zāle “Dzerkaļi”",
+     "Gaiša konferenču zāle ar skatu uz ezeru: 40 sēdvietas, projektors, ekrāns, tāfele un virtuve kafijas "
+     "pauzēm. Piemērota semināriem, darbnīcām un izbraukuma sanāksmēm; pieejama arī nakšņošana tuvumā.",
+     "ludzas", "Cirmas pagasts", 40, "vietas", "lv,ltg,ru", "cost_sharing", "public",
+     {"availability": "Visu gadu, iepriekš piesakot", "handover": "with_operator", "value_eur": 80, "value_unit": "day"}),
+    ("40008214567", "intellectual", "training", "Darbnīca: sociokultūras projektu sagatavošana un realizēšana",
+     "Praktiska nodarbība NVO pārstāvjiem: kā no idejas nonākt līdz projekta pieteikumam, budžetam un "
+     "atskaitei. Vada Maija Burima un Inese Valtere.",
+     "daugavpils", "", 25, "dalībnieki", "lv,en", "reciprocal", "public",
+     {"format": "hybrid", "audience": "NVO valdes locekļi un projektu vadītāji", "value_eur": 40, "value_unit": "hour",
+      "licence": "CC-BY-SA-4.0"}),
+    ("40008214567", "intellectual", "methodology", "Neformālās un radošās aktivitātes sociokultūras projektos",
+     "Metodiskais materiāls ar aktivitāšu klāstu dažādām mērķauditorijām: bērniem, jauniešiem, senioriem.",
+     "daugavpils", "", 1, "komplekts", "lv", "free", "network", {"format": "online", "licence": "CC-BY-4.0"}),
+    ("40008031234", "intellectual", "volunteers", "Brīvprātīgo komanda pasākumu organizēšanai",
+     "Pieredzējuši brīvprātīgie palīdz sagatavot un vadīt kopienas pasākumus, labdarības akcijas un festivālus.",
+     "livanu", "Līvāni", 8, "cilvēki", "lv,ru", "reciprocal", "network", {"format": "in_person"}),
+    ("40008031234", "material", "vehicle", "Mikroautobuss ar šoferi (8 vietas)",
+     "Mikroautobuss braucieniem pa Latgali: semināri, ekskursijas, pasākumu inventāra pārvešana.",
+     "livanu", "Līvāni", 1, "mikroautobuss", "lv", "cost_sharing", "network",
+     {"handover": "with_operator", "value_eur": 0.35, "value_unit": "unit", "availability": "Darba dienās"}),
+    ("40008112233", "material", "equipment", "Projektors un pārvietojams ekrāns",
+     "Full HD projektors, 2 m ekrāns un HDMI kabeļi prezentācijām un filmu vakariem.",
+     "kraslavas", "Izvalta", 1, "komplekts", "lv", "free", "public", {"handover": "pickup"}),
+    ("40008112233", "material", "premises", "Izvaltas tautas nama zāle",
+     "Zāle ar skatuvi 120 cilvēkiem un mazā telpa darbnīcām; pieejama vakaros un nedēļas nogalēs.",
+     "kraslavas", "Izvaltas pagasts", 120, "vietas", "lv,ru", "cost_sharing", "public",
+     {"handover": "with_operator", "value_eur": 15, "value_unit": "hour"}),
+    ("40008223344", "intellectual", "training", "Latgaliešu valodas un kultūras nodarbības",
+     "Nodarbības bērniem un pieaugušajiem par latgaliešu valodu, dziesmām un tradīcijām.",
+     "balvu", "Baltinava", 20, "dalībnieki", "ltg,lv", "reciprocal", "public", {"format": "in_person"}),
+    ("40008223344", "material", "equipment", "Skaņas aparatūra āra pasākumiem",
+     "Skandas, pults un divi bezvadu mikrofoni pasākumiem līdz 300 cilvēkiem.",
+     "balvu", "Baltinava", 1, "komplekts", "lv", "cost_sharing", "network", {"handover": "delivery"}),
+    ("40008334455", "intellectual", "expertise", "Tulkošana: latviešu, krievu, angļu valoda",
+     "Projektu dokumentu, pieteikumu un publikāciju tulkošana un rediģēšana.",
+     "daugavpils", "", 1, "", "lv,ru,en", "reciprocal", "public", {"format": "online"}),
+    ("40008445566", "intellectual", "expertise", "Aptauju izstrāde un datu analīze",
+     "Palīdzam sagatavot anketas, apkopot atbildes un uzrakstīt pārskatu par projekta rezultātiem.",
+     "daugavpils", "", 1, "", "lv,en", "free", "network", {"format": "hybrid", "audience": "NVO"}),
+]
+
+DEMO_NEEDS = [
+    ("40008223344", "material", "premises", "Meklējam zāli divu dienu semināram",
+     "Vajadzīga zāle 25–30 dalībniekiem ar projektoru un iespēju pagatavot kafiju; vēlams Ludzas vai "
+     "Krāslavas novadā.", "balvu", "", 30, "vietas", "lv", "cost_sharing", "network", {}),
+    ("40008334455", "material", "equipment", "Vajadzīgs projektors prezentācijām",
+     "Uz vienu vakaru nepieciešams projektors un ekrāns valodu kluba prezentācijām.",
+     "daugavpils", "", 1, "komplekts", "lv,ru", "free", "network", {}),
+    ("40008031234", "intellectual", "training", "Meklējam lektoru par projektu rakstīšanu",
+     "Jaunajiem brīvprātīgajiem vajadzīga nodarbība par projektu pieteikumu sagatavošanu.",
+     "livanu", "Līvāni", 15, "dalībnieki", "lv", "reciprocal", "network", {"format": "in_person"}),
+]
+
+
 @dataclass
 class DemoLogin:
     email: str
@@ -117,4 +176,27 @@ def load_demo_network(password: str) -> list[DemoLogin]:
             person.locked_until = None
             db.session.flush()
             logins.append(DemoLogin(email, org.name, _role_text(person)))
+    _load_catalogue()
     return logins
+
+
+def _load_catalogue() -> None:
+    from .resources import services as catalogue
+    from .resources.models import Need, Resource
+
+    for model, rows in ((Resource, DEMO_RESOURCES), (Need, DEMO_NEEDS)):
+        for (number, kind, category, title, description, municipality, location, quantity, unit,
+             languages, terms, visibility, extra) in rows:
+            org = db.session.scalar(select(Organization).where(Organization.registration_number == number))
+            if db.session.scalar(select(model.id).where(model.org_id == org.id, model.title == title)):
+                continue
+            representative = next(p for p in org.people if p.role == REPRESENTATIVE)
+            data = {"kind": kind, "category": category, "title": title, "description": description,
+                    "municipality": municipality, "location": location, "quantity": quantity, "unit": unit,
+                    "languages": languages, "terms": terms, "visibility": visibility, "availability": "",
+                    "format": "", "audience": "", "handover": "", **extra}
+            if model is Resource:
+                data.setdefault("licence", "")
+                data.setdefault("value_unit", "")
+                data["value_eur"] = Decimal(str(data["value_eur"])) if "value_eur" in data else None
+            catalogue.publish(model, representative, data)

@@ -49,6 +49,25 @@ def can_view_audit_log(user) -> bool:
     return is_coordinator(user)
 
 
+def is_network_member(user) -> bool:
+    """Logged in as a person of a member organization: sees what is shared with the network."""
+    return _authenticated(user) and user.org.is_public
+
+
+def can_edit_catalogue(user, org) -> bool:
+    """Publish, edit, pause or archive the offers and needs of `org`."""
+    return belongs_to(user, org) and can_write(user)
+
+
+def can_view_entry(user, entry) -> bool:
+    """An offer or need: active ones by visibility; paused and archived ones only inside."""
+    if belongs_to(user, entry.org) or is_coordinator(user):
+        return True
+    if entry.state != "active":
+        return False
+    return entry.visibility == "public" or is_network_member(user)
+
+
 PERMISSIONS = {
     name: fn
     for name, fn in globals().items()

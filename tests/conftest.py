@@ -215,6 +215,10 @@ class World:
     other_member: User
     applicant_org: Organization
     applicant: User
+    resource: "Resource"  # network-only offer of org B
+    public_resource: "Resource"  # public offer of org B, with a photo
+    paused_resource: "Resource"  # paused offer of org B
+    need: "Need"  # network-only need of org B
 
     def user(self, role: str) -> User | None:
         return {
@@ -223,23 +227,70 @@ class World:
         }[role]
 
 
+def resource_data(**overrides) -> dict:
+    data = {
+        "kind": "material", "category": "premises", "title": "Konferenču zāle “Dzerkaļi”",
+        "description": "Zāle ar 40 sēdvietām un projektoru.", "municipality": "ludzas", "location": "Cirmas pagasts",
+        "quantity": 40, "unit": "vietas", "languages": "lv,ltg", "terms": "cost_sharing", "availability": "",
+        "visibility": "network", "format": "", "audience": "", "handover": "with_operator",
+        "value_eur": None, "value_unit": "", "licence": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_resource(actor, model=None, **overrides):
+    from portal.resources import services as catalogue
+    from portal.resources.models import Need, Resource
+
+    model = model or Resource
+    data = resource_data(**overrides)
+    if model is Need:
+        for key in ("value_eur", "value_unit", "licence"):
+            data.pop(key)
+    return catalogue.publish(model, actor, data)
+
+
+def small_jpeg(color=(200, 30, 30), size=(64, 48)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def world(app) -> World:
+    from portal.resources import services as catalogue
+    from portal.resources.models import Need
+
     coord_org = make_org("Intelekta parks", coordinating=True)
     org = make_org("Baltā māja")
     other = make_org("Sukrums")
     applied = make_org("Jaunā biedrība", state=APPLIED)
+    representative = make_user(org, REPRESENTATIVE, email="rep@example.org", name="Inguna Badune")
+    resource = make_resource(representative)
+    public_resource = make_resource(representative, title="Projektors un ekrāns", category="equipment",
+                                    visibility="public", handover="pickup")
+    catalogue.add_photo(representative, public_resource, small_jpeg())
+    paused_resource = make_resource(representative, title="Mikroautobuss", category="vehicle")
+    catalogue.change_state(representative, paused_resource, "paused")
+    need = make_resource(representative, model=Need, title="Meklējam lektoru", kind="intellectual",
+                         category="training", handover="", format="in_person")
     w = World(
         coord_org=coord_org,
         coordinator=make_user(coord_org, REPRESENTATIVE, coordinator=True, email="coordinator@example.org"),
         org=org,
-        representative=make_user(org, REPRESENTATIVE, email="rep@example.org", name="Inguna Badune"),
+        representative=representative,
         member=make_user(org, MEMBER, email="member@example.org", name="Jānis Kalniņš"),
         other_org=other,
         other_representative=make_user(other, REPRESENTATIVE, email="other.rep@example.org"),
         other_member=make_user(other, MEMBER, email="other@example.org"),
         applicant_org=applied,
         applicant=make_user(applied, REPRESENTATIVE, email="applicant@example.org"),
+        resource=resource, public_resource=public_resource, paused_resource=paused_resource, need=need,
     )
     db.session.commit()
     return w

@@ -47,6 +47,26 @@ COORDINATOR_ACTION = roles(LOGIN, 403, 403, 302, 403)
 LOGGED_IN_PAGE = roles(LOGIN, 200, 200, 200, 200)
 OWN_ORG_MANAGER_ACTION = roles(LOGIN, 403, 302, 403, 404)
 
+ENTRY_FORM = lambda w: {  # noqa: E731
+    "kind": "material", "category": "equipment", "title": "Skaņas pults", "description": "Pults ar 8 kanāliem",
+    "municipality": "livanu", "location": "", "quantity": "1", "unit": "", "languages": ["lv"], "terms": "free",
+    "availability": "", "visibility": "network", "format": "", "audience": "", "handover": "pickup",
+    "value_eur": "", "value_unit": "", "licence": "",
+}
+OWNER_ACTION = roles(LOGIN, 302, 302, 404, 404)
+OWNER_PAGE = roles(LOGIN, 200, 200, 404, 404)
+PUBLISHER_PAGE = roles(LOGIN, 200, 200, 200, 200)
+PUBLISHER_ACTION = roles(LOGIN, 302, 302, 302, 302)
+
+
+def photo_upload(w):
+    import io
+
+    from .conftest import small_jpeg
+
+    return {"photo": (io.BytesIO(small_jpeg((10, 120, 60))), "zale.jpg")}
+
+
 MATRIX = [
     Row("main.landing", "GET", lambda w: "/", everyone(200)),
     Row("main.healthz", "GET", lambda w: "/healthz", everyone(200)),
@@ -99,6 +119,38 @@ MATRIX = [
     Row("notifications.inbox", "GET", lambda w: "/notifications", LOGGED_IN_PAGE),
     Row("notifications.mark_read", "POST", lambda w: "/notifications/read", roles(LOGIN, 302, 302, 302, 302)),
     Row("audit.log", "GET", lambda w: "/coordination/audit", COORDINATOR_ONLY),
+    Row("resources.catalogue", "GET", lambda w: "/resources?q=zale", everyone(200)),
+    Row("resources.needs", "GET", lambda w: "/needs", everyone(200)),
+    Row("resources.new_resource", "GET", lambda w: "/resources/new", PUBLISHER_PAGE),
+    Row("resources.new_resource", "POST", lambda w: "/resources/new", PUBLISHER_ACTION, data=ENTRY_FORM),
+    Row("resources.new_need", "GET", lambda w: "/needs/new", PUBLISHER_PAGE),
+    Row("resources.new_need", "POST", lambda w: "/needs/new", PUBLISHER_ACTION, data=ENTRY_FORM),
+    Row("resources.resource", "GET", lambda w: f"/resources/{w.resource.id}", roles(404, 200, 200, 200, 200),
+        scenario="network-only"),
+    Row("resources.resource", "GET", lambda w: f"/resources/{w.public_resource.id}", everyone(200),
+        scenario="public"),
+    Row("resources.resource", "GET", lambda w: f"/resources/{w.paused_resource.id}", roles(404, 200, 200, 200, 404),
+        scenario="paused"),
+    Row("resources.need", "GET", lambda w: f"/needs/{w.need.id}", roles(404, 200, 200, 200, 200)),
+    Row("resources.edit_resource", "GET", lambda w: f"/resources/{w.resource.id}/edit", OWNER_PAGE),
+    Row("resources.edit_resource", "POST", lambda w: f"/resources/{w.resource.id}/edit", OWNER_ACTION,
+        data=ENTRY_FORM),
+    Row("resources.edit_need", "GET", lambda w: f"/needs/{w.need.id}/edit", OWNER_PAGE),
+    Row("resources.edit_need", "POST", lambda w: f"/needs/{w.need.id}/edit", OWNER_ACTION, data=ENTRY_FORM),
+    Row("resources.resource_state", "POST", lambda w: f"/resources/{w.resource.id}/state", OWNER_ACTION,
+        data=lambda w: {"state": "paused"}),
+    Row("resources.need_state", "POST", lambda w: f"/needs/{w.need.id}/state", OWNER_ACTION,
+        data=lambda w: {"state": "archived"}),
+    Row("resources.add_photo", "POST", lambda w: f"/resources/{w.resource.id}/photos", OWNER_ACTION,
+        data=photo_upload),
+    Row("resources.remove_photo", "POST",
+        lambda w: f"/resources/{w.public_resource.id}/photos/{w.public_resource.photos[0].id}/delete", OWNER_ACTION),
+    Row("resources.photo", "GET",
+        lambda w: f"/resources/{w.public_resource.id}/photos/{w.public_resource.photos[0].id}/thumb.jpg",
+        everyone(200), scenario="public"),
+    Row("resources.photo", "GET",
+        lambda w: f"/resources/{w.resource.id}/photos/{w.public_resource.photos[0].id}/thumb.jpg",
+        everyone(404), scenario="photo of another resource"),
 ]
 
 

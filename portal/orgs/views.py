@@ -76,7 +76,14 @@ def directory():
 @bp.get("/orgs/<int:org_id>")
 def profile(org_id):
     org = load_org(org_id)
-    return render_template("orgs/profile.html", org=org)
+    from ..resources import services as catalogue
+    from ..resources.models import Need, Resource
+
+    return render_template(
+        "orgs/profile.html", org=org,
+        resources=catalogue.org_entries(Resource, org, viewer=current_user),
+        needs=catalogue.org_entries(Need, org, viewer=current_user),
+    )
 
 
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,94 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import select_choices, strip
+from ..orgs.choices import MUNICIPALITIES
+from . import choices
+
+
+def _categories() -> list[SelectChoice]:
+    return [SelectChoice(code, label, optgroup=str(_l("Material"))) for code, label in choices.MATERIAL_CATEGORIES] + \
+        [SelectChoice(code, label, optgroup=str(_l("Intellectual"))) for code, label in choices.INTELLECTUAL_CATEGORIES]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EntryForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=select_choices(choices.KINDS), validators=[InputRequired()])
+    category = SelectField(_l("Category"), validators=[InputRequired()])
+    title = StringField(_l("Title"), filters=[strip], validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[InputRequired(), Length(max=5000)])
+    municipality = SelectField(_l("Municipality"), choices=select_choices(MUNICIPALITIES))
+    location = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)],
+                           description=_l("e.g. Cirmas pagasts, Ludzas novads"))
+    quantity = IntegerField(_l("Quantity or capacity"), default=1,
+                            validators=[InputRequired(_l("Enter a whole number, 1 or more.")),
+                                        NumberRange(min=1, max=100000, message=_l("Enter a whole number, 1 or more."))])
+    unit = StringField(_l("Unit"), filters=[strip], validators=[Length(max=40)],
+                       description=_l("e.g. seats, pieces, hours"))
+    languages = CheckboxesField(_l("Languages"), choices=select_choices(choices.LANGUAGES), default=["lv"],
+                                validators=[InputRequired(_l("Choose at least one language."))])
+    terms = SelectField(_l("Terms"), choices=select_choices(choices.TERMS))
+    availability = StringField(_l("Availability"), filters=[strip], validators=[Length(max=300)],
+                               description=_l("e.g. weekends from May to September"))
+    visibility = SelectField(_l("Who sees it"), choices=select_choices(choices.VISIBILITIES))
+    format = SelectField(_l("Format"), choices=select_choices((("", "—"),) + choices.FORMATS),
+                         description=_l("For intellectual resources"))
+    audience = StringField(_l("Audience"), filters=[strip], validators=[Length(max=200)],
+                           description=_l("For intellectual resources, e.g. NGO board members, youth"))
+    handover = SelectField(_l("Hand-over"), choices=select_choices((("", "—"),) + choices.HANDOVERS),
+                           description=_l("For material resources"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _categories()
+
+    def validate_category(self, field):
+        if choices.CATEGORY_KIND.get(field.data) != self.kind.data:
+            raise ValidationError(_l("Choose a category of this kind."))
+
+    def entry_data(self) -> dict:
+        data = {name: getattr(self, name).data for name in (
+            "kind", "category", "title", "description", "municipality", "location", "quantity", "unit",
+            "terms", "availability", "visibility", "format", "audience", "handover")}
+        data["languages"] = ",".join(code for code, _ in choices.LANGUAGES if code in (self.languages.data or []))
+        return data
+
+
+class ResourceForm(EntryForm):
+    value_eur = DecimalField(_l("In-kind value, EUR"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter an amount of 0 or more."))],
+        description=_l("Optional: what the use is worth, for the in-kind ledger"))
+    value_unit = SelectField(_l("per"), choices=select_choices((("", "—"),) + choices.VALUE_UNITS))
+    licence = SelectField(_l("Licence of shared materials"), choices=select_choices(choices.LICENCES))
+
+    def validate_value_unit(self, field):
+        if self.value_eur.data is not None and not field.data:
+            raise ValidationError(_l("Say what the value is per: hour, day or unit."))
+
+    def entry_data(self) -> dict:
+        data = super().entry_data()
+        data.update(value_eur=self.value_eur.data, value_unit=self.value_unit.data or "",
+                    licence=self.licence.data or "")
+        return data
+
+
+class NeedForm(EntryForm):
+    pass
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo"), validators=[FileRequired(_l("Choose a photo to upload."))],
+                      description=_l("JPEG, PNG or WebP, at most 8 MB; up to 6 photos"))
+
+
+class StateForm(FlaskForm):
+    state = SelectField(choices=select_choices(choices.STATES))

@@ -1,0 +1,92 @@
+"""Photo uploads: decoded and checked by content, re-encoded without metadata, content-addressed."""
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import RuleViolation
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a 10 MB PNG can claim gigapixels: refuse before decoding
+MAX_PHOTOS = 6
+FULL_SIZE, THUMB_SIZE = 1600, 400
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+@dataclass
+class StoredPhoto:
+    sha256: str
+    width: int
+    height: int
+
+
+def photo_dir() -> Path:
+    return Path(current_app.config["PORTAL_DATA_DIR"]) / "photos"
+
+
+def photo_path(sha256: str, size: str) -> Path:
+    return photo_dir() / sha256[:2] / f"{sha256}.{size}.jpg"
+
+
+def _refuse(message):
+    raise RuleViolation(message, field="photo")
+
+
+def process_upload(data: bytes) -> StoredPhoto:
+    """Checks and stores one uploaded photo; raises RuleViolation with a message for the person."""
+    if not data:
+        _refuse(_l("Choose a photo to upload."))
+    if len(data) > MAX_BYTES:
+        _refuse(_l("The photo is larger than %(mb)d MB.", mb=MAX_BYTES // (1024 * 1024)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in ACCEPTED_FORMATS:
+                    _refuse(_l("Upload a JPEG, PNG, WebP or GIF image."))
+                if probe.width * probe.height > MAX_PIXELS:
+                    _refuse(_l("The image has too many pixels (at most %(mp)d megapixels).", mp=MAX_PIXELS // 10**6))
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                image = image.convert("RGB")
+    except RuleViolation:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+            OSError, SyntaxError, ValueError):
+        _refuse(_l("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF photo."))
+    full = _encode(image, FULL_SIZE)
+    sha256 = hashlib.sha256(full).hexdigest()
+    target = photo_path(sha256, "full")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, full)
+        _write_atomically(photo_path(sha256, "thumb"), _encode(image, THUMB_SIZE))
+    width, height = _fitted(image.size, FULL_SIZE)
+    return StoredPhoto(sha256, width, height)
+
+
+def _fitted(size, limit):
+    width, height = size
+    scale = min(1.0, limit / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _encode(image: Image.Image, limit: int) -> bytes:
+    copy = image.copy()
+    copy.thumbnail((limit, limit), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)  # no EXIF: metadata is dropped
+    return out.getvalue()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

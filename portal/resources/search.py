@@ -1,0 +1,210 @@
+"""Catalogue search, the same behaviour on SQLite (FTS5) and PostgreSQL (tsvector).
+
+Both engines index three folded text columns kept by the services: the title, the body
+(description, location, audience, organization name…) and *facets*: tokens such as
+`kindmaterial`, `munludzas`, `vispublic`. Filters are facet terms inside the full-text
+match, so the engine intersects them with the words; no filter can starve the ranking.
+
+Ranking must not sort the whole match set (bm25 over 100,000 matches is far too slow), so
+relevance is computed over the newest CANDIDATES matches only: a broad query ranks its
+newest 2,000 hits, a specific query ranks all of its hits. The count is always exact.
+"""
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, func, select, text
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..text import fold_diacritics
+from . import choices
+
+CANDIDATES = 2000
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+STOPWORDS = frozenset(
+    "un ar vai par uz no kas ir lai ka bet pie lidz pec bez ari ta tas to tie tam vel jau ari ko kur "
+    "the and for with from that this are our your".split()
+)
+
+
+def words(text_: str) -> list[str]:
+    """Folded search words: 'Zāle “Dzerkaļi”' -> ['zale', 'dzerkali']."""
+    return re.findall(r"[^\W_]+", fold_diacritics(text_))
+
+
+def facet(prefix: str, code) -> str:
+    return prefix + re.sub(r"[^0-9a-z]", "", str(code).lower())
+
+
+def facets_of(entry) -> str:
+    tokens = [
+        facet("kind", entry.kind), facet("cat", entry.category), facet("mun", entry.municipality),
+        facet("org", entry.org_id), facet("terms", entry.terms), facet("vis", entry.visibility),
+        facet("state", entry.state),
+    ]
+    tokens += [facet("lang", code) for code in entry.language_codes]
+    return " ".join(tokens)
+
+
+@dataclass
+class CatalogueQuery:
+    q: str = ""
+    kind: str = ""
+    category: str = ""
+    municipality: str = ""
+    org: str = ""
+    terms: str = ""
+    language: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def facets(self, public_only: bool) -> list[str]:
+        wanted = [facet("state", choices.ACTIVE)]
+        if public_only:
+            wanted.append(facet("vis", choices.PUBLIC))
+        for prefix, value in (("kind", self.kind), ("cat", self.category), ("mun", self.municipality),
+                              ("org", self.org), ("terms", self.terms), ("lang", self.language)):
+            if value:
+                wanted.append(facet(prefix, value))
+        return wanted
+
+
+@dataclass
+class SearchPage:
+    items: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+    ranked_among: int | None = None  # set when relevance was computed over the newest matches only
+
+    @property
+    def pages(self) -> int:
+        reachable = self.total if self.ranked_among is None else min(self.total, self.ranked_among)
+        return max(1, -(-reachable // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+# ---------------------------------------------------------------- match expressions
+
+def _fts5_terms(tokens: list[str], operator: str) -> str:
+    return f" {operator} ".join(f'"{t}"*' if len(t) >= 3 else f'"{t}"' for t in tokens)
+
+
+def _fts5_match(tokens: list[str], facets: list[str], operator: str = "AND") -> str:
+    parts = []
+    if tokens:
+        parts.append("{search_title search_body} : (" + _fts5_terms(tokens, operator) + ")")
+    parts.append("search_facets : (" + " AND ".join(f'"{f}"' for f in facets) + ")")
+    return " AND ".join(parts)
+
+
+def _tsquery(tokens: list[str], facets: list[str], operator: str = "&") -> str:
+    words_ = f" {operator} ".join(f"{t}:*AB" if len(t) >= 3 else f"{t}:AB" for t in tokens)
+    facet_terms = " & ".join(f"{f}:D" for f in facets)
+    return f"({words_}) & {facet_terms}" if tokens else facet_terms
+
+
+# ---------------------------------------------------------------- engines
+
+def _ranked_ids(model, tokens, facets, operator, limit, offset) -> tuple[list[int], int, int | None]:
+    table = model.__tablename__
+    if db.engine.dialect.name == "sqlite":
+        match = _fts5_match(tokens, facets, "AND" if operator == "&" else "OR")
+        total = db.session.execute(
+            text(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH :m"), {"m": match}).scalar()
+        rows = db.session.execute(text(
+            f"SELECT id FROM (SELECT rowid AS id, bm25({table}_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0) AS score "
+            f"FROM {table}_fts WHERE {table}_fts MATCH :m ORDER BY rowid DESC LIMIT :cap) "
+            f"ORDER BY score, id DESC LIMIT :limit OFFSET :offset"),
+            {"m": match, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
+    else:
+        query = _tsquery(tokens, facets, operator)
+        total = db.session.execute(
+            text(f"SELECT count(*) FROM {table} WHERE search_vector @@ to_tsquery('simple', :q)"), {"q": query}
+        ).scalar()
+        rows = db.session.execute(text(
+            f"SELECT id FROM (SELECT id, search_vector FROM {table} "
+            f"WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :cap) AS candidates "
+            f"ORDER BY ts_rank(search_vector, to_tsquery('simple', :q)) DESC, id DESC "
+            f"LIMIT :limit OFFSET :offset"),
+            {"q": query, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
+    return list(rows), total, (CANDIDATES if total > CANDIDATES else None)
+
+
+def _matching_ids_query(model, tokens, facets):
+    """Ids of all entries matching the words and facets, as a SQL selectable (for other sorts)."""
+    table = model.__tablename__
+    if db.engine.dialect.name == "sqlite":
+        return text(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :m").bindparams(
+            m=_fts5_match(tokens, facets)).columns(rowid=Integer)
+    return text(f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', :q)").bindparams(
+        q=_tsquery(tokens, facets)).columns(id=Integer)
+
+
+def _column_filters(model, query: CatalogueQuery, public_only: bool) -> list:
+    conditions = [model.state == choices.ACTIVE]
+    if public_only:
+        conditions.append(model.visibility == choices.PUBLIC)
+    for column, value in ((model.kind, query.kind), (model.category, query.category),
+                          (model.municipality, query.municipality), (model.terms, query.terms)):
+        if value:
+            conditions.append(column == value)
+    if query.org.isdigit():
+        conditions.append(model.org_id == int(query.org))
+    if query.language:
+        conditions.append(("," + model.languages + ",").contains(f",{query.language},"))
+    return conditions
+
+
+def _load(model, ids: list[int]) -> list:
+    if not ids:
+        return []
+    options = [selectinload(model.org)]
+    if hasattr(model, "photos"):
+        options.append(selectinload(model.photos))
+    found = {e.id: e for e in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))}
+    return [found[i] for i in ids if i in found]
+
+
+def search(model, query: CatalogueQuery, *, public_only: bool) -> SearchPage:
+    """One page of the catalogue (Resource or Need) for these words, filters and sort."""
+    page = max(query.page, 1)
+    result = SearchPage(page=page, per_page=query.per_page)
+    tokens = words(query.q)[:12]
+    facets = query.facets(public_only)
+    offset = (page - 1) * query.per_page
+    if tokens and query.sort == "relevance":
+        ids, result.total, result.ranked_among = _ranked_ids(model, tokens, facets, "&", query.per_page, offset)
+        result.items = _load(model, ids)
+        return result
+    order = model.sort_key.asc() if query.sort == "title" else model.id.desc()
+    if tokens:
+        matching = _matching_ids_query(model, tokens, facets).subquery()
+        listing = select(model.id).join(matching, model.id == list(matching.c)[0])
+    else:  # browsing: plain column filters use the listing index
+        listing = select(model.id).where(*_column_filters(model, query, public_only))
+    result.total = db.session.scalar(select(func.count()).select_from(listing.subquery()))
+    ids = db.session.scalars(listing.order_by(order, model.id.desc()).limit(query.per_page).offset(offset)).all()
+    result.items = _load(model, list(ids))
+    return result
+
+
+def similar(model, source_text: str, *, kind: str | None, public_only: bool, exclude_org: int | None = None,
+            limit: int = 5) -> list:
+    """Entries of `model` that share the most (and rarest) words with source_text: matching offers
+    for a need, or open needs a new offer may answer."""
+    tokens = []
+    for word in words(source_text):
+        if len(word) >= 4 and word not in STOPWORDS and word not in tokens:
+            tokens.append(word)
+    tokens = tokens[:12]
+    if not tokens:
+        return []
+    facets = CatalogueQuery(kind=kind or "").facets(public_only)
+    ids, _, _ = _ranked_ids(model, tokens, facets, "|", limit + 10, 0)
+    entries = _load(model, ids)
+    return [e for e in entries if e.org_id != exclude_org][:limit]

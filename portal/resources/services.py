@@ -1,0 +1,124 @@
+"""Catalogue rules: publishing, editing, pausing and archiving offers and needs; photos."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from .. import policy
+from ..audit.services import record
+from ..errors import NotAllowed, RuleViolation
+from ..extensions import db
+from ..text import fold_diacritics, latvian_sort_key
+from . import choices, photos
+from .models import Resource, ResourcePhoto
+from .search import facets_of
+
+ENTRY_FIELDS = (
+    "kind", "category", "title", "description", "municipality", "location", "quantity", "unit",
+    "languages", "terms", "availability", "visibility", "format", "audience", "handover",
+)
+RESOURCE_FIELDS = ENTRY_FIELDS + ("value_eur", "value_unit", "licence")
+
+TRANSITIONS = {
+    choices.ACTIVE: {choices.PAUSED, choices.ARCHIVED},
+    choices.PAUSED: {choices.ACTIVE, choices.ARCHIVED},
+    choices.ARCHIVED: {choices.ACTIVE},
+}
+
+
+def refresh_search_fields(entry) -> None:
+    """The folded text, facets and sort key that search and sorting read."""
+    entry.search_title = fold_diacritics(entry.title)
+    entry.search_body = fold_diacritics(" ".join(filter(None, (
+        entry.description, entry.location, entry.audience, entry.availability, entry.unit,
+        entry.org.name if entry.org else "",
+    ))))
+    entry.search_facets = facets_of(entry)
+    entry.sort_key = latvian_sort_key(entry.title)[0][:400]
+
+
+def _normalise(data: dict) -> dict:
+    data = dict(data)
+    if choices.CATEGORY_KIND.get(data["category"]) != data["kind"]:
+        raise RuleViolation(_l("Choose a category of this kind."), field="category")
+    if data["kind"] == choices.MATERIAL:
+        data["format"], data["audience"] = "", ""
+        if "licence" in data:
+            data["licence"] = ""
+    else:
+        data["handover"] = ""
+    if data.get("value_eur") is None and "value_unit" in data:
+        data["value_unit"] = ""
+    return data
+
+
+def _require_owner(actor, org) -> None:
+    if not policy.can_edit_catalogue(actor, org):
+        raise NotAllowed()
+
+
+def publish(model, actor, data: dict):
+    """A new offer (Resource) or need (Need) of the actor's organization."""
+    _require_owner(actor, actor.org)
+    fields = RESOURCE_FIELDS if model is Resource else ENTRY_FIELDS
+    data = _normalise({k: data.get(k) for k in fields if k in data})
+    entry = model(org=actor.org, created_by_id=actor.id, state=choices.ACTIVE, **data)
+    refresh_search_fields(entry)
+    db.session.add(entry)
+    db.session.flush()
+    record(f"{model.__tablename__[:-1]}.published", actor=actor, obj=entry, title=entry.title)
+    return entry
+
+
+def update(actor, entry, data: dict) -> None:
+    _require_owner(actor, entry.org)
+    fields = RESOURCE_FIELDS if isinstance(entry, Resource) else ENTRY_FIELDS
+    data = _normalise({k: data.get(k) for k in fields if k in data})
+    for key, value in data.items():
+        setattr(entry, key, value)
+    refresh_search_fields(entry)
+    db.session.flush()
+    record(f"{entry.__tablename__[:-1]}.updated", actor=actor, obj=entry)
+
+
+def change_state(actor, entry, new_state: str) -> None:
+    _require_owner(actor, entry.org)
+    if new_state not in TRANSITIONS.get(entry.state, set()):
+        raise RuleViolation(_l("This change is not possible in the current state."))
+    entry.state = new_state
+    refresh_search_fields(entry)
+    db.session.flush()
+    record(f"{entry.__tablename__[:-1]}.{new_state}", actor=actor, obj=entry)
+
+
+def add_photo(actor, resource: Resource, data: bytes) -> ResourcePhoto:
+    _require_owner(actor, resource.org)
+    count = db.session.scalar(select(func.count()).where(ResourcePhoto.resource_id == resource.id))
+    if count >= photos.MAX_PHOTOS:
+        raise RuleViolation(_l("A resource can have at most %(n)d photos.", n=photos.MAX_PHOTOS), field="photo")
+    stored = photos.process_upload(data)
+    photo = ResourcePhoto(resource=resource, sha256=stored.sha256, width=stored.width, height=stored.height,
+                          position=count)
+    db.session.add(photo)
+    db.session.flush()
+    record("resource.photo_added", actor=actor, obj=resource, sha256=stored.sha256)
+    return photo
+
+
+def remove_photo(actor, resource: Resource, photo_id: int) -> None:
+    _require_owner(actor, resource.org)
+    photo = db.session.get(ResourcePhoto, photo_id)
+    if photo is None or photo.resource_id != resource.id:
+        raise LookupError(photo_id)
+    db.session.delete(photo)
+    db.session.flush()
+    record("resource.photo_removed", actor=actor, obj=resource, sha256=photo.sha256)
+
+
+def org_entries(model, org, *, viewer) -> list:
+    """An organization's offers or needs as this viewer may see them, newest first."""
+    query = select(model).where(model.org_id == org.id).order_by(model.id.desc())
+    if not (policy.belongs_to(viewer, org) or policy.is_coordinator(viewer)):
+        query = query.where(model.state == choices.ACTIVE)
+        if not policy.is_network_member(viewer):
+            query = query.where(model.visibility == choices.PUBLIC)
+    return db.session.scalars(query).all()
+

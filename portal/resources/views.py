@@ -1,0 +1,252 @@
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import policy
+from ..errors import NotAllowed, RuleViolation
+from ..extensions import db
+from ..orgs.choices import MUNICIPALITIES
+from ..orgs.services import member_organizations
+from . import bp, choices, photos, search, services
+from .forms import NeedForm, PhotoForm, ResourceForm, StateForm
+from .models import Need, Resource, ResourcePhoto
+
+KINDS = {
+    "resources": {"model": Resource, "form": ResourceForm},
+    "needs": {"model": Need, "form": NeedForm},
+}
+FILTER_VOCABULARIES = {
+    "kind": choices.KINDS, "category": choices.CATEGORIES, "municipality": MUNICIPALITIES,
+    "terms": choices.TERMS, "language": choices.LANGUAGES, "sort": choices.SORTS,
+}
+
+
+def _section(model) -> str:
+    return "resources" if model is Resource else "needs"
+
+
+def load_entry(model, entry_id: int, permission=policy.can_view_entry):
+    entry = db.session.get(model, entry_id)
+    if entry is None or not permission(current_user, entry):
+        abort(404)
+    return entry
+
+
+def load_own_entry(model, entry_id: int):
+    """For changes: 404 outside the owner organization, 403 when the organization may not write."""
+    entry = load_entry(model, entry_id, lambda user, e: policy.belongs_to(user, e.org))
+    if not policy.can_edit_catalogue(current_user, entry.org):
+        abort(403)
+    return entry
+
+
+def catalogue_query() -> search.CatalogueQuery:
+    args = request.args
+    values = {}
+    for name, vocabulary in FILTER_VOCABULARIES.items():
+        value = args.get(name, "")
+        values[name] = value if value in dict(vocabulary) else ""
+    org = args.get("org", "")
+    return search.CatalogueQuery(
+        q=args.get("q", "")[:200], org=org if org.isdigit() else "", page=args.get("page", 1, type=int) or 1,
+        **{k: v for k, v in values.items() if k != "sort"}, sort=values["sort"] or "relevance",
+    )
+
+
+def _listing(model, template_title):
+    query = catalogue_query()
+    if not query.q and query.sort == "relevance":
+        query.sort = "newest"
+    results = search.search(model, query, public_only=not policy.is_network_member(current_user))
+    return render_template(
+        "resources/catalogue.html", section=_section(model), results=results, query=query,
+        title=template_title, vocab=FILTER_VOCABULARIES,
+        org_options=[(org.id, org.name) for org in member_organizations()],
+        can_publish=current_user.is_authenticated and policy.can_edit_catalogue(current_user, current_user.org),
+    )
+
+
+@bp.get("/resources")
+def catalogue():
+    return _listing(Resource, _("Resources"))
+
+
+@bp.get("/needs")
+def needs():
+    return _listing(Need, _("Needs"))
+
+
+def _require_publisher():
+    if not policy.can_edit_catalogue(current_user, current_user.org):
+        abort(403)
+
+
+def _publish(model):
+    _require_publisher()
+    form = KINDS[_section(model)]["form"]()
+    if request.method == "GET" and request.args.get("kind") in dict(choices.KINDS):
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        try:
+            entry = services.publish(model, current_user, form.entry_data())
+        except RuleViolation as refused:
+            db.session.rollback()
+            getattr(form, refused.field or "title").errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            flash(_("Published."), "success")
+            return redirect(url_for(f"resources.{'resource' if model is Resource else 'need'}", entry_id=entry.id))
+    return render_template("resources/form.html", form=form, section=_section(model), entry=None)
+
+
+@bp.route("/resources/new", methods=["GET", "POST"])
+@login_required
+def new_resource():
+    return _publish(Resource)
+
+
+@bp.route("/needs/new", methods=["GET", "POST"])
+@login_required
+def new_need():
+    return _publish(Need)
+
+
+def _detail(model, entry_id):
+    entry = load_entry(model, entry_id)
+    public_only = not policy.is_network_member(current_user)
+    if model is Resource:
+        related = search.similar(Need, f"{entry.title} {entry.description}", kind=entry.kind,
+                                 public_only=public_only, exclude_org=entry.org_id)
+    else:
+        related = search.similar(Resource, f"{entry.title} {entry.description}", kind=entry.kind,
+                                 public_only=public_only, exclude_org=entry.org_id)
+    return render_template(
+        "resources/detail.html", entry=entry, section=_section(model), related=related,
+        can_edit=policy.belongs_to(current_user, entry.org) and policy.can_edit_catalogue(current_user, entry.org),
+        photo_form=PhotoForm(), state_form=StateForm(),
+    )
+
+
+@bp.get("/resources/<int:entry_id>")
+def resource(entry_id):
+    return _detail(Resource, entry_id)
+
+
+@bp.get("/needs/<int:entry_id>")
+def need(entry_id):
+    return _detail(Need, entry_id)
+
+
+def _edit(model, entry_id):
+    entry = load_own_entry(model, entry_id)
+    form = KINDS[_section(model)]["form"](obj=entry)
+    if request.method == "GET":
+        form.languages.data = entry.language_codes
+    if form.validate_on_submit():
+        try:
+            services.update(current_user, entry, form.entry_data())
+        except RuleViolation as refused:
+            db.session.rollback()
+            getattr(form, refused.field or "title").errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(f"resources.{'resource' if model is Resource else 'need'}", entry_id=entry.id))
+    return render_template("resources/form.html", form=form, section=_section(model), entry=entry)
+
+
+@bp.route("/resources/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_resource(entry_id):
+    return _edit(Resource, entry_id)
+
+
+@bp.route("/needs/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_need(entry_id):
+    return _edit(Need, entry_id)
+
+
+STATE_MESSAGES = {
+    choices.ACTIVE: lambda: _("It is active again and shown in the catalogue."),
+    choices.PAUSED: lambda: _("Paused: hidden from the catalogue until you activate it."),
+    choices.ARCHIVED: lambda: _("Archived: hidden from the catalogue, kept for the record."),
+}
+
+
+def _change_state(model, entry_id):
+    entry = load_own_entry(model, entry_id)
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.change_state(current_user, entry, form.state.data)
+    except RuleViolation as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+    else:
+        db.session.commit()
+        flash(STATE_MESSAGES[entry.state](), "success")
+    return redirect(url_for(f"resources.{'resource' if model is Resource else 'need'}", entry_id=entry.id))
+
+
+@bp.post("/resources/<int:entry_id>/state")
+@login_required
+def resource_state(entry_id):
+    return _change_state(Resource, entry_id)
+
+
+@bp.post("/needs/<int:entry_id>/state")
+@login_required
+def need_state(entry_id):
+    return _change_state(Need, entry_id)
+
+
+@bp.post("/resources/<int:entry_id>/photos")
+@login_required
+def add_photo(entry_id):
+    entry = load_own_entry(Resource, entry_id)
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            services.add_photo(current_user, entry, form.photo.data.read(photos.MAX_BYTES + 1))
+        except RuleViolation as refused:
+            db.session.rollback()
+            flash(str(refused.message), "error")
+        except NotAllowed:
+            abort(403)
+        else:
+            db.session.commit()
+            flash(_("The photo is added."), "success")
+    else:
+        for error in form.photo.errors:
+            flash(str(error), "error")
+    return redirect(url_for("resources.resource", entry_id=entry.id) + "#photos")
+
+
+@bp.post("/resources/<int:entry_id>/photos/<int:photo_id>/delete")
+@login_required
+def remove_photo(entry_id, photo_id):
+    entry = load_own_entry(Resource, entry_id)
+    try:
+        services.remove_photo(current_user, entry, photo_id)
+    except LookupError:
+        abort(404)
+    db.session.commit()
+    flash(_("The photo is removed."), "success")
+    return redirect(url_for("resources.resource", entry_id=entry.id) + "#photos")
+
+
+@bp.get("/resources/<int:entry_id>/photos/<int:photo_id>/<any(full, thumb):size>.jpg")
+def photo(entry_id, photo_id, size):
+    entry = load_entry(Resource, entry_id)
+    stored = db.session.get(ResourcePhoto, photo_id)
+    if stored is None or stored.resource_id != entry.id:
+        abort(404)
+    path = photos.photo_path(stored.sha256, size)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", download_name=f"{entry.id}-{photo_id}.jpg",
+                         as_attachment=False, max_age=0 if entry.visibility != "public" else 3600)
+    response.headers["Content-Disposition"] = f'inline; filename="{entry.id}-{photo_id}.jpg"'
+    return response
