@@ -1,4 +1,6 @@
 """Form pieces shared by every domain."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -30,8 +32,12 @@ def new_password_field(label=None):
     )
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trims the typing and drops control characters (a NUL cannot even be stored in PostgreSQL)."""
+    return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
 def select_choices(pairs) -> list[SelectChoice]:

@@ -1,7 +1,7 @@
 """Request-wide behaviour: security headers, error pages, template helpers, mail after commit."""
 import logging
 
-from flask import current_app, g, render_template, request
+from flask import abort, current_app, g, render_template, request
 from flask_babel import format_currency, format_datetime, format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -38,6 +38,7 @@ ERROR_TEXTS = {
 
 
 def register(app) -> None:
+    app.before_request(_refuse_nul_in_query)
     app.before_request(enforce_session_limits)
     app.after_request(_security_headers)
     app.after_request(_deliver_mail_after_response)
@@ -49,6 +50,11 @@ def register(app) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")
+
+
+def _refuse_nul_in_query():
+    if any("\x00" in value for value in request.args.values()):
+        abort(400)
 
 
 def _security_headers(response):

@@ -7,6 +7,7 @@ from datetime import timezone
 
 from flask import has_request_context, request
 from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from ..database import utcnow
 from ..extensions import db
@@ -24,6 +25,14 @@ class AuditLogIsAppendOnly(Exception):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(*_args):
     raise AuditLogIsAppendOnly("audit events are never changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(orm_execute_state):
+    if (orm_execute_state.is_update or orm_execute_state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in orm_execute_state.all_mappers
+    ):
+        raise AuditLogIsAppendOnly("audit events are never changed or deleted")
 
 
 def _client_ip() -> str:

@@ -84,8 +84,10 @@ def _require_publisher():
 def _publish(model):
     _require_publisher()
     form = KINDS[_section(model)]["form"]()
-    if request.method == "GET" and request.args.get("kind") in dict(choices.KINDS):
-        form.kind.data = request.args["kind"]
+    if request.method == "GET":
+        form.municipality.data = current_user.org.municipality
+        if request.args.get("kind") in dict(choices.KINDS):
+            form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         try:
             entry = services.publish(model, current_user, form.entry_data())
