@@ -2,7 +2,7 @@
 import logging
 
 from flask import abort, current_app, g, render_template, request
-from flask_babel import format_currency, format_datetime, format_decimal, get_locale, lazy_gettext as _l
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -48,6 +48,7 @@ def register(app) -> None:
     app.register_error_handler(Exception, _unexpected_error)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")
 

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from ..forms import new_password_field, select_choices, strip
 
@@ -9,7 +9,7 @@ LANGUAGE_CHOICES = (("lv", "Latviešu"), ("en", "English"))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip], validators=[InputRequired(), Length(max=254)],
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
@@ -33,6 +33,6 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Full name"), filters=[strip], validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), filters=[strip], validators=[Length(max=120)])
     locale = SelectField(_l("Language"), choices=select_choices(LANGUAGE_CHOICES))

@@ -3,7 +3,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, URL, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
 
 from ..accounts.models import MEMBER, REPRESENTATIVE
 from ..forms import new_password_field, select_choices, strip
@@ -28,13 +28,13 @@ def phone_number(form, field):
 
 class OrganizationFields(FlaskForm):
     name = StringField(_l("Name of the organization"), filters=[strip],
-                       validators=[InputRequired(), Length(max=200)])
+                       validators=[DataRequired(), Length(max=200)])
     legal_form = SelectField(_l("Legal form"), choices=select_choices(LEGAL_FORMS), validators=[InputRequired()])
     registration_number = StringField(
-        _l("Registration number"), filters=[_digits_only], validators=[InputRequired(), registration_number],
+        _l("Registration number"), filters=[_digits_only], validators=[DataRequired(), registration_number],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
-    legal_address = StringField(_l("Legal address"), filters=[strip], validators=[InputRequired(), Length(max=300)])
+    legal_address = StringField(_l("Legal address"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     municipality = SelectField(_l("Municipality"), choices=select_choices(MUNICIPALITIES), validators=[InputRequired()])
     email = EmailField(_l("Organization's e-mail"), filters=[strip],
                        validators=[InputRequired(), Email(message=_l("Enter a valid e-mail address.")),
@@ -44,7 +44,7 @@ class OrganizationFields(FlaskForm):
                           validators=[Optional(), URL(message=_l("Enter a full address, e.g. https://example.lv.")),
                                       Length(max=300)])
     description = TextAreaField(_l("What the organization does"), filters=[strip],
-                                validators=[InputRequired(), Length(max=4000)])
+                                validators=[DataRequired(), Length(max=4000)])
 
     def org_data(self) -> dict:
         return {name: (getattr(self, name).data or "") for name in (
@@ -53,9 +53,9 @@ class OrganizationFields(FlaskForm):
 
 
 class ApplicationForm(OrganizationFields):
-    person_name = StringField(_l("Your full name"), filters=[strip], validators=[InputRequired(), Length(max=120)])
+    person_name = StringField(_l("Your full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     person_position = StringField(_l("Your position"), filters=[strip],
-                                  validators=[InputRequired(), Length(max=120)],
+                                  validators=[DataRequired(), Length(max=120)],
                                   description=_l("e.g. chair of the board"))
     person_email = EmailField(_l("Your e-mail (for logging in)"), filters=[strip],
                               validators=[InputRequired(), Email(message=_l("Enter a valid e-mail address.")),
@@ -68,7 +68,7 @@ class OrganizationProfileForm(OrganizationFields):
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Full name"), filters=[strip], validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), filters=[strip],
                        validators=[InputRequired(), Email(message=_l("Enter a valid e-mail address.")),
                                    Length(max=254)])
@@ -80,7 +80,7 @@ class RoleForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[InputRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
 
 
 class OptionalReasonForm(FlaskForm):

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import select_choices, strip
@@ -24,8 +24,8 @@ class CheckboxesField(SelectMultipleField):
 class EntryForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=select_choices(choices.KINDS), validators=[InputRequired()])
     category = SelectField(_l("Category"), validators=[InputRequired()])
-    title = StringField(_l("Title"), filters=[strip], validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField(_l("Description"), filters=[strip], validators=[InputRequired(), Length(max=5000)])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
     municipality = SelectField(_l("Municipality"), choices=select_choices(MUNICIPALITIES))
     location = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)],
                            description=_l("e.g. Cirmas pagasts, Ludzas novads"))

@@ -58,8 +58,9 @@ def process_upload(data: bytes) -> StoredPhoto:
                 image = image.convert("RGB")
     except RuleViolation:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _refuse(_l("The image has too many pixels (at most %(mp)d megapixels).", mp=MAX_PIXELS // 10**6))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         _refuse(_l("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF photo."))
     full = _encode(image, FULL_SIZE)
     sha256 = hashlib.sha256(full).hexdigest()

@@ -20,11 +20,27 @@ from ..text import fold_diacritics
 from . import choices
 
 CANDIDATES = 2000
+MAX_PAGE = 10_000
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 STOPWORDS = frozenset(
-    "un ar vai par uz no kas ir lai ka bet pie lidz pec bez ari ta tas to tie tam vel jau ari ko kur "
+    "un ar vai par uz no kas ir lai ka bet pie lidz pec bez ari ta tas to tie tam vel jau ko kur "
+    "viens viena vienu divi divu tris cetri meklejam meklejam vajadzigs vajadziga vajag nepieciesams "
     "the and for with from that this are our your".split()
 )
+# Latvian inflects the end of a word (projektors, projektoru, projektoram): a search word loses
+# its ending and is matched as a prefix. Folded endings, longest first.
+ENDINGS = ("iem", "ies", "am", "em", "im", "um", "ai", "ei", "as", "es", "is", "us", "os",
+           "a", "e", "i", "u", "s")
+MIN_STEM = 4
+
+
+def stem(word: str) -> str:
+    if len(word) < MIN_STEM + 2:
+        return word
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)]
+    return word
 
 
 def words(text_: str) -> list[str]:
@@ -90,6 +106,10 @@ class SearchPage:
 
 # ---------------------------------------------------------------- match expressions
 
+def query_words(text_: str) -> list[str]:
+    return [stem(word) for word in words(text_)]
+
+
 def _fts5_terms(tokens: list[str], operator: str) -> str:
     return f" {operator} ".join(f'"{t}"*' if len(t) >= 3 else f'"{t}"' for t in tokens)
 
@@ -105,6 +125,8 @@ def _fts5_match(tokens: list[str], facets: list[str], operator: str = "AND") -> 
 def _tsquery(tokens: list[str], facets: list[str], operator: str = "&") -> str:
     words_ = f" {operator} ".join(f"{t}:*AB" if len(t) >= 3 else f"{t}:AB" for t in tokens)
     facet_terms = " & ".join(f"{f}:D" for f in facets)
+    if not facets:
+        return words_
     return f"({words_}) & {facet_terms}" if tokens else facet_terms
 
 
@@ -123,15 +145,17 @@ def _ranked_ids(model, tokens, facets, operator, limit, offset) -> tuple[list[in
             {"m": match, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
     else:
         query = _tsquery(tokens, facets, operator)
+        # Rank by the words alone, title (A) above body (B): facets would only add noise.
+        ranking = _tsquery(tokens, [], "|")
         total = db.session.execute(
             text(f"SELECT count(*) FROM {table} WHERE search_vector @@ to_tsquery('simple', :q)"), {"q": query}
         ).scalar()
         rows = db.session.execute(text(
             f"SELECT id FROM (SELECT id, search_vector FROM {table} "
             f"WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :cap) AS candidates "
-            f"ORDER BY ts_rank(search_vector, to_tsquery('simple', :q)) DESC, id DESC "
-            f"LIMIT :limit OFFSET :offset"),
-            {"q": query, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
+            f"ORDER BY ts_rank('{{0, 0, {BODY_WEIGHT / TITLE_WEIGHT}, 1.0}}', search_vector, "
+            f"to_tsquery('simple', :r)) DESC, id DESC LIMIT :limit OFFSET :offset"),
+            {"q": query, "r": ranking, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
     return list(rows), total, (CANDIDATES if total > CANDIDATES else None)
 
 
@@ -172,9 +196,9 @@ def _load(model, ids: list[int]) -> list:
 
 def search(model, query: CatalogueQuery, *, public_only: bool) -> SearchPage:
     """One page of the catalogue (Resource or Need) for these words, filters and sort."""
-    page = max(query.page, 1)
+    page = min(max(query.page, 1), MAX_PAGE)
     result = SearchPage(page=page, per_page=query.per_page)
-    tokens = words(query.q)[:12]
+    tokens = query_words(query.q)[:12]
     facets = query.facets(public_only)
     offset = (page - 1) * query.per_page
     if tokens and query.sort == "relevance":
@@ -199,8 +223,8 @@ def similar(model, source_text: str, *, kind: str | None, public_only: bool, exc
     for a need, or open needs a new offer may answer."""
     tokens = []
     for word in words(source_text):
-        if len(word) >= 4 and word not in STOPWORDS and word not in tokens:
-            tokens.append(word)
+        if len(word) >= 4 and word not in STOPWORDS and stem(word) not in tokens:
+            tokens.append(stem(word))
     tokens = tokens[:12]
     if not tokens:
         return []

@@ -60,7 +60,7 @@ def publish(model, actor, data: dict):
     _require_owner(actor, actor.org)
     fields = RESOURCE_FIELDS if model is Resource else ENTRY_FIELDS
     data = _normalise({k: data.get(k) for k in fields if k in data})
-    entry = model(org=actor.org, created_by_id=actor.id, state=choices.ACTIVE, **data)
+    entry = model(org=actor.org, org_id=actor.org_id, created_by_id=actor.id, state=choices.ACTIVE, **data)
     refresh_search_fields(entry)
     db.session.add(entry)
     db.session.flush()
@@ -91,12 +91,14 @@ def change_state(actor, entry, new_state: str) -> None:
 
 def add_photo(actor, resource: Resource, data: bytes) -> ResourcePhoto:
     _require_owner(actor, resource.org)
-    count = db.session.scalar(select(func.count()).where(ResourcePhoto.resource_id == resource.id))
+    count, last_position = db.session.execute(
+        select(func.count(), func.max(ResourcePhoto.position)).where(ResourcePhoto.resource_id == resource.id)
+    ).one()
     if count >= photos.MAX_PHOTOS:
         raise RuleViolation(_l("A resource can have at most %(n)d photos.", n=photos.MAX_PHOTOS), field="photo")
     stored = photos.process_upload(data)
     photo = ResourcePhoto(resource=resource, sha256=stored.sha256, width=stored.width, height=stored.height,
-                          position=count)
+                          position=0 if last_position is None else last_position + 1)
     db.session.add(photo)
     db.session.flush()
     record("resource.photo_added", actor=actor, obj=resource, sha256=stored.sha256)

@@ -55,8 +55,6 @@ def catalogue_query() -> search.CatalogueQuery:
 
 def _listing(model, template_title):
     query = catalogue_query()
-    if not query.q and query.sort == "relevance":
-        query.sort = "newest"
     results = search.search(model, query, public_only=not policy.is_network_member(current_user))
     return render_template(
         "resources/catalogue.html", section=_section(model), results=results, query=query,
