@@ -177,6 +177,7 @@ def load_demo_network(password: str) -> list[DemoLogin]:
             db.session.flush()
             logins.append(DemoLogin(email, org.name, _role_text(person)))
     _load_catalogue()
+    _load_exchanges()
     return logins
 
 
@@ -200,3 +201,45 @@ def _load_catalogue() -> None:
                 data.setdefault("value_unit", "")
                 data["value_eur"] = Decimal(str(data["value_eur"])) if "value_eur" in data else None
             catalogue.publish(model, representative, data)
+
+
+# (requester reg. number, resource title, starts in days from today, days, quantity, hours, purpose, outcome)
+DEMO_EXCHANGES = [
+    ("40008031234", "Darbnīca: sociokultūras projektu sagatavošana un realizēšana", -60, 1, 15, 4,
+     "Nodarbība jaunajiem brīvprātīgajiem", "completed"),
+    ("40008334455", "Projektors un pārvietojams ekrāns", -25, 1, 1, None, "Valodu kluba vakars", "completed"),
+    ("40008445566", "Izvaltas tautas nama zāle", 14, 1, 60, None, "Jauno zinātnieku konference", "accepted"),
+    ("40008223344", "Mikroautobuss ar šoferi (8 vietas)", 21, 2, 1, None, "Brauciens uz festivālu", "requested"),
+    ("40008112233", "Konferenču zāle “Dzerkaļi”", 40, 2, 25, None, "Biedru kopsapulce", "requested"),
+]
+
+
+def _load_exchanges() -> None:
+    from datetime import date, timedelta
+
+    from .exchanges import services as exchanges
+    from .exchanges.models import Exchange
+    from .resources.models import Resource
+
+    if db.session.scalar(select(Exchange.id).limit(1)) is not None:
+        return
+    today = date.today()
+    for number, title, start_in, days, quantity, hours, purpose, outcome in DEMO_EXCHANGES:
+        requester_org = db.session.scalar(select(Organization).where(Organization.registration_number == number))
+        requester = next(p for p in requester_org.people if p.role == REPRESENTATIVE)
+        resource = db.session.scalar(select(Resource).where(Resource.title == title))
+        owner = next(p for p in resource.org.people if p.role == REPRESENTATIVE)
+        starts_on = today + timedelta(days=start_in)
+        ends_on = starts_on + timedelta(days=days - 1)
+        booked_on = min(today, starts_on - timedelta(days=7))
+        exchange = exchanges.request_exchange(
+            requester, resource, starts_on=starts_on, ends_on=ends_on, quantity=quantity,
+            hours=Decimal(hours) if hours else None, purpose=purpose,
+            message="Labdien! Vai varam vienoties par šiem datumiem?", today=booked_on)
+        if outcome in ("accepted", "completed"):
+            exchanges.accept(owner, exchange, today=booked_on)
+            exchanges.post_message(owner, exchange, "Labdien! Jā, gaidīsim jūs.")
+        if outcome == "completed":
+            units, value = exchanges.default_value(exchange)
+            exchanges.complete(requester, exchange, value_units=units, value_eur=value,
+                               feedback="Paldies, viss noritēja lieliski!", today=ends_on)

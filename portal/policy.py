@@ -68,6 +68,21 @@ def can_view_entry(user, entry) -> bool:
     return entry.visibility == "public" or is_network_member(user)
 
 
+def can_act_for(user, org) -> bool:
+    """Act on behalf of `org` in exchanges: any of its people while it is active."""
+    return belongs_to(user, org) and can_write(user)
+
+
+def can_request_exchange(user, resource) -> bool:
+    return (can_write(user) and user.org_id != resource.org_id and resource.state == "active"
+            and can_view_entry(user, resource))
+
+
+def is_exchange_party(user, exchange) -> bool:
+    """Exchanges, their messages and conditions are seen by the two organizations only."""
+    return _authenticated(user) and user.org_id in (exchange.owner_org_id, exchange.requester_org_id)
+
+
 PERMISSIONS = {
     name: fn
     for name, fn in globals().items()

@@ -219,6 +219,9 @@ class World:
     public_resource: "Resource"  # public offer of org B, with a photo
     paused_resource: "Resource"  # paused offer of org B
     need: "Need"  # network-only need of org B
+    exchange: "Exchange"  # org C's pending request for `resource`
+    accepted_exchange: "Exchange"  # org C's accepted request for `resource`, with a recorded condition
+    feed_token: str  # org B's calendar feed
 
     def user(self, role: str) -> User | None:
         return {
@@ -261,6 +264,28 @@ def small_jpeg(color=(200, 30, 30), size=(64, 48)) -> bytes:
     return out.getvalue()
 
 
+def request_exchange(requester, resource, start_in_days=10, days=2, quantity=1, **extra):
+    from datetime import date, timedelta
+
+    from portal.exchanges import services as exchanges
+
+    start = date.today() + timedelta(days=start_in_days)
+    return exchanges.request_exchange(
+        requester, resource, starts_on=start, ends_on=start + timedelta(days=days - 1), quantity=quantity,
+        hours=extra.pop("hours", None), purpose=extra.pop("purpose", "Seminārs"), message=extra.pop("message", ""))
+
+
+def _exchanges(owner, requester, resource):
+    from portal.exchanges import services as exchanges
+
+    pending = request_exchange(requester, resource, start_in_days=30)
+    accepted = request_exchange(requester, resource, start_in_days=10, purpose="Darbnīca")
+    exchanges.accept(owner, accepted)
+    exchanges.record_condition(owner, accepted, "handover", "Viss kārtībā", small_jpeg((0, 0, 200)))
+    feed = exchanges.renew_calendar_feed(owner, owner.org)
+    return pending, accepted, feed.token
+
+
 @pytest.fixture
 def world(app) -> World:
     from portal.resources import services as catalogue
@@ -279,6 +304,8 @@ def world(app) -> World:
     catalogue.change_state(representative, paused_resource, "paused")
     need = make_resource(representative, model=Need, title="Meklējam lektoru", kind="intellectual",
                          category="training", handover="", format="in_person")
+    other_member = make_user(other, MEMBER, email="other@example.org")
+    exchange, accepted_exchange, feed_token = _exchanges(representative, other_member, resource)
     w = World(
         coord_org=coord_org,
         coordinator=make_user(coord_org, REPRESENTATIVE, coordinator=True, email="coordinator@example.org"),
@@ -287,11 +314,18 @@ def world(app) -> World:
         member=make_user(org, MEMBER, email="member@example.org", name="Jānis Kalniņš"),
         other_org=other,
         other_representative=make_user(other, REPRESENTATIVE, email="other.rep@example.org"),
-        other_member=make_user(other, MEMBER, email="other@example.org"),
+        other_member=other_member,
         applicant_org=applied,
         applicant=make_user(applied, REPRESENTATIVE, email="applicant@example.org"),
         resource=resource, public_resource=public_resource, paused_resource=paused_resource, need=need,
+        exchange=exchange, accepted_exchange=accepted_exchange, feed_token=feed_token,
     )
+    # Tests start with an empty outbox and no notifications: what they see is what they caused.
+    from portal.mail.models import OutboxMessage
+    from portal.notifications.models import Notification
+
+    db.session.execute(sa.delete(OutboxMessage))
+    db.session.execute(sa.delete(Notification))
     db.session.commit()
     return w
 

@@ -59,6 +59,19 @@ PUBLISHER_PAGE = roles(LOGIN, 200, 200, 200, 200)
 PUBLISHER_ACTION = roles(LOGIN, 302, 302, 302, 302)
 
 
+PARTY_ACTION = roles(LOGIN, 302, 302, 404, 302)
+OWNER_ONLY_ACTION = roles(LOGIN, 302, 302, 404, 403)
+PARTY_PAGE = roles(LOGIN, 200, 200, 404, 200)
+
+
+def request_form_data(w):
+    from datetime import date, timedelta
+
+    start = date.today() + timedelta(days=60)
+    return {"starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat(), "quantity": "1",
+            "hours": "", "purpose": "Seminārs", "message": "Labdien!"}
+
+
 def photo_upload(w):
     import io
 
@@ -151,6 +164,34 @@ MATRIX = [
     Row("resources.photo", "GET",
         lambda w: f"/resources/{w.resource.id}/photos/{w.public_resource.photos[0].id}/thumb.jpg",
         everyone(404), scenario="photo of another resource"),
+    Row("exchanges.index", "GET", lambda w: "/exchanges", LOGGED_IN_PAGE),
+    Row("exchanges.request_form", "GET", lambda w: f"/resources/{w.resource.id}/request",
+        roles(LOGIN, 302, 302, 200, 200)),
+    Row("exchanges.request_form", "POST", lambda w: f"/resources/{w.resource.id}/request",
+        roles(LOGIN, 302, 302, 302, 302), data=request_form_data),
+    Row("exchanges.detail", "GET", lambda w: f"/exchanges/{w.exchange.id}", PARTY_PAGE),
+    Row("exchanges.accept", "POST", lambda w: f"/exchanges/{w.exchange.id}/accept", OWNER_ONLY_ACTION),
+    Row("exchanges.decline", "POST", lambda w: f"/exchanges/{w.exchange.id}/decline", OWNER_ONLY_ACTION,
+        data=lambda w: {"reason": "Aizņemts"}),
+    Row("exchanges.withdraw", "POST", lambda w: f"/exchanges/{w.exchange.id}/withdraw",
+        roles(LOGIN, 403, 403, 404, 302)),
+    Row("exchanges.cancel", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/cancel", PARTY_ACTION,
+        data=lambda w: {"reason": "Mainījās plāni"}),
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/complete", PARTY_ACTION,
+        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}),
+    Row("exchanges.post_message", "POST", lambda w: f"/exchanges/{w.exchange.id}/messages", PARTY_ACTION,
+        data=lambda w: {"body": "Vai der?"}),
+    Row("exchanges.record_condition", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions",
+        PARTY_ACTION, data=lambda w: {"stage": "return", "note": "Atdots"}),
+    Row("exchanges.condition_photo", "GET",
+        lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions/{w.accepted_exchange.conditions[0].id}.jpg",
+        PARTY_PAGE),
+    Row("exchanges.calendar", "GET", lambda w: "/calendar", LOGGED_IN_PAGE),
+    Row("exchanges.renew_calendar", "POST", lambda w: "/calendar/renew", roles(LOGIN, 302, 302, 302, 302)),
+    Row("exchanges.ical_feed", "GET", lambda w: f"/calendar/{w.feed_token}.ics", everyone(200)),
+    Row("exchanges.ical_feed", "GET", lambda w: "/calendar/not-the-token.ics", everyone(404), scenario="bad token"),
+    Row("exchanges.ledger", "GET", lambda w: "/ledger", LOGGED_IN_PAGE),
+    Row("exchanges.ledger_csv", "GET", lambda w: "/ledger.csv", LOGGED_IN_PAGE),
 ]
 
 

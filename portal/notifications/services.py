@@ -16,6 +16,14 @@ TEXTS = {
     "became_representative": _l("You are now a representative of %(org)s."),
     "became_member": _l("You are now a member of %(org)s (no longer a representative)."),
     "member_joined": _l("%(name)s has joined %(org)s."),
+    "exchange_requested": _l("%(org)s asks to use “%(resource)s”."),
+    "exchange_accepted": _l("%(org)s accepted your request for “%(resource)s”."),
+    "exchange_declined": _l("%(org)s declined your request for “%(resource)s”."),
+    "exchange_withdrawn": _l("%(org)s withdrew its request for “%(resource)s”."),
+    "exchange_cancelled": _l("%(org)s cancelled the exchange of “%(resource)s”."),
+    "exchange_completed": _l("%(org)s marked the exchange of “%(resource)s” as completed."),
+    "exchange_message": _l("New message from %(org)s about “%(resource)s”."),
+    "exchange_condition": _l("%(org)s recorded the condition of “%(resource)s”."),
 }
 
 

@@ -1,0 +1,108 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+REQUESTED, ACCEPTED, DECLINED, WITHDRAWN, COMPLETED, CANCELLED = (
+    "requested", "accepted", "declined", "withdrawn", "completed", "cancelled")
+OPEN_STATES = (REQUESTED, ACCEPTED)
+HANDOVER, RETURN = "handover", "return"
+
+
+class Exchange(db.Model):
+    """Organization B's request to use a resource of organization A, and what became of it."""
+
+    __tablename__ = "exchanges"
+    __table_args__ = (
+        Index("ix_exchanges_resource_state", "resource_id", "state"),
+        Index("ix_exchanges_owner_state", "owner_org_id", "state"),
+        Index("ix_exchanges_requester_state", "requester_org_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    requester_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    quantity: Mapped[int] = mapped_column(default=1)
+    purpose: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(12), default=REQUESTED)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    value_units: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    value_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    resource: Mapped["Resource"] = relationship()  # noqa: F821
+    owner_org: Mapped["Organization"] = relationship(foreign_keys=[owner_org_id])  # noqa: F821
+    requester_org: Mapped["Organization"] = relationship(foreign_keys=[requester_org_id])  # noqa: F821
+    requested_by: Mapped["User"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
+    messages: Mapped[list["ExchangeMessage"]] = relationship(
+        back_populates="exchange", order_by="ExchangeMessage.id")
+    conditions: Mapped[list["ConditionRecord"]] = relationship(
+        back_populates="exchange", order_by="ConditionRecord.id")
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+    def party_orgs(self) -> tuple[int, int]:
+        return self.owner_org_id, self.requester_org_id
+
+    def other_side(self, org_id: int):
+        return self.requester_org if org_id == self.owner_org_id else self.owner_org
+
+
+class ExchangeMessage(db.Model):
+    __tablename__ = "exchange_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exchange: Mapped[Exchange] = relationship(back_populates="messages")
+    author: Mapped["User"] = relationship()  # noqa: F821
+    org: Mapped["Organization"] = relationship()  # noqa: F821
+
+
+class ConditionRecord(db.Model):
+    """The state of a material resource at hand-over or return, and who recorded it."""
+
+    __tablename__ = "exchange_conditions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text)
+    photo_sha256: Mapped[str] = mapped_column(String(64), default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exchange: Mapped[Exchange] = relationship(back_populates="conditions")
+    recorded_by: Mapped["User"] = relationship()  # noqa: F821
+    org: Mapped["Organization"] = relationship()  # noqa: F821
+
+
+class CalendarFeed(db.Model):
+    """The secret address of an organization's iCalendar feed."""
+
+    __tablename__ = "calendar_feeds"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

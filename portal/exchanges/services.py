@@ -1,0 +1,307 @@
+"""Exchange rules: the state machine, the capacity check, messages, conditions, calendar and ledger.
+
+    requested → accepted | declined | withdrawn
+    accepted  → completed | cancelled
+"""
+import secrets
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import format_date, lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from .. import policy
+from ..accounts.models import User
+from ..audit.services import record
+from ..database import StateConflict, compare_and_set, utcnow
+from ..errors import NotAllowed, RuleViolation
+from ..extensions import db
+from ..mail.services import enqueue_template
+from ..notifications.services import notify
+from ..resources import choices as catalogue
+from ..resources.models import Resource
+from .models import (ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN, CalendarFeed,
+                     ConditionRecord, Exchange, ExchangeMessage)
+
+MAX_DAYS = 366
+
+
+def _today(today: date | None) -> date:
+    return today or date.today()
+
+
+# ---------------------------------------------------------------- who may
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed()
+
+
+def _owner_side(actor, exchange: Exchange) -> bool:
+    return policy.can_act_for(actor, exchange.owner_org)
+
+
+def _requester_side(actor, exchange: Exchange) -> bool:
+    return policy.can_act_for(actor, exchange.requester_org)
+
+
+# ---------------------------------------------------------------- notifications
+
+def _contacts(org, *people) -> list:
+    """Who hears about an exchange on one side: the people named, and the representatives."""
+    chosen = {p.id: p for p in people if p is not None and p.org_id == org.id and p.is_active}
+    for person in org.people:
+        if person.is_representative and person.is_active:
+            chosen.setdefault(person.id, person)
+    return list(chosen.values())
+
+
+def _tell_other_side(actor, exchange: Exchange, event: str) -> None:
+    if actor.org_id == exchange.owner_org_id:
+        org, people = exchange.requester_org, _contacts(exchange.requester_org, exchange.requested_by)
+    else:
+        creator = db.session.get(User, exchange.resource.created_by_id) if exchange.resource.created_by_id else None
+        org, people = exchange.owner_org, _contacts(exchange.owner_org, creator)
+    link = f"/exchanges/{exchange.id}"
+    notify([p for p in org.people if p.is_active], f"exchange_{event}", link=link,
+           org=actor.org.name, resource=exchange.resource.title)
+    for person in people:
+        enqueue_template(person, "exchange_event", event=event, exchange=exchange, actor=actor, link=link)
+
+
+# ---------------------------------------------------------------- requesting
+
+def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: date, quantity: int,
+                     hours: Decimal | None, purpose: str, message: str, today: date | None = None) -> Exchange:
+    _require(policy.can_request_exchange(actor, resource))
+    today = _today(today)
+    if starts_on < today:
+        raise RuleViolation(_l("The period cannot start in the past."), field="starts_on")
+    if ends_on < starts_on:
+        raise RuleViolation(_l("The period must end on or after its first day."), field="ends_on")
+    if (ends_on - starts_on).days >= MAX_DAYS:
+        raise RuleViolation(_l("A request can cover at most a year."), field="ends_on")
+    if not 1 <= quantity <= resource.quantity:
+        raise RuleViolation(_l("Ask for 1 to %(n)d.", n=resource.quantity), field="quantity")
+    if resource.kind == catalogue.INTELLECTUAL and not (hours and hours > 0):
+        raise RuleViolation(_l("Say how many hours you need."), field="hours")
+    exchange = Exchange(
+        resource=resource, owner_org_id=resource.org_id, requester_org_id=actor.org_id, requested_by_id=actor.id,
+        starts_on=starts_on, ends_on=ends_on, quantity=quantity,
+        hours=hours if resource.kind == catalogue.INTELLECTUAL else None, purpose=purpose.strip(), state=REQUESTED,
+    )
+    db.session.add(exchange)
+    db.session.flush()
+    if message.strip():
+        db.session.add(ExchangeMessage(exchange=exchange, author_id=actor.id, org_id=actor.org_id, body=message.strip()))
+    record("exchange.requested", actor=actor, obj=exchange, resource_id=resource.id)
+    _tell_other_side(actor, exchange, "requested")
+    return exchange
+
+
+# ---------------------------------------------------------------- capacity
+
+def _lock_resource(resource_id: int) -> None:
+    """Serialises decisions on one resource (SQLite already has one writer at a time)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Resource.id).where(Resource.id == resource_id).with_for_update())
+
+
+def capacity_clash(exchange: Exchange) -> tuple[date, int, list[Exchange]] | None:
+    """The first day on which accepting this exchange would exceed the resource's quantity:
+    (day, units already taken, the accepted exchanges taking them), or None."""
+    resource = exchange.resource
+    overlapping = db.session.scalars(
+        select(Exchange).where(
+            Exchange.resource_id == resource.id, Exchange.state == ACCEPTED, Exchange.id != exchange.id,
+            Exchange.starts_on <= exchange.ends_on, Exchange.ends_on >= exchange.starts_on,
+        ).order_by(Exchange.starts_on)
+    ).all()
+    taken = defaultdict(list)
+    for other in overlapping:
+        day = max(other.starts_on, exchange.starts_on)
+        while day <= min(other.ends_on, exchange.ends_on):
+            taken[day].append(other)
+            day += timedelta(days=1)
+    for day in sorted(taken):
+        used = sum(o.quantity for o in taken[day])
+        if used + exchange.quantity > resource.quantity:
+            return day, used, taken[day]
+    return None
+
+
+def _transition(exchange: Exchange, expected, new_state: str, **values) -> None:
+    try:
+        compare_and_set(Exchange, exchange.id, expected, state=new_state, **values)
+    except StateConflict:
+        db.session.refresh(exchange)
+        raise RuleViolation(_l("This exchange has just been changed by someone else: it is now “%(state)s”.",
+                               state=state_label(exchange.state))) from None
+    db.session.refresh(exchange)
+
+
+# ---------------------------------------------------------------- decisions
+
+def accept(actor, exchange: Exchange, today: date | None = None) -> None:
+    _require(_owner_side(actor, exchange))
+    _lock_resource(exchange.resource_id)
+    db.session.refresh(exchange)
+    if exchange.state != REQUESTED:
+        raise RuleViolation(_l("This exchange has just been changed by someone else: it is now “%(state)s”.",
+                               state=state_label(exchange.state)))
+    if exchange.resource.state != catalogue.ACTIVE:
+        raise RuleViolation(_l("The resource is paused or archived; activate it before accepting."))
+    if exchange.ends_on < _today(today):
+        raise RuleViolation(_l("The requested period is over; decline the request instead."))
+    if exchange.resource.kind == catalogue.MATERIAL:
+        clash = capacity_clash(exchange)
+        if clash:
+            day, used, others = clash
+            names = "; ".join(f"#{o.id} {o.requester_org.name} ({format_date(o.starts_on)}–{format_date(o.ends_on)}, "
+                              f"{o.quantity})" for o in others)
+            raise RuleViolation(_l(
+                "Not enough left: on %(day)s %(used)d of %(total)d are already given to accepted exchanges "
+                "(%(names)s), and this request asks for %(asked)d.",
+                day=format_date(day), used=used, total=exchange.resource.quantity, names=names,
+                asked=exchange.quantity))
+    _transition(exchange, REQUESTED, ACCEPTED, decided_at=utcnow(), decided_by_id=actor.id)
+    record("exchange.accepted", actor=actor, obj=exchange)
+    _tell_other_side(actor, exchange, "accepted")
+
+
+def decline(actor, exchange: Exchange, reason: str) -> None:
+    _require(_owner_side(actor, exchange))
+    if not reason.strip():
+        raise RuleViolation(_l("Give a reason."), field="reason")
+    _transition(exchange, REQUESTED, DECLINED, decided_at=utcnow(), decided_by_id=actor.id, reason=reason.strip())
+    record("exchange.declined", actor=actor, obj=exchange, reason=reason.strip())
+    _tell_other_side(actor, exchange, "declined")
+
+
+def withdraw(actor, exchange: Exchange) -> None:
+    _require(_requester_side(actor, exchange))
+    _transition(exchange, REQUESTED, WITHDRAWN, decided_at=utcnow(), decided_by_id=actor.id)
+    record("exchange.withdrawn", actor=actor, obj=exchange)
+    _tell_other_side(actor, exchange, "withdrawn")
+
+
+def cancel(actor, exchange: Exchange, reason: str, today: date | None = None) -> None:
+    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    if not reason.strip():
+        raise RuleViolation(_l("Give a reason."), field="reason")
+    if _today(today) >= exchange.starts_on:
+        raise RuleViolation(_l("An exchange can be cancelled only before it starts."))
+    _transition(exchange, ACCEPTED, CANCELLED, reason=reason.strip())
+    record("exchange.cancelled", actor=actor, obj=exchange, reason=reason.strip())
+    _tell_other_side(actor, exchange, "cancelled")
+
+
+def default_value(exchange: Exchange) -> tuple[Decimal | None, Decimal | None]:
+    """(units, EUR) suggested at completion: hours, days or units × the resource's rate."""
+    resource = exchange.resource
+    units = {"hour": exchange.hours or Decimal(0), "day": Decimal(exchange.days),
+             "unit": Decimal(exchange.quantity)}.get(resource.value_unit)
+    if units is None or resource.value_eur is None:
+        return units, None
+    return units, (units * resource.value_eur).quantize(Decimal("0.01"))
+
+
+def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eur: Decimal | None,
+             feedback: str = "", today: date | None = None) -> None:
+    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    if _today(today) < exchange.ends_on:
+        raise RuleViolation(_l("An exchange can be completed on or after its last day (%(day)s).",
+                               day=format_date(exchange.ends_on)))
+    if value_eur is not None and value_eur < 0:
+        raise RuleViolation(_l("Enter an amount of 0 or more."), field="value_eur")
+    _transition(exchange, ACCEPTED, COMPLETED, completed_at=utcnow(), completed_by_id=actor.id,
+                value_units=value_units, value_eur=value_eur, feedback=feedback.strip())
+    record("exchange.completed", actor=actor, obj=exchange, value_eur=str(value_eur))
+    _tell_other_side(actor, exchange, "completed")
+
+
+# ---------------------------------------------------------------- thread and conditions
+
+def post_message(actor, exchange: Exchange, body: str) -> ExchangeMessage:
+    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    if not body.strip():
+        raise RuleViolation(_l("Write a message."), field="body")
+    message = ExchangeMessage(exchange=exchange, author_id=actor.id, org_id=actor.org_id, body=body.strip())
+    db.session.add(message)
+    db.session.flush()
+    record("exchange.message", actor=actor, obj=exchange)
+    _tell_other_side(actor, exchange, "message")
+    return message
+
+
+def record_condition(actor, exchange: Exchange, stage: str, note: str, photo: bytes | None = None) -> ConditionRecord:
+    from ..resources.photos import process_upload
+
+    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    if exchange.resource.kind != catalogue.MATERIAL:
+        raise RuleViolation(_l("Conditions are recorded for material resources only."))
+    if exchange.state not in (ACCEPTED, COMPLETED):
+        raise RuleViolation(_l("Conditions are recorded once the exchange is accepted."))
+    if stage not in ("handover", "return"):
+        raise RuleViolation(_l("Choose hand-over or return."), field="stage")
+    if not note.strip():
+        raise RuleViolation(_l("Describe the condition."), field="note")
+    sha256 = process_upload(photo).sha256 if photo else ""
+    condition = ConditionRecord(exchange=exchange, stage=stage, note=note.strip(), photo_sha256=sha256,
+                                recorded_by_id=actor.id, org_id=actor.org_id)
+    db.session.add(condition)
+    db.session.flush()
+    record("exchange.condition", actor=actor, obj=exchange, stage=stage)
+    _tell_other_side(actor, exchange, "condition")
+    return condition
+
+
+# ---------------------------------------------------------------- lists, calendar, ledger
+
+def for_org(org_id: int, direction: str) -> list[Exchange]:
+    column = Exchange.owner_org_id if direction == "incoming" else Exchange.requester_org_id
+    return db.session.scalars(select(Exchange).where(column == org_id).order_by(Exchange.id.desc())).all()
+
+
+def calendar_entries(org_id: int) -> list[Exchange]:
+    return db.session.scalars(
+        select(Exchange).where(
+            or_(Exchange.owner_org_id == org_id, Exchange.requester_org_id == org_id),
+            Exchange.state.in_((ACCEPTED, COMPLETED)),
+        ).order_by(Exchange.starts_on, Exchange.id)
+    ).all()
+
+
+def renew_calendar_feed(actor, org) -> CalendarFeed:
+    """Creates the organization's secret feed address, or replaces it (the old one stops working)."""
+    _require(policy.can_act_for(actor, org))
+    feed = db.session.get(CalendarFeed, org.id)
+    if feed is None:
+        feed = CalendarFeed(org_id=org.id, token=secrets.token_urlsafe(32))
+        db.session.add(feed)
+    else:
+        feed.token = secrets.token_urlsafe(32)
+    db.session.flush()
+    record("calendar.renewed", actor=actor, org=org)
+    return feed
+
+
+def ledger(org_id: int, start: date | None, end: date | None) -> list[Exchange]:
+    query = select(Exchange).where(
+        or_(Exchange.owner_org_id == org_id, Exchange.requester_org_id == org_id), Exchange.state == COMPLETED)
+    if start:
+        query = query.where(Exchange.ends_on >= start)
+    if end:
+        query = query.where(Exchange.ends_on <= end)
+    return db.session.scalars(query.order_by(Exchange.ends_on, Exchange.id)).all()
+
+
+STATE_LABELS = {
+    REQUESTED: _l("Requested"), ACCEPTED: _l("Accepted"), DECLINED: _l("Declined"),
+    WITHDRAWN: _l("Withdrawn"), COMPLETED: _l("Completed"), CANCELLED: _l("Cancelled"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
