@@ -196,7 +196,7 @@ def test_membership_journey(live_server, page: Page, shot, lang):
     log_in(page, base, lang, live_server.coordinator_email, live_server.demo_password)
     expect(header_user(page)).to_have_text(live_server.coordinator_name)
     queue_link = page.locator("nav.main-nav a[href='/coordination/applications']")
-    expect_text(queue_link, lang, "Applications")
+    expect_text(queue_link, lang, "Coordination")
     queue_link.click()
     page.wait_for_url(f"{base}/coordination/applications")
     expect_lang(page, lang)
