@@ -94,12 +94,14 @@ def detail(exchange_id):
     )
 
 
-def _reason_or_back(exchange_id):
+def _with_reason(exchange_id, action, success_message):
+    """Decline or cancel: both need a reason from the form."""
+    exchange = load_exchange(exchange_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
-        return None
-    return form.reason.data
+        return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
+    return _run(lambda: action(current_user, exchange, form.reason.data), success_message, exchange.id)
 
 
 @bp.post("/exchanges/<int:exchange_id>/accept")
@@ -114,11 +116,7 @@ def accept(exchange_id):
 @bp.post("/exchanges/<int:exchange_id>/decline")
 @login_required
 def decline(exchange_id):
-    exchange = load_exchange(exchange_id)
-    reason = _reason_or_back(exchange.id)
-    if reason is None:
-        return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
-    return _run(lambda: services.decline(current_user, exchange, reason), _("The request is declined."), exchange.id)
+    return _with_reason(exchange_id, services.decline, _("The request is declined."))
 
 
 @bp.post("/exchanges/<int:exchange_id>/withdraw")
@@ -133,11 +131,7 @@ def withdraw(exchange_id):
 @bp.post("/exchanges/<int:exchange_id>/cancel")
 @login_required
 def cancel(exchange_id):
-    exchange = load_exchange(exchange_id)
-    reason = _reason_or_back(exchange.id)
-    if reason is None:
-        return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
-    return _run(lambda: services.cancel(current_user, exchange, reason), _("The exchange is cancelled."), exchange.id)
+    return _with_reason(exchange_id, services.cancel, _("The exchange is cancelled."))
 
 
 @bp.post("/exchanges/<int:exchange_id>/complete")
