@@ -208,7 +208,7 @@ DEMO_EXCHANGES = [
     ("40008031234", "Darbnīca: sociokultūras projektu sagatavošana un realizēšana", -60, 1, 15, 4,
      "Nodarbība jaunajiem brīvprātīgajiem", "completed"),
     ("40008334455", "Projektors un pārvietojams ekrāns", -25, 1, 1, None, "Valodu kluba vakars", "completed"),
-    ("40008445566", "Izvaltas tautas nama zāle", 14, 1, 60, None, "Jauno zinātnieku konference", "accepted"),
+    ("40008445566", "Izvaltas tautas nama zāle", 14, 1, 60, 6, "Jauno zinātnieku konference", "accepted"),
     ("40008223344", "Mikroautobuss ar šoferi (8 vietas)", 21, 2, 1, None, "Brauciens uz festivālu", "requested"),
     ("40008112233", "Konferenču zāle “Dzerkaļi”", 40, 2, 25, None, "Biedru kopsapulce", "requested"),
 ]

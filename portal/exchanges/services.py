@@ -72,6 +72,11 @@ def _tell_other_side(actor, exchange: Exchange, event: str) -> None:
 
 # ---------------------------------------------------------------- requesting
 
+def needs_hours(resource: Resource) -> bool:
+    """Intellectual resources are requested in hours, and so is anything priced by the hour."""
+    return resource.kind == catalogue.INTELLECTUAL or resource.value_unit == "hour"
+
+
 def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: date, quantity: int,
                      hours: Decimal | None, purpose: str, message: str, today: date | None = None) -> Exchange:
     _require(policy.can_request_exchange(actor, resource))
@@ -84,12 +89,12 @@ def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: dat
         raise RuleViolation(_l("A request can cover at most a year."), field="ends_on")
     if not 1 <= quantity <= resource.quantity:
         raise RuleViolation(_l("Ask for 1 to %(n)d.", n=resource.quantity), field="quantity")
-    if resource.kind == catalogue.INTELLECTUAL and not (hours and hours > 0):
+    if needs_hours(resource) and not (hours and hours > 0):
         raise RuleViolation(_l("Say how many hours you need."), field="hours")
     exchange = Exchange(
         resource=resource, owner_org_id=resource.org_id, requester_org_id=actor.org_id, requested_by_id=actor.id,
         starts_on=starts_on, ends_on=ends_on, quantity=quantity,
-        hours=hours if resource.kind == catalogue.INTELLECTUAL else None, purpose=purpose.strip(), state=REQUESTED,
+        hours=hours if needs_hours(resource) else None, purpose=purpose.strip(), state=REQUESTED,
     )
     db.session.add(exchange)
     db.session.flush()
@@ -200,7 +205,7 @@ def cancel(actor, exchange: Exchange, reason: str, today: date | None = None) ->
 def default_value(exchange: Exchange) -> tuple[Decimal | None, Decimal | None]:
     """(units, EUR) suggested at completion: hours, days or units × the resource's rate."""
     resource = exchange.resource
-    units = {"hour": exchange.hours or Decimal(0), "day": Decimal(exchange.days),
+    units = {"hour": exchange.hours, "day": Decimal(exchange.days),
              "unit": Decimal(exchange.quantity)}.get(resource.value_unit)
     if units is None or resource.value_eur is None:
         return units, None

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -76,7 +76,8 @@ def request_form(entry_id):
             db.session.commit()
             flash(_("Your request has been sent to %(org)s.", org=resource.org.name), "success")
             return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
-    return render_template("exchanges/request.html", form=form, resource=resource)
+    return render_template("exchanges/request.html", form=form, resource=resource,
+                           needs_hours=services.needs_hours(resource))
 
 
 @bp.get("/exchanges/<int:exchange_id>")
@@ -85,8 +86,10 @@ def detail(exchange_id):
     exchange = load_exchange(exchange_id)
     units, value = services.default_value(exchange)
     complete_form = CompleteForm(value_units=units, value_eur=value)
+    today = date.today()
     return render_template(
         "exchanges/detail.html", exchange=exchange, state_label=services.state_label,
+        can_complete_now=today >= exchange.ends_on, can_cancel_now=today < exchange.starts_on,
         owner_side=policy.can_act_for(current_user, exchange.owner_org),
         requester_side=policy.can_act_for(current_user, exchange.requester_org),
         reason_form=ReasonForm(), complete_form=complete_form, message_form=MessageForm(),
@@ -272,7 +275,7 @@ def ledger_csv():
     for row in rows:
         e = row["exchange"]
         writer.writerow([e.id, "gave" if row["gave"] else "received", row["other"].name, e.resource.title,
-                         e.starts_on.isoformat(), e.ends_on.isoformat(), e.value_units or "", e.value_eur or "",
+                         e.starts_on.isoformat(), e.ends_on.isoformat(), "" if e.value_units is None else e.value_units, "" if e.value_eur is None else e.value_eur,
                          e.completed_at.date().isoformat() if e.completed_at else ""])
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="in-kind-ledger.csv"'

@@ -1,13 +1,15 @@
 """Photo uploads: decoded and checked by content, re-encoded without metadata, content-addressed."""
 import hashlib
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from ..errors import RuleViolation
 
@@ -33,6 +35,22 @@ def photo_path(sha256: str, size: str) -> Path:
     return photo_dir() / sha256[:2] / f"{sha256}.{size}.jpg"
 
 
+_strict_decoding_lock = threading.Lock()
+
+
+@contextmanager
+def strict_decoding():
+    """Truncated files are errors here, even though WeasyPrint's import tells Pillow, process-wide,
+    to load them anyway (weasyprint/images.py sets ImageFile.LOAD_TRUNCATED_IMAGES)."""
+    with _strict_decoding_lock:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def _refuse(message):
     raise RuleViolation(message, field="photo")
 
@@ -44,7 +62,7 @@ def process_upload(data: bytes) -> StoredPhoto:
     if len(data) > MAX_BYTES:
         _refuse(_l("The photo is larger than %(mb)d MB.", mb=MAX_BYTES // (1024 * 1024)))
     try:
-        with warnings.catch_warnings():
+        with strict_decoding(), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format not in ACCEPTED_FORMATS:
