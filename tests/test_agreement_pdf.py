@@ -5,7 +5,6 @@ The sample PDFs are written to test-artifacts/pdf/ (`pdftoppm -png -r 60` them t
 """
 import io
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
