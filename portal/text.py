@@ -13,7 +13,9 @@ def fold_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_OWN_LETTERS_TABLE = str.maketrans(_OWN_LETTERS)
+
+
 def latvian_sort_key(text: str) -> tuple[str, str]:
     lowered = unicodedata.normalize("NFC", text.casefold())
-    primary = "".join(_OWN_LETTERS.get(ch) or fold_diacritics(ch) for ch in lowered)
-    return primary, lowered
+    return fold_diacritics(lowered.translate(_OWN_LETTERS_TABLE)), lowered

@@ -35,6 +35,12 @@ def member_organizations() -> list[Organization]:
     return sorted(members, key=lambda org: latvian_sort_key(org.name))
 
 
+def organization_options() -> list[tuple[int, str]]:
+    """(id, name) of the active members in Latvian order, for filter menus (no full objects)."""
+    rows = db.session.execute(select(Organization.id, Organization.name).where(Organization.state == ACTIVE)).all()
+    return sorted(((row.id, row.name) for row in rows), key=lambda pair: latvian_sort_key(pair[1]))
+
+
 def representatives(org: Organization) -> list[User]:
     return [p for p in org.people if p.is_representative and p.removed_at is None]
 

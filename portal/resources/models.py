@@ -95,7 +95,10 @@ class Resource(CatalogueEntry, db.Model):
 
 class Need(CatalogueEntry, db.Model):
     __tablename__ = "needs"
-    __table_args__ = (Index("ix_needs_listing", "state", "visibility", "id"),)
+    __table_args__ = (
+        Index("ix_needs_listing", "state", "visibility", "id"),
+        Index("ix_needs_sort_key", "sort_key"),
+    )
 
 
 class ResourcePhoto(db.Model):

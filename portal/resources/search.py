@@ -20,6 +20,7 @@ from ..text import fold_diacritics
 from . import choices
 
 CANDIDATES = 2000
+COUNT_CAP = 1000  # beyond this the page says "more than 1,000": an exact count of 80,000 costs more than the page
 MAX_PAGE = 10_000
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 STOPWORDS = frozenset(
@@ -93,6 +94,7 @@ class SearchPage:
     page: int = 1
     per_page: int = 20
     ranked_among: int | None = None  # set when relevance was computed over the newest matches only
+    more: bool = False  # there are more than `total` (COUNT_CAP) matches
 
     @property
     def pages(self) -> int:
@@ -132,12 +134,20 @@ def _tsquery(tokens: list[str], facets: list[str], operator: str = "&") -> str:
 
 # ---------------------------------------------------------------- engines
 
-def _ranked_ids(model, tokens, facets, operator, limit, offset) -> tuple[list[int], int, int | None]:
+def _capped_count(inner_sql: str, params: dict) -> tuple[int, bool]:
+    found = db.session.execute(
+        text(f"SELECT count(*) FROM ({inner_sql} LIMIT {COUNT_CAP + 1}) AS capped"), params).scalar()
+    return min(found, COUNT_CAP), found > COUNT_CAP
+
+
+def _ranked_ids(model, tokens, facets, operator, limit, offset, counted=True):
+    """(ids of one page by relevance, count, more than count?, ranked among how many or None)."""
     table = model.__tablename__
+    total, more = 0, False
     if db.engine.dialect.name == "sqlite":
         match = _fts5_match(tokens, facets, "AND" if operator == "&" else "OR")
-        total = db.session.execute(
-            text(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH :m"), {"m": match}).scalar()
+        if counted:
+            total, more = _capped_count(f"SELECT 1 FROM {table}_fts WHERE {table}_fts MATCH :m", {"m": match})
         rows = db.session.execute(text(
             f"SELECT id FROM (SELECT rowid AS id, bm25({table}_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0) AS score "
             f"FROM {table}_fts WHERE {table}_fts MATCH :m ORDER BY rowid DESC LIMIT :cap) "
@@ -147,16 +157,16 @@ def _ranked_ids(model, tokens, facets, operator, limit, offset) -> tuple[list[in
         query = _tsquery(tokens, facets, operator)
         # Rank by the words alone, title (A) above body (B): facets would only add noise.
         ranking = _tsquery(tokens, [], "|")
-        total = db.session.execute(
-            text(f"SELECT count(*) FROM {table} WHERE search_vector @@ to_tsquery('simple', :q)"), {"q": query}
-        ).scalar()
+        if counted:
+            total, more = _capped_count(
+                f"SELECT 1 FROM {table} WHERE search_vector @@ to_tsquery('simple', :q)", {"q": query})
         rows = db.session.execute(text(
             f"SELECT id FROM (SELECT id, search_vector FROM {table} "
             f"WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :cap) AS candidates "
             f"ORDER BY ts_rank('{{0, 0, {BODY_WEIGHT / TITLE_WEIGHT}, 1.0}}', search_vector, "
             f"to_tsquery('simple', :r)) DESC, id DESC LIMIT :limit OFFSET :offset"),
             {"q": query, "r": ranking, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
-    return list(rows), total, (CANDIDATES if total > CANDIDATES else None)
+    return list(rows), total, more, (CANDIDATES if more or total > CANDIDATES else None)
 
 
 def _matching_ids_query(model, tokens, facets):
@@ -202,19 +212,42 @@ def search(model, query: CatalogueQuery, *, public_only: bool) -> SearchPage:
     facets = query.facets(public_only)
     offset = (page - 1) * query.per_page
     if tokens and query.sort == "relevance":
-        ids, result.total, result.ranked_among = _ranked_ids(model, tokens, facets, "&", query.per_page, offset)
-        result.items = _load(model, ids)
-        return result
+        ids, result.total, result.more, result.ranked_among = _ranked_ids(
+            model, tokens, facets, "&", query.per_page, offset)
+    elif db.engine.dialect.name == "sqlite":
+        ids = _sqlite_listing(model, tokens, facets, query, offset, result)
+    else:
+        ids = _postgresql_listing(model, tokens, facets, query, public_only, offset, result)
+    result.items = _load(model, ids)
+    return result
+
+
+def _sqlite_listing(model, tokens, facets, query, offset, result) -> list[int]:
+    """Newest first or by title, straight from the FTS5 index: its facets do the filtering."""
+    table = model.__tablename__
+    params = {"m": _fts5_match(tokens, facets), "limit": query.per_page, "offset": offset}
+    matching = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :m"
+    result.total, result.more = _capped_count(matching, params)
+    if query.sort == "title":
+        # Walk the title index and keep the matching rows, instead of sorting every match.
+        sql = (f"SELECT id FROM {table} INDEXED BY ix_{table}_sort_key WHERE id IN ({matching}) "
+               "ORDER BY sort_key LIMIT :limit OFFSET :offset")
+    else:
+        sql = f"{matching} ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
+    return list(db.session.execute(text(sql), params).scalars())
+
+
+def _postgresql_listing(model, tokens, facets, query, public_only, offset, result) -> list[int]:
     order = model.sort_key.asc() if query.sort == "title" else model.id.desc()
     if tokens:
         matching = _matching_ids_query(model, tokens, facets).subquery()
         listing = select(model.id).join(matching, model.id == list(matching.c)[0])
     else:  # browsing: plain column filters use the listing index
         listing = select(model.id).where(*_column_filters(model, query, public_only))
-    result.total = db.session.scalar(select(func.count()).select_from(listing.subquery()))
-    ids = db.session.scalars(listing.order_by(order, model.id.desc()).limit(query.per_page).offset(offset)).all()
-    result.items = _load(model, list(ids))
-    return result
+    found = db.session.scalar(select(func.count()).select_from(listing.limit(COUNT_CAP + 1).subquery()))
+    result.total, result.more = min(found, COUNT_CAP), found > COUNT_CAP
+    return list(db.session.scalars(
+        listing.order_by(order, model.id.desc()).limit(query.per_page).offset(offset)))
 
 
 def similar(model, source_text: str, *, kind: str | None, public_only: bool, exclude_org: int | None = None,
@@ -229,6 +262,6 @@ def similar(model, source_text: str, *, kind: str | None, public_only: bool, exc
     if not tokens:
         return []
     facets = CatalogueQuery(kind=kind or "").facets(public_only)
-    ids, _, _ = _ranked_ids(model, tokens, facets, "|", limit + 10, 0)
+    ids, _, _, _ = _ranked_ids(model, tokens, facets, "|", limit + 10, 0, counted=False)
     entries = _load(model, ids)
     return [e for e in entries if e.org_id != exclude_org][:limit]

@@ -6,7 +6,7 @@ from .. import policy
 from ..errors import NotAllowed, RuleViolation
 from ..extensions import db
 from ..orgs.choices import MUNICIPALITIES
-from ..orgs.services import member_organizations
+from ..orgs.services import organization_options
 from . import bp, choices, photos, search, services
 from .forms import NeedForm, PhotoForm, ResourceForm, StateForm
 from .models import Need, Resource, ResourcePhoto
@@ -59,7 +59,7 @@ def _listing(model, template_title):
     return render_template(
         "resources/catalogue.html", section=_section(model), results=results, query=query,
         title=template_title, vocab=FILTER_VOCABULARIES,
-        org_options=[(org.id, org.name) for org in member_organizations()],
+        org_options=organization_options(),
         can_publish=current_user.is_authenticated and policy.can_edit_catalogue(current_user, current_user.org),
     )
 
