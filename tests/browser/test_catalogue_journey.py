@@ -9,6 +9,8 @@ import re
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
+from steps import log_in, log_out
+
 PUBLISHER = "janis.kalnins@balta-maja.example.org"
 FINDER = "peteris.nikitins@sukrums.example.org"
 TITLE = "Pārvietojamā skatuve “Ūdensroze”"
@@ -26,22 +28,6 @@ def photo_file(tmp_path):
     path = tmp_path / "udensroze.jpg"
     path.write_bytes(out.getvalue())
     return path
-
-
-def log_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    form = page.locator("main form[method=post]")
-    form.locator("[name=email]").fill(email)
-    form.locator("[name=password]").fill(password)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(f"{base}/")
-    expect(page.locator("header .user-nav a[href='/account']")).to_be_visible()
-
-
-def log_out(page: Page, base: str) -> None:
-    page.locator("header form[action$='/logout'] button[type=submit]").click()
-    page.wait_for_url(f"{base}/")
-    expect(page.locator("header a[href='/login']")).to_be_visible()
 
 
 def expect_loaded(image) -> None:

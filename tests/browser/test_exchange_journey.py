@@ -15,6 +15,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from playwright.sync_api import Page, expect
 
+from steps import log_in, log_out
+
 REQUESTER = "ilze.kirsone@sukrums.example.org"  # Sukrums, representative
 OWNER = "maija.burima@intelekta-parks.example.org"  # Intelekta parks, representative
 HALL = "Konferenču zāle “Dzerkaļi”"  # 40 places, 80 EUR a day
@@ -38,22 +40,6 @@ def lv(msgid: str, **params) -> str:
     message = _catalog().get(msgid)
     text = message.string if message is not None and isinstance(message.string, str) and message.string else msgid
     return text % params if params else text
-
-
-def log_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    form = page.locator("main form[method=post]")
-    form.locator("[name=email]").fill(email)
-    form.locator("[name=password]").fill(password)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(f"{base}/")
-    expect(page.locator("header .user-nav a[href='/account']")).to_be_visible()
-
-
-def log_out(page: Page, base: str) -> None:
-    page.locator("header form[action$='/logout'] button[type=submit]").click()
-    page.wait_for_url(f"{base}/")
-    expect(page.locator("header a[href='/login']")).to_be_visible()
 
 
 def period(start: date, end: date) -> str:
