@@ -169,13 +169,9 @@ def _ranked_ids(model, tokens, facets, operator, limit, offset, counted=True):
     return list(rows), total, more, (CANDIDATES if more or total > CANDIDATES else None)
 
 
-def _matching_ids_query(model, tokens, facets):
-    """Ids of all entries matching the words and facets, as a SQL selectable (for other sorts)."""
-    table = model.__tablename__
-    if db.engine.dialect.name == "sqlite":
-        return text(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :m").bindparams(
-            m=_fts5_match(tokens, facets)).columns(rowid=Integer)
-    return text(f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', :q)").bindparams(
+def _tsvector_matches(model, tokens, facets):
+    """PostgreSQL: ids of all entries matching the words and facets, as a SQL selectable."""
+    return text(f"SELECT id FROM {model.__tablename__} WHERE search_vector @@ to_tsquery('simple', :q)").bindparams(
         q=_tsquery(tokens, facets)).columns(id=Integer)
 
 
@@ -240,8 +236,8 @@ def _sqlite_listing(model, tokens, facets, query, offset, result) -> list[int]:
 def _postgresql_listing(model, tokens, facets, query, public_only, offset, result) -> list[int]:
     order = model.sort_key.asc() if query.sort == "title" else model.id.desc()
     if tokens:
-        matching = _matching_ids_query(model, tokens, facets).subquery()
-        listing = select(model.id).join(matching, model.id == list(matching.c)[0])
+        matching = _tsvector_matches(model, tokens, facets).subquery()
+        listing = select(model.id).join(matching, model.id == matching.c.id)
     else:  # browsing: plain column filters use the listing index
         listing = select(model.id).where(*_column_filters(model, query, public_only))
     found = db.session.scalar(select(func.count()).select_from(listing.limit(COUNT_CAP + 1).subquery()))
