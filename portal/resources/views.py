@@ -25,6 +25,26 @@ def _section(model) -> str:
     return "resources" if model is Resource else "needs"
 
 
+def _entry_url(entry) -> str:
+    endpoint = "resources.resource" if isinstance(entry, Resource) else "resources.need"
+    return url_for(endpoint, entry_id=entry.id)
+
+
+def _save_form(model, form, save, success_message, entry=None):
+    """Publish or edit: run the rule on a valid form, or show the form with its messages."""
+    if form.validate_on_submit():
+        try:
+            entry = save(form.entry_data())
+        except RuleViolation as refused:
+            db.session.rollback()
+            getattr(form, refused.field or "title").errors.append(str(refused.message))
+        else:
+            db.session.commit()
+            flash(success_message, "success")
+            return redirect(_entry_url(entry))
+    return render_template("resources/form.html", form=form, section=_section(model), entry=entry)
+
+
 def load_entry(model, entry_id: int, permission=policy.can_view_entry):
     entry = db.session.get(model, entry_id)
     if entry is None or not permission(current_user, entry):
@@ -86,17 +106,7 @@ def _publish(model):
         form.municipality.data = current_user.org.municipality
         if request.args.get("kind") in dict(choices.KINDS):
             form.kind.data = request.args["kind"]
-    if form.validate_on_submit():
-        try:
-            entry = services.publish(model, current_user, form.entry_data())
-        except RuleViolation as refused:
-            db.session.rollback()
-            getattr(form, refused.field or "title").errors.append(str(refused.message))
-        else:
-            db.session.commit()
-            flash(_("Published."), "success")
-            return redirect(url_for(f"resources.{'resource' if model is Resource else 'need'}", entry_id=entry.id))
-    return render_template("resources/form.html", form=form, section=_section(model), entry=None)
+    return _save_form(model, form, lambda data: services.publish(model, current_user, data), _("Published."))
 
 
 @bp.route("/resources/new", methods=["GET", "POST"])
@@ -142,17 +152,12 @@ def _edit(model, entry_id):
     form = KINDS[_section(model)]["form"](obj=entry)
     if request.method == "GET":
         form.languages.data = entry.language_codes
-    if form.validate_on_submit():
-        try:
-            services.update(current_user, entry, form.entry_data())
-        except RuleViolation as refused:
-            db.session.rollback()
-            getattr(form, refused.field or "title").errors.append(str(refused.message))
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(f"resources.{'resource' if model is Resource else 'need'}", entry_id=entry.id))
-    return render_template("resources/form.html", form=form, section=_section(model), entry=entry)
+
+    def save(data):
+        services.update(current_user, entry, data)
+        return entry
+
+    return _save_form(model, form, save, _("Saved."), entry)
 
 
 @bp.route("/resources/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -187,7 +192,7 @@ def _change_state(model, entry_id):
     else:
         db.session.commit()
         flash(STATE_MESSAGES[entry.state](), "success")
-    return redirect(url_for(f"resources.{'resource' if model is Resource else 'need'}", entry_id=entry.id))
+    return redirect(_entry_url(entry))
 
 
 @bp.post("/resources/<int:entry_id>/state")

@@ -9,7 +9,7 @@ import re
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from steps import log_in, log_out
+from steps import log_in, log_out, watch
 
 PUBLISHER = "janis.kalnins@balta-maja.example.org"
 FINDER = "peteris.nikitins@sukrums.example.org"
@@ -39,12 +39,7 @@ def expect_loaded(image) -> None:
 
 def test_catalogue_journey(live_server, page: Page, shot, tmp_path):
     base = live_server.url
-    failed_responses = []
-    page.on("response", lambda r: failed_responses.append(f"{r.status} {r.request.method} {r.url}")
-            if r.status >= 400 else None)
-    console_errors = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("dialog", lambda dialog: dialog.accept())
+    failed_responses, console_errors = watch(page)
 
     # -- A member of Baltā māja publishes a resource.
     log_in(page, base, PUBLISHER, live_server.demo_password)

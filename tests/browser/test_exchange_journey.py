@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from playwright.sync_api import Page, expect
 
-from steps import log_in, log_out
+from steps import log_in, log_out, watch
 
 REQUESTER = "ilze.kirsone@sukrums.example.org"  # Sukrums, representative
 OWNER = "maija.burima@intelekta-parks.example.org"  # Intelekta parks, representative
@@ -64,12 +64,7 @@ def fresh_login_limit(live_server):
 
 def test_exchange_journey(live_server, fresh_login_limit, page: Page, shot):
     base = live_server.url
-    failed_responses = []
-    page.on("response", lambda r: failed_responses.append(f"{r.status} {r.request.method} {r.url}")
-            if r.status >= 400 else None)
-    console_errors = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    page.on("dialog", lambda dialog: dialog.accept())
+    failed_responses, console_errors = watch(page)
 
     # -- Sukrums finds the hall and asks for it.
     log_in(page, base, REQUESTER, live_server.demo_password)
