@@ -51,14 +51,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .agreements import bp as agreements_bp
     from .audit import bp as audit_bp
+    from .certificates import bp as certificates_bp
     from .exchanges import bp as exchanges_bp
     from .main import bp as main_bp
     from .notifications import bp as notifications_bp
     from .orgs import bp as orgs_bp
     from .resources import bp as resources_bp
 
-    for blueprint in (main_bp, accounts_bp, orgs_bp, resources_bp, exchanges_bp, notifications_bp, audit_bp):
+    for blueprint in (main_bp, accounts_bp, orgs_bp, resources_bp, exchanges_bp, agreements_bp,
+                      certificates_bp, notifications_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -16,11 +16,29 @@ portal_group = AppGroup("portal", help="Manage the partnership portal.")
 
 @portal_group.command("init")
 def init_command():
-    """Create or upgrade the database schema (Alembic migrations)."""
+    """Create or upgrade the database schema (Alembic migrations) and make or load the network CA."""
     from flask_migrate import upgrade
+
+    from .certificates.services import ensure_authority
 
     upgrade()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    authority = ensure_authority()
+    source = "configured files" if not authority.encrypted_key_pem else "stored encrypted in the database"
+    fingerprint = authority.fingerprint
+    db.session.commit()  # last: reading the row after it would open a new (write) transaction on SQLite
+    click.echo(f"Network CA ready ({source}), SHA-256 fingerprint {fingerprint}")
+
+
+@portal_group.command("daily")
+def daily_command():
+    """The daily agreement jobs: expiry by end date, reminders to sign, review reminders (run from cron)."""
+    from .agreements.schedule import run_daily
+
+    result = run_daily()
+    db.session.commit()
+    click.echo(f"expired {result['expired']}, sign reminders {result['sign_reminders']}, "
+               f"review reminders {result['review_reminders']}")
 
 
 @portal_group.command("demo")

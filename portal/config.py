@@ -15,6 +15,19 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int_settings(*names: str) -> dict:
+    """The named settings that are set in the environment, as integers (the rest keep their defaults)."""
+    result = {}
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None:
+            try:
+                result[name] = int(value)
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number of days, not {value!r}") from None
+    return result
+
+
 def from_environment() -> dict:
     env = os.environ.get("PORTAL_ENV", "production")
     data_dir = Path(os.environ.get("PORTAL_DATA_DIR", "instance")).resolve()
@@ -46,6 +59,14 @@ def from_environment() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "portal@localhost"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env != "development"),
+        "SIGNING_SECRET": os.environ.get("SIGNING_SECRET", ""),  # empty: derived from SECRET_KEY
+        "SIGNING_CA_CERT": os.environ.get("SIGNING_CA_CERT", ""),
+        "SIGNING_CA_KEY": os.environ.get("SIGNING_CA_KEY", ""),
+        "SIGNING_CA_PKCS12": os.environ.get("SIGNING_CA_PKCS12", ""),
+        "SIGNING_CA_PASSWORD": os.environ.get("SIGNING_CA_PASSWORD", ""),
+        "EXTERNAL_SIGNATURE_TRUST_ROOTS": [
+            p.strip() for p in os.environ.get("EXTERNAL_SIGNATURE_TRUST_ROOTS", "").split(",") if p.strip()],
+        **_int_settings("AGREEMENT_SIGN_REMINDER_DAYS", "AGREEMENT_REVIEW_NOTICE_DAYS"),
     }
 
 
@@ -71,4 +92,9 @@ DEFAULTS = {
     "MAIL_MAX_ATTEMPTS": 8,
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; set redis://… when running several workers
     "RATELIMIT_HEADERS_ENABLED": True,
+    "AGREEMENT_SIGN_REMINDER_DAYS": 7,  # remind representatives who have not signed, every this many days
+    "AGREEMENT_REVIEW_NOTICE_DAYS": 30,  # remind the parties this many days before an agreement's review date
+    "VERIFY_MAX_BYTES": 10 * 1024 * 1024,  # the largest PDF the public verify page checks
+    "VERIFY_RATE_LIMIT": "20 per minute",  # checks of uploaded PDFs from one IP address
+    "EXTERNAL_SIGNATURE_TRUST_ROOTS": [],  # PEM files: roots a party's own qualified signature must chain to
 }

@@ -178,6 +178,7 @@ def load_demo_network(password: str) -> list[DemoLogin]:
             logins.append(DemoLogin(email, org.name, _role_text(person)))
     _load_catalogue()
     _load_exchanges()
+    _load_agreements(password)
     return logins
 
 
@@ -243,3 +244,57 @@ def _load_exchanges() -> None:
             units, value = exchanges.default_value(exchange)
             exchanges.complete(requester, exchange, value_units=units, value_eur=value,
                                feedback="Paldies, viss noritēja lieliski!", today=ends_on)
+
+
+def _load_agreements(password: str) -> None:
+    """The network agreement of all six (signed in Krāslava on 1 July 2017), the cooperation agreement of
+    "Intelekta parks" and "Baltā māja" (30 June 2017), both in force; one draft waiting for approval."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from .agreements import services as agreements
+    from .agreements.models import Agreement
+
+    if db.session.scalar(select(Agreement.id).limit(1)) is not None:
+        return
+
+    def org(number: str) -> Organization:
+        return db.session.scalar(select(Organization).where(Organization.registration_number == number))
+
+    def representative(o: Organization) -> User:
+        return next(p for p in o.people if p.role == REPRESENTATIVE)
+
+    def at(day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/Riga"))
+
+    def approve_and_sign(agreement: Agreement, coordinator: User, day: date, place: str) -> None:
+        agreement.place = place
+        agreement.created_at = at(day - timedelta(days=14), 9)
+        agreement.number = f"{day.year}/{agreement.id}"
+        agreements.submit(agreement.drafted_by, agreement)
+        agreements.approve(coordinator, agreement, now=at(day, 10))
+        # Approved on the day of the seminar; signed electronically, with real signatures, now.
+        for party in agreement.parties:
+            signer = party.signatory
+            agreements.sign(signer, agreement, password=password, typed_name=signer.name, consent=True,
+                            ip_address="127.0.0.1", user_agent="portal demo")
+
+    intelekta, balta = org("40008214567"), org("40008031234")
+    coordinator = representative(intelekta)
+
+    cooperation = agreements.draft_cooperation(coordinator, balta, language="lv", valid_from=date(2017, 6, 30),
+                                               valid_to=None)
+    approve_and_sign(cooperation, coordinator, date(2017, 6, 30), "Daugavpilī")
+
+    network = agreements.draft_network(coordinator, language="lv", valid_from=date(2017, 7, 1), valid_to=None)
+    network.review_on = date.today() + timedelta(days=180)
+    approve_and_sign(network, coordinator, date(2017, 7, 1), "Krāslavā")
+
+    sukrums, attistibai = org("40008223344"), org("40008112233")
+    draft = agreements.draft_cooperation(representative(sukrums), attistibai, language="lv",
+                                         valid_from=date.today() + timedelta(days=14),
+                                         valid_to=date.today() + timedelta(days=14 + 2 * 365))
+    draft.place = "Baltinavā"
+    agreements.add_comment(representative(attistibai), draft,
+                           "Labdien! Papildināsim 2. punktu ar skaņas aparatūras apmaiņu pasākumiem.")
+    agreements.submit(representative(sukrums), draft)

@@ -7,7 +7,6 @@ from wtforms import PasswordField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from .accounts.passwords import password_problem
 
 
 class EmptyForm(FlaskForm):
@@ -18,6 +17,8 @@ class NewPassword:
     """Validates a new password against the password rules."""
 
     def __call__(self, form, field):
+        from .accounts.passwords import password_problem  # not at import: portal.accounts imports this module
+
         problem = password_problem(field.data or "")
         if problem:
             raise ValidationError(str(problem))

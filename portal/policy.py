@@ -83,6 +83,57 @@ def is_exchange_party(user, exchange) -> bool:
     return _authenticated(user) and user.org_id in (exchange.owner_org_id, exchange.requester_org_id)
 
 
+# ---------------------------------------------------------------- agreements
+
+def can_draft_agreement(user) -> bool:
+    """Representatives of active organizations draft agreements for their organization."""
+    return can_write(user) and user.is_representative
+
+
+def is_agreement_party(user, agreement) -> bool:
+    return _authenticated(user) and user.org_id in agreement.party_org_ids()
+
+
+def can_view_agreement(user, agreement) -> bool:
+    """The parties' people and the coordinators; everyone else gets 404."""
+    return is_agreement_party(user, agreement) or is_coordinator(user)
+
+
+def can_edit_agreement(user, agreement) -> bool:
+    """The text, term and clauses: the drafting organization's representatives, while draft or returned."""
+    return (agreement.is_editable and user.org_id == agreement.drafting_org_id
+            and can_draft_agreement(user))
+
+
+def can_comment_agreement(user, agreement) -> bool:
+    return can_write(user) and can_view_agreement(user, agreement)
+
+
+def can_decide_agreement(user, agreement) -> bool:
+    """Approve or return a submitted agreement."""
+    return is_coordinator(user) and agreement.state == "submitted"
+
+
+def can_choose_signatory(user, agreement) -> bool:
+    """Who signs for the organization is the organization's representatives' choice, until approval."""
+    return (agreement.state in ("draft", "submitted", "returned") and is_agreement_party(user, agreement)
+            and can_draft_agreement(user))
+
+
+def can_sign_agreement(user, agreement) -> bool:
+    """The representative named for the party signs, once the agreement is approved."""
+    if agreement.state != "approved" or not can_draft_agreement(user):
+        return False
+    party = agreement.party_for(user.org_id)
+    return party is not None and party.signatory_id == user.id and party.signature is None
+
+
+def can_terminate_agreement(user, agreement) -> bool:
+    if agreement.state not in ("approved", "in_force"):
+        return False
+    return is_coordinator(user) or (is_agreement_party(user, agreement) and can_draft_agreement(user))
+
+
 PERMISSIONS = {
     name: fn
     for name, fn in globals().items()

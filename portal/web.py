@@ -38,6 +38,10 @@ ERROR_TEXTS = {
 
 
 def register(app) -> None:
+    # pyHanko logs every untrusted or broken signature it is shown with a traceback at WARNING: on the public
+    # verify page that is any stranger's upload, and the page reports it anyway.
+    logging.getLogger("pyhanko").setLevel(logging.ERROR)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)
     app.before_request(_refuse_nul_in_query)
     app.before_request(enforce_session_limits)
     app.after_request(_security_headers)

@@ -275,6 +275,32 @@ def request_exchange(requester, resource, start_in_days=10, days=2, quantity=1, 
         hours=extra.pop("hours", None), purpose=extra.pop("purpose", "Seminārs"), message=extra.pop("message", ""))
 
 
+def make_agreement(world, state="draft", drafter=None, partner=None, language="lv"):
+    """A cooperation agreement drafted by org B's representative (or `drafter`) with the coordinating
+    organization (or `partner`), brought to `state`: draft, submitted, returned, approved or in_force."""
+    from datetime import date, timedelta
+
+    from portal.agreements import services as agreements
+
+    drafter = drafter or world.representative
+    partner = partner or world.coord_org
+    agreement = agreements.draft_cooperation(drafter, partner, language=language, valid_from=date.today(),
+                                             valid_to=date.today() + timedelta(days=365))
+    if state == "draft":
+        return agreement
+    agreements.submit(drafter, agreement)
+    if state == "returned":
+        agreements.return_to_drafter(world.coordinator, agreement, "Lūdzu, precizējiet 3. punktu.")
+    elif state in ("approved", "in_force"):
+        agreements.approve(world.coordinator, agreement)
+    if state == "in_force":
+        for party in agreement.parties:
+            agreements.sign(party.signatory, agreement, password=PASSWORD, typed_name=party.signatory.name,
+                            consent=True)
+    assert agreement.state == state
+    return agreement
+
+
 def _exchanges(owner, requester, resource):
     from portal.exchanges import services as exchanges
 
@@ -320,6 +346,9 @@ def world(app) -> World:
         resource=resource, public_resource=public_resource, paused_resource=paused_resource, need=need,
         exchange=exchange, accepted_exchange=accepted_exchange, feed_token=feed_token,
     )
+    from portal.certificates.services import ensure_authority
+
+    ensure_authority()  # the network CA, as `portal init` makes it
     # Tests start with an empty outbox and no notifications: what they see is what they caused.
     from portal.mail.models import OutboxMessage
     from portal.notifications.models import Notification

@@ -7,7 +7,7 @@ from typing import Callable
 
 import pytest
 
-from .conftest import World, client_for
+from .conftest import PASSWORD, World, client_for, make_agreement
 
 ROLES = ("anonymous", "member", "representative", "coordinator", "other")
 LOGIN = 302  # login_required redirects anonymous users to the login page
@@ -62,6 +62,22 @@ PUBLISHER_ACTION = roles(LOGIN, 302, 302, 302, 302)
 PARTY_ACTION = roles(LOGIN, 302, 302, 404, 302)
 OWNER_ONLY_ACTION = roles(LOGIN, 302, 302, 404, 403)
 PARTY_PAGE = roles(LOGIN, 200, 200, 404, 200)
+
+# Agreements: a cooperation agreement of org B (drafted by its representative) and the coordinating org,
+# made when a row first asks for it. "other" (org C) is no party: 404 for the agreement and its PDF.
+AGREEMENT_PAGE = roles(LOGIN, 200, 200, 200, 404)
+AGREEMENT_DRAFTER_ACTION = roles(LOGIN, 403, 302, 403, 404)
+AGREEMENT_COORDINATOR_ACTION = roles(LOGIN, 403, 403, 302, 404)
+AGREEMENT_PARTY_ACTION = roles(LOGIN, 302, 302, 302, 404)
+AGREEMENT_REPRESENTATIVE_ACTION = roles(LOGIN, 403, 302, 302, 404)
+
+
+def agreement(w: World, state: str) -> str:
+    cache = w.__dict__.setdefault("_agreements", {})
+    if state not in cache:
+        cache[state] = make_agreement(w, state).id
+    return f"/agreements/{cache[state]}"
+
 
 
 def request_form_data(w):
@@ -192,6 +208,50 @@ MATRIX = [
     Row("exchanges.ical_feed", "GET", lambda w: "/calendar/not-the-token.ics", everyone(404), scenario="bad token"),
     Row("exchanges.ledger", "GET", lambda w: "/ledger", LOGGED_IN_PAGE),
     Row("exchanges.ledger_csv", "GET", lambda w: "/ledger.csv", LOGGED_IN_PAGE),
+
+    Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
+    Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),
+    Row("agreements.new", "GET", lambda w: "/agreements/new", roles(LOGIN, 403, 200, 200, 403)),
+    Row("agreements.new", "POST", lambda w: "/agreements/new", roles(LOGIN, 403, 302, 302, 403),
+        data=lambda w: {"kind": "cooperation", "partner": str(w.other_org.id), "language": "lv",
+                        "valid_from": "2030-01-01", "valid_to": ""}),
+    Row("agreements.draft_for_exchange", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/agreement",
+        roles(LOGIN, 403, 302, 404, 403), data=lambda w: {"language": "lv"}),
+    Row("agreements.detail", "GET", lambda w: agreement(w, "draft"), AGREEMENT_PAGE),
+    Row("agreements.edit", "GET", lambda w: agreement(w, "draft") + "/edit", roles(LOGIN, 403, 200, 403, 404)),
+    Row("agreements.edit", "POST", lambda w: agreement(w, "draft") + "/edit", AGREEMENT_DRAFTER_ACTION,
+        data=lambda w: {"title": "Sadarbības līgums", "place": "Līvānos", "valid_from": "2030-01-01",
+                        "valid_to": "", "review_on": "", "clauses-0-heading": "Priekšmets",
+                        "clauses-0-text": "Puses sadarbojas.", "edit_stamp": ""}),
+    Row("agreements.comment", "POST", lambda w: agreement(w, "draft") + "/comments", AGREEMENT_PARTY_ACTION,
+        data=lambda w: {"body": "Labs projekts."}),
+    Row("agreements.choose_signatory", "POST", lambda w: agreement(w, "draft") + "/signatory",
+        roles(LOGIN, 403, 302, 302, 404), data=lambda w: {"signatory": str(w.representative.id)}),
+    Row("agreements.submit", "POST", lambda w: agreement(w, "draft") + "/submit", AGREEMENT_DRAFTER_ACTION),
+    Row("agreements.approve", "POST", lambda w: agreement(w, "submitted") + "/approve",
+        AGREEMENT_COORDINATOR_ACTION),
+    Row("agreements.return_to_drafter", "POST", lambda w: agreement(w, "submitted") + "/return",
+        AGREEMENT_COORDINATOR_ACTION, data=lambda w: {"comment": "Precizējiet termiņu."}),
+    Row("agreements.sign", "GET", lambda w: agreement(w, "approved") + "/sign", roles(LOGIN, 403, 200, 200, 404)),
+    # Typed as B's representative: the coordinator (who signs for the coordinating org) gets the form back.
+    Row("agreements.sign", "POST", lambda w: agreement(w, "approved") + "/sign", roles(LOGIN, 403, 302, 200, 404),
+        data=lambda w: {"password": PASSWORD, "typed_name": w.representative.name, "consent": "y"}),
+    Row("agreements.terminate", "POST", lambda w: agreement(w, "approved") + "/terminate",
+        AGREEMENT_REPRESENTATIVE_ACTION, data=lambda w: {"reason": "Sadarbība beigusies."}),
+    Row("agreements.upload_signed", "POST", lambda w: agreement(w, "approved") + "/upload",
+        roles(LOGIN, 403, 200, 200, 404), data=lambda w: {}, scenario="no file: the form again"),
+    Row("agreements.pdf", "GET", lambda w: agreement(w, "draft") + "/pdf", AGREEMENT_PAGE, scenario="draft"),
+    Row("agreements.pdf", "GET", lambda w: agreement(w, "approved") + "/pdf", AGREEMENT_PAGE,
+        scenario="signing copy"),
+
+    Row("certificates.verify", "GET", lambda w: "/verify", everyone(200)),
+    Row("certificates.verify", "GET", lambda w: "/verify?code=" + make_agreement(w, "approved").verification_code,
+        everyone(200), scenario="code"),
+    Row("certificates.verify", "POST", lambda w: "/verify", everyone(200), data=lambda w: {"code": "NONE-SUCH-CODE"}),
+    Row("certificates.ca_certificate", "GET", lambda w: "/verify/network-ca.pem", everyone(200)),
+    Row("certificates.overview", "GET", lambda w: "/coordination/certificates", COORDINATOR_ONLY),
+    Row("certificates.rotate", "POST", lambda w: f"/coordination/certificates/{w.org.id}/rotate",
+        COORDINATOR_ACTION),
 ]
 
 

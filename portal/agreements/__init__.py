@@ -1,1 +1,5 @@
-"""Cooperation agreements between member organizations: what is rendered (document.py) and the PDF (pdf.py)."""
+from flask import Blueprint
+
+bp = Blueprint("agreements", __name__)
+
+from . import views  # noqa: E402,F401

@@ -17,6 +17,7 @@ from ..resources.models import Resource
 from ..resources.photos import photo_path
 from ..resources.views import load_entry
 from ..urls import absolute_url
+from ..agreements.forms import ExchangeAgreementForm
 from . import bp, services
 from .forms import CompleteForm, ConditionForm, LedgerFilterForm, MessageForm, ReasonForm, RequestForm
 from .models import ConditionRecord, Exchange, CalendarFeed
@@ -93,7 +94,7 @@ def detail(exchange_id):
         owner_side=policy.can_act_for(current_user, exchange.owner_org),
         requester_side=policy.can_act_for(current_user, exchange.requester_org),
         reason_form=ReasonForm(), complete_form=complete_form, message_form=MessageForm(),
-        condition_form=ConditionForm(), action_form=EmptyForm(),
+        condition_form=ConditionForm(), action_form=EmptyForm(), agreement_form=ExchangeAgreementForm(),
     )
 
 

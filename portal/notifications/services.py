@@ -24,6 +24,18 @@ TEXTS = {
     "exchange_completed": _l("%(org)s marked the exchange of “%(resource)s” as completed."),
     "exchange_message": _l("New message from %(org)s about “%(resource)s”."),
     "exchange_condition": _l("%(org)s recorded the condition of “%(resource)s”."),
+    "agreement_drafted": _l("%(org)s drafted the agreement “%(title)s” with your organization."),
+    "agreement_comment": _l("%(org)s commented on the agreement “%(title)s”."),
+    "agreement_submitted": _l("%(org)s submitted the agreement “%(title)s” for approval."),
+    "agreement_submitted_coordinator": _l("Agreement “%(title)s” by %(org)s is waiting for your approval."),
+    "agreement_returned": _l("A coordinator returned the agreement “%(title)s” for changes."),
+    "agreement_approved": _l("The agreement “%(title)s” is approved and ready to be signed."),
+    "agreement_signed": _l("%(org)s signed the agreement “%(title)s”."),
+    "agreement_in_force": _l("All parties have signed: the agreement “%(title)s” is in force."),
+    "agreement_terminated": _l("The agreement “%(title)s” was terminated."),
+    "agreement_expired": _l("The agreement “%(title)s” has expired."),
+    "agreement_sign_reminder": _l("The agreement “%(title)s” is waiting for your signature."),
+    "agreement_review_reminder": _l("The agreement “%(title)s” is due for review."),
 }
 
 

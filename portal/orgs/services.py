@@ -93,6 +93,8 @@ def _decide(actor, org: Organization, from_states, to_state: str, conflict_messa
 
 
 def approve_application(actor, org: Organization) -> None:
+    from ..certificates.services import issue_certificate  # here: that package imports much of the portal
+
     _require_coordinator(actor)
     _decide(
         actor, org, APPLIED, ACTIVE,
@@ -100,6 +102,7 @@ def approve_application(actor, org: Organization) -> None:
         decided_at=utcnow(), decided_by_id=actor.id, decision_reason="",
     )
     record("org.approved", actor=actor, org=org, obj=org)
+    issue_certificate(org, actor=actor)
     for person in org.people:
         enqueue_template(person, "application_approved", org=org)
         notify([person], "org_approved", link=f"/orgs/{org.id}", org=org.name)

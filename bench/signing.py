@@ -1,0 +1,150 @@
+"""Signing benchmark: the network's certification, each party's approval signature and the verification of
+the signed file, for a three-party agreement.
+
+    .venv/bin/python bench/signing.py               # 30 timed runs after a warm-up
+    .venv/bin/python bench/signing.py --runs 100
+    .venv/bin/python bench/signing.py --write /tmp/signed.pdf --profile   # keep the PDF; cProfile one run
+
+Each run starts from the same rendered agreement (rendering is bench/agreements.py's business and not timed),
+certifies it, has the three parties sign in turn (each a visible stamp made by WeasyPrint) and verifies the
+four-signature result against the network CA. Keys and certificates are made once, as in the portal, where
+they are loaded (and decrypted) once per request.
+
+Targets on this machine: each signature <= 60 ms (p50), verification of the four-signature file <= 150 ms.
+"""
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.agreements import make_clauses  # noqa: E402  (the same Latvian prose as the rendering benchmark)
+from portal.agreements.document import AgreementDocument, Party  # noqa: E402
+from portal.agreements.pdf import render_pdf, signature_boxes  # noqa: E402
+from portal.signing import ca, pdfsign  # noqa: E402
+from portal.signing.verify import verify_pdf  # noqa: E402
+
+SIGN_TARGET_MS = 60.0
+VERIFY_TARGET_MS = 150.0
+NETWORK = "Latgales biedrību tīklojums"
+PARTIES = [
+    Party("Daugavpils Universitātes Mūžizglītības, kultūras un zinātnes komunikācijas biedrība „Intelekta parks”",
+          "40008198765", "Vienības iela 13, Daugavpils, LV-5401", "Maija Burima", "valdes priekšsēdētāja"),
+    Party("Biedrība „Baltā māja”", "40008031234", "Rīgas iela 77, Līvāni, Līvānu novads, LV-5316",
+          "Inguna Badune", "valdes direktore"),
+    Party("Biedrība „ATTĪSTĪBAI”", "40008045678", "Skolas iela 5, Izvalta, Krāslavas novads, LV-5668",
+          "Līga Žukovska", "valdes locekle"),
+]
+
+
+def agreement(now: datetime) -> AgreementDocument:
+    return AgreementDocument(
+        number="LBT-2026/01", title="Sadarbības līgums", language="lv", network_name=NETWORK, parties=PARTIES,
+        clauses=make_clauses(12), valid_from=date(2026, 12, 1), valid_to=date(2029, 11, 30),
+        place="Daugavpilī", verification_code="7K3F-9Q2M-XW4P",
+        verify_url="https://tiklojums.example.lv/verify/7K3F-9Q2M-XW4P", created=now,
+    )
+
+
+class Network:
+    """The CA and the three organisations' keys, made once."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.ca_key, self.ca_cert = ca.create_ca(NETWORK, now=now)
+        self.orgs = [ca.issue_org_certificate(self.ca_key, self.ca_cert, org_name=p.name,
+                                              registration_number=p.registration_number, now=now)
+                     for p in PARTIES]
+
+
+def one_run(net: Network, pdf: bytes, fields: list) -> tuple[dict[str, tuple[float, float]], bytes]:
+    """Certify, three signatures, verify: each step's (wall, CPU) time in ms, and the signed file."""
+    times = {}
+    clock = _Clock()
+    data = pdfsign.certify(pdf, fields=fields, ca_key=net.ca_key, ca_cert=net.ca_cert, signing_time=net.now)
+    times["certification"] = clock.lap()
+    for i, (party, (key, cert)) in enumerate(zip(PARTIES, net.orgs)):
+        data = pdfsign.sign_party(
+            data, field_name=fields[i][0], org_key=key, org_cert=cert, ca_cert=net.ca_cert,
+            signer_name=party.representative_name, position=party.representative_position, org_name=party.name,
+            signed_at=net.now + timedelta(minutes=i + 1), language="lv")
+        times[f"signature {i + 1}"] = clock.lap()
+    report = verify_pdf(data, [net.ca_cert])
+    times["verify 4 signatures"] = clock.lap()
+    if not report.ok or len(report.signatures) != 4:
+        raise SystemExit(f"the signed file does not verify: {report}")
+    return times, data
+
+
+class _Clock:
+    """Wall time (perf_counter) and CPU time of this process (process_time) since the last lap, in ms."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = ((wall - self.wall) * 1000, (cpu - self.cpu) * 1000)
+        self.wall, self.cpu = wall, cpu
+        return result
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--write", type=Path, help="write the signed PDF here")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one extra run")
+    args = parser.parse_args(argv)
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    net = Network(now)
+    doc = agreement(now)
+    pdf = render_pdf(doc)
+    fields = [(f"party-{i + 1}", page, box) for i, (page, box) in enumerate(signature_boxes(doc))]
+    _times, signed = one_run(net, pdf, fields)  # warm-up: imports, fonts, stylesheet
+    if args.write:
+        args.write.write_bytes(signed)
+
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    print(f"portal.signing, EC P-256, {len(pdf) // 1024} KiB agreement -> {len(signed) // 1024} KiB signed; "
+          f"{args.runs} runs after a warm-up; {cpus} CPUs, load {load:.2f}")
+    if load > cpus * 0.5:
+        print(f"warning: load average {load:.2f} on {cpus} CPUs: other processes compete, wall times are inflated")
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    for _ in range(args.runs):
+        times, _data = one_run(net, pdf, fields)
+        for step, (wall_ms, cpu_ms) in times.items():
+            wall.setdefault(step, []).append(wall_ms)
+            cpu.setdefault(step, []).append(cpu_ms)
+
+    failed = False
+    for step, values in wall.items():
+        p50, p95 = percentile(values, 50), percentile(values, 95)
+        target = VERIFY_TARGET_MS if step.startswith("verify") else SIGN_TARGET_MS
+        ok = p50 <= target
+        failed |= not ok
+        print(f"{step:20s} wall p50 {p50:6.1f} ms  p95 {p95:6.1f} ms | CPU p50 {percentile(cpu[step], 50):6.1f} ms"
+              f"  target p50 <= {target:.0f} ms: {'ok' if ok else 'MISSED'}", flush=True)
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(one_run, net, pdf, fields)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""The daily jobs (`portal daily`, run from cron): expiry by end date, reminders to sign, review reminders.
+
+Each job is idempotent: running it twice on a day sends nothing twice.
+"""
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit.services import record
+from ..database import StateConflict, compare_and_set, utcnow
+from ..extensions import db
+from . import notices
+from .models import APPROVED, EXPIRED, IN_FORCE, Agreement
+
+
+def expire_due(today: date) -> list[Agreement]:
+    """Agreements in force whose last day has passed become expired."""
+    due = db.session.scalars(select(Agreement).where(Agreement.state == IN_FORCE, Agreement.valid_to < today)).all()
+    expired = []
+    for agreement in due:
+        try:
+            compare_and_set(Agreement, agreement.id, IN_FORCE, state=EXPIRED, ended_at=utcnow())
+        except StateConflict:
+            continue
+        db.session.refresh(agreement)
+        record("agreement.expired", obj=agreement)
+        notices.tell_parties(None, agreement, "expired")
+        expired.append(agreement)
+    return expired
+
+
+def send_sign_reminders(now: datetime) -> int:
+    """Each representative who has not signed an approved agreement is reminded every N days after approval."""
+    every = timedelta(days=current_app.config["AGREEMENT_SIGN_REMINDER_DAYS"])
+    sent = 0
+    for agreement in db.session.scalars(select(Agreement).where(Agreement.state == APPROVED)).all():
+        for party in agreement.parties:
+            last = party.sign_reminded_at or agreement.approved_at
+            if party.signature is not None or party.signatory is None or not party.signatory.is_active:
+                continue
+            if now - last < every:
+                continue
+            notices.remind([party.signatory], agreement, "sign_reminder")
+            party.sign_reminded_at = now
+            sent += 1
+    db.session.flush()
+    return sent
+
+
+def send_review_reminders(today: date) -> int:
+    """The parties' representatives hear once, N days before an agreement's review date."""
+    notice = timedelta(days=current_app.config["AGREEMENT_REVIEW_NOTICE_DAYS"])
+    due = db.session.scalars(select(Agreement).where(
+        Agreement.state == IN_FORCE, Agreement.review_on.is_not(None), Agreement.review_reminded_on.is_(None),
+        Agreement.review_on <= today + notice)).all()
+    for agreement in due:
+        people = [p for party in agreement.parties for p in party.org.people
+                  if p.is_active and p.is_representative]
+        notices.remind(people, agreement, "review_reminder")
+        agreement.review_reminded_on = today
+    db.session.flush()
+    return len(due)
+
+
+def run_daily(now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return {"expired": len(expire_due(today)), "sign_reminders": send_sign_reminders(now),
+            "review_reminders": send_review_reminders(today)}

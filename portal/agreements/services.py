@@ -1,0 +1,524 @@
+"""Agreement rules: drafting, editing, comments, submission, the coordinator's decision, signing, ending.
+
+Every function takes the acting user first, checks `policy`, and raises `NotAllowed` (the role is
+missing) or `RuleViolation` (refused, with a message for the user). State changes go through
+compare-and-set, so two people acting at once leave one winner and a clear message for the other.
+"""
+import hashlib
+import secrets
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import policy
+from ..certificates import services as certificates
+from ..accounts.models import REPRESENTATIVE, User
+from ..accounts.passwords import verify_password
+from ..audit.services import record
+from ..database import StateConflict, compare_and_set, utcnow
+from ..errors import NotAllowed, RuleViolation
+from ..extensions import db
+from ..exchanges.models import ACCEPTED as EXCHANGE_ACCEPTED, COMPLETED as EXCHANGE_COMPLETED
+from ..orgs.models import ACTIVE as ORG_ACTIVE, Organization
+from ..text import latvian_sort_key
+from . import notices
+
+from .clause_templates import draft_text
+from .document import LANGUAGES
+from .models import (APPROVED, COOPERATION, DRAFT, EDITABLE_STATES, EXCHANGE, IN_FORCE, NETWORK, RETURNED,
+                     SUBMITTED, TERMINATED, Agreement, AgreementComment, AgreementFile, AgreementParty, Signature)
+from .pdf import render_pdf, signature_boxes
+from .printing import DEFAULT_PLACE, build_document, freeze_parties, printed_org_name
+
+MAX_CLAUSES = 60
+MAX_CLAUSE_TEXT = 20_000
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise NotAllowed()
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _conflict(agreement: Agreement) -> RuleViolation:
+    db.session.refresh(agreement)
+    return RuleViolation(_l("This agreement has just been changed by someone else: it is now “%(state)s”.",
+                            state=state_label(agreement.state)))
+
+
+def _transition(agreement: Agreement, expected, new_state: str, **values) -> None:
+    try:
+        compare_and_set(Agreement, agreement.id, expected, state=new_state, **values)
+    except StateConflict:
+        raise _conflict(agreement) from None
+    db.session.refresh(agreement)
+
+
+# ---------------------------------------------------------------- who signs
+
+def representatives(org: Organization) -> list[User]:
+    return sorted((p for p in org.people if p.is_active and p.role == REPRESENTATIVE), key=lambda p: p.id)
+
+
+def _default_signatory(org: Organization, actor) -> User | None:
+    if actor.org_id == org.id and actor.is_representative:
+        return actor
+    people = representatives(org)
+    return people[0] if people else None
+
+
+def active_members() -> list[Organization]:
+    """The organizations of the network agreement: the coordinating one first, the rest in Latvian order."""
+    orgs = db.session.scalars(select(Organization).where(Organization.state == ORG_ACTIVE)).all()
+    return sorted(orgs, key=lambda o: (not o.is_coordinating, latvian_sort_key(o.name)))
+
+
+def partner_choices(actor) -> list[Organization]:
+    """Organizations a cooperation agreement can be drafted with."""
+    return [org for org in active_members() if org.id != actor.org_id]
+
+
+# ---------------------------------------------------------------- drafting
+
+def _check_term(valid_from: date, valid_to: date | None, review_on: date | None = None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise RuleViolation(_l("The end date must be on or after the start date."), field="valid_to")
+    if review_on is not None and review_on < valid_from:
+        raise RuleViolation(_l("The review date must be on or after the start date."), field="review_on")
+
+
+def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization], valid_from: date,
+                   valid_to: date | None, text_kind: str, context: dict, **links) -> Agreement:
+    _require(policy.can_draft_agreement(actor))
+    if language not in LANGUAGES:
+        raise RuleViolation(_l("Choose Latvian or English."), field="language")
+    _check_term(valid_from, valid_to)
+    if actor.org_id not in {org.id for org in orgs}:
+        raise RuleViolation(_l("Your organization must be one of the parties."))
+    inactive = [org.name for org in orgs if not org.is_active]
+    if inactive:
+        raise RuleViolation(_l("Only active members can be parties: %(names)s is not.", names=", ".join(inactive)))
+    text = draft_text(text_kind, language, **context)
+    agreement = Agreement(
+        kind=kind, title=text.title, language=language, place=DEFAULT_PLACE[language],
+        clauses=[{"heading": heading, "text": body} for heading, body in text.clauses],
+        valid_from=valid_from, valid_to=valid_to, state=DRAFT, verification_code=new_verification_code(),
+        drafting_org_id=actor.org_id, drafted_by_id=actor.id, **links,
+    )
+    for position, org in enumerate(orgs):
+        signatory = _default_signatory(org, actor)
+        agreement.parties.append(AgreementParty(org=org, position=position,
+                                                signatory_id=signatory.id if signatory else None))
+    db.session.add(agreement)
+    db.session.flush()
+    agreement.number = f"{agreement.created_at.year}/{agreement.id}"
+    record("agreement.drafted", actor=actor, obj=agreement, kind=kind, parties=[o.id for o in orgs])
+    notices.tell_parties(actor, agreement, "drafted")
+    return agreement
+
+
+def draft_cooperation(actor, partner: Organization, *, language: str, valid_from: date,
+                      valid_to: date | None) -> Agreement:
+    if partner.id == actor.org_id:
+        raise RuleViolation(_l("Choose another organization."), field="partner")
+    return _new_agreement(actor, kind=COOPERATION, language=language, orgs=[actor.org, partner],
+                          valid_from=valid_from, valid_to=valid_to, text_kind="cooperation", context={})
+
+
+def network_agreement_in_force() -> Agreement | None:
+    """The network agreement now in force (its newest version; accessions are not it)."""
+    return db.session.scalar(
+        select(Agreement).where(Agreement.kind == NETWORK, Agreement.accedes_to_id.is_(None),
+                                Agreement.state == IN_FORCE).order_by(Agreement.version.desc()).limit(1))
+
+
+def draft_network(actor, *, language: str, valid_from: date, valid_to: date | None) -> Agreement:
+    """The network agreement of all active members; with one in force already, its amendment (a new version
+    with its clauses, for all current members to sign)."""
+    from flask import current_app
+
+    current = network_agreement_in_force()
+    links = {}
+    if current is not None:
+        links = {"previous_id": current.id, "version": current.version + 1}
+    members = active_members()
+    coordinating = next((org for org in members if org.is_coordinating), None)
+    context = {"network_name": current_app.config["NETWORK_NAME"]}
+    if coordinating is not None:
+        context["coordinator_name"] = printed_org_name(coordinating, language)
+    agreement = _new_agreement(actor, kind=NETWORK, language=language, orgs=members, valid_from=valid_from,
+                               valid_to=valid_to, text_kind="network", context=context, **links)
+    if current is not None and current.language == language:
+        agreement.clauses = list(current.clauses)
+        agreement.title = current.title
+    return agreement
+
+
+def needs_accession(org: Organization) -> Agreement | None:
+    """The network agreement in force that `org` has not signed nor acceded to (with an accession under way)."""
+    current = network_agreement_in_force()
+    if current is None or org.id in current.party_org_ids() or not org.is_active:
+        return None
+    joined = db.session.scalar(
+        select(Agreement.id).join(AgreementParty).where(
+            Agreement.accedes_to_id == current.id, AgreementParty.org_id == org.id,
+            Agreement.state.not_in((TERMINATED,))).limit(1))
+    return None if joined else current
+
+
+def draft_accession(actor, *, language: str, valid_from: date) -> Agreement:
+    """A new member's accession to the network agreement in force, with the coordinating organization,
+    which signs it for the network."""
+    from flask import current_app
+
+    current = needs_accession(actor.org)
+    if current is None:
+        raise RuleViolation(_l("Your organization has no network agreement to accede to."))
+    coordinating = db.session.scalar(select(Organization).where(Organization.is_coordinating.is_(True)))
+    context = {"network_name": current_app.config["NETWORK_NAME"], "agreement_title": current.title,
+               "agreement_number": current.number,
+               "agreement_date": (current.approved_at or current.created_at).date(),
+               "member_name": printed_org_name(actor.org, language)}
+    return _new_agreement(actor, kind=NETWORK, language=language, orgs=[actor.org, coordinating],
+                          valid_from=valid_from, valid_to=current.valid_to, text_kind="accession",
+                          context=context, accedes_to_id=current.id)
+
+
+def draft_for_exchange(actor, exchange, *, language: str) -> Agreement:
+    """An agreement on an accepted (or completed) exchange, prefilled from it; drafted by either side."""
+    if exchange.state not in (EXCHANGE_ACCEPTED, EXCHANGE_COMPLETED):
+        raise RuleViolation(_l("An agreement can be drafted for an accepted exchange only."))
+    context = {"resource_title": exchange.resource.title, "owner_name": exchange.owner_org.name,
+               "requester_name": exchange.requester_org.name, "starts_on": exchange.starts_on,
+               "ends_on": exchange.ends_on, "quantity": exchange.quantity, "hours": exchange.hours,
+               "purpose": exchange.purpose, "value_eur": exchange.value_eur}
+    return _new_agreement(actor, kind=EXCHANGE, language=language,
+                          orgs=[exchange.owner_org, exchange.requester_org], valid_from=exchange.starts_on,
+                          valid_to=exchange.ends_on, text_kind="exchange", context=context,
+                          exchange_id=exchange.id)
+
+
+def clean_clauses(clauses: list[tuple[str, str]]) -> list[dict]:
+    """Drops sections left empty (that is how a section is removed); a text without a heading is refused."""
+    result = []
+    for index, (heading, text) in enumerate(clauses):
+        heading, text = (heading or "").strip(), (text or "").strip()
+        if not heading and not text:
+            continue
+        if not heading:
+            raise RuleViolation(_l("Section %(n)d needs a heading.", n=index + 1), field="clauses")
+        if len(text) > MAX_CLAUSE_TEXT:
+            raise RuleViolation(_l("Section %(n)d is too long.", n=index + 1), field="clauses")
+        result.append({"heading": heading, "text": text})
+    if not result:
+        raise RuleViolation(_l("An agreement needs at least one section."), field="clauses")
+    if len(result) > MAX_CLAUSES:
+        raise RuleViolation(_l("An agreement can have at most %(n)d sections.", n=MAX_CLAUSES), field="clauses")
+    return result
+
+
+def update_draft(actor, agreement: Agreement, *, title: str, place: str, valid_from: date,
+                 valid_to: date | None, review_on: date | None, clauses: list[tuple[str, str]],
+                 expected_updated_at: datetime | None = None) -> None:
+    """Saves the text. A returned agreement goes back to draft. `expected_updated_at` is when the editor
+    loaded the form: if someone saved in between, the save is refused rather than overwrite their text."""
+    _require(policy.can_edit_agreement(actor, agreement))
+    if not title.strip():
+        raise RuleViolation(_l("Give the agreement a title."), field="title")
+    _check_term(valid_from, valid_to, review_on)
+    cleaned = clean_clauses(clauses)
+    values = dict(title=title.strip(), place=place.strip(), valid_from=valid_from, valid_to=valid_to,
+                  review_on=review_on, clauses=cleaned, updated_at=utcnow())
+    if expected_updated_at is not None and _stamp(agreement.updated_at) != _stamp(expected_updated_at):
+        raise RuleViolation(_l("Someone else has saved this agreement since you opened it. "
+                               "Your text is below: copy what you need, then reload the page."))
+    was = agreement.state
+    _transition(agreement, EDITABLE_STATES, DRAFT, **values)
+    record("agreement.edited", actor=actor, obj=agreement, reopened=(was == RETURNED))
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="microseconds") if moment else ""
+
+
+def edit_stamp(agreement: Agreement) -> str:
+    return _stamp(agreement.updated_at)
+
+
+def choose_signatory(actor, agreement: Agreement, person: User) -> None:
+    _require(policy.can_choose_signatory(actor, agreement))
+    party = agreement.party_for(actor.org_id)
+    if person.org_id != actor.org_id or not person.is_active or not person.is_representative:
+        raise RuleViolation(_l("Only a representative of your organization can sign for it."), field="signatory")
+    party.signatory_id = person.id
+    db.session.flush()
+    record("agreement.signatory", actor=actor, obj=agreement, signatory=person.id)
+
+
+def add_comment(actor, agreement: Agreement, body: str) -> AgreementComment:
+    _require(policy.can_comment_agreement(actor, agreement))
+    if not body.strip():
+        raise RuleViolation(_l("Write a comment."), field="body")
+    comment = AgreementComment(agreement=agreement, author_id=actor.id, org_id=actor.org_id, body=body.strip())
+    db.session.add(comment)
+    db.session.flush()
+    record("agreement.comment", actor=actor, obj=agreement)
+    notices.tell_parties(actor, agreement, "comment")
+    return comment
+
+
+# ---------------------------------------------------------------- submission and decision
+
+def submit(actor, agreement: Agreement) -> None:
+    _require(policy.can_edit_agreement(actor, agreement))
+    if agreement.state != DRAFT:
+        raise _conflict(agreement)
+    missing = [p.org.name for p in agreement.parties if p.signatory is None or not p.signatory.is_active]
+    if missing:
+        raise RuleViolation(_l("Each party needs a representative to sign: %(names)s has none.",
+                               names=", ".join(missing)))
+    _transition(agreement, DRAFT, SUBMITTED, submitted_at=utcnow(), return_comment="")
+    record("agreement.submitted", actor=actor, obj=agreement)
+    notices.tell_parties(actor, agreement, "submitted")
+    notices.tell_coordinators(agreement, "submitted")
+
+
+def return_to_drafter(actor, agreement: Agreement, comment: str) -> None:
+    _require(policy.is_coordinator(actor))
+    if not comment.strip():
+        raise RuleViolation(_l("Say what should be changed."), field="comment")
+    _transition(agreement, SUBMITTED, RETURNED, return_comment=comment.strip(), decided_by_id=actor.id)
+    record("agreement.returned", actor=actor, obj=agreement, comment=comment.strip())
+    notices.tell_parties(actor, agreement, "returned")
+
+
+def approve(actor, agreement: Agreement, now: datetime | None = None) -> AgreementFile:
+    """Freezes the text: the party details are copied, the signing copy rendered once and stored."""
+    _require(policy.is_coordinator(actor))
+    if agreement.state != SUBMITTED:
+        raise _conflict(agreement)
+    inactive = [p.org.name for p in agreement.parties if not p.org.is_active]
+    if inactive:
+        raise RuleViolation(_l("Only active members can be parties: %(names)s is not.", names=", ".join(inactive)))
+    unsigned = [p.org.name for p in agreement.parties if p.signatory is None or not p.signatory.is_active]
+    if unsigned:
+        raise RuleViolation(_l("Each party needs a representative to sign: %(names)s has none.",
+                               names=", ".join(unsigned)))
+    now = now or utcnow()
+    _transition(agreement, SUBMITTED, APPROVED, approved_at=now.replace(microsecond=0), decided_by_id=actor.id,
+                return_comment="")
+    freeze_parties(agreement)
+    document = build_document(agreement)
+    fields = [(party_field(i), page, box) for i, (page, box) in enumerate(signature_boxes(document))]
+    certified = certificates.certify_signing_copy(render_pdf(document), fields, signing_time=utcnow())
+    frozen_copy = store_file(agreement, certified, "approved")
+    record("agreement.approved", actor=actor, obj=agreement, sha256=frozen_copy.sha256)
+    notices.tell_parties(actor, agreement, "approved")
+    return frozen_copy
+
+
+def party_field(position: int) -> str:
+    """The name of the signature field of the party at `position` (0-based) in the signing copy."""
+    return f"party-{position + 1}"
+
+
+def _lock(agreement: Agreement) -> None:
+    """Serialises signing of one agreement: each signature is an update of the newest file
+    (SQLite already has one writer at a time)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Agreement.id).where(Agreement.id == agreement.id).with_for_update())
+    db.session.refresh(agreement)
+
+
+def store_file(agreement: Agreement, data: bytes, event: str) -> AgreementFile:
+    revision = (db.session.scalar(select(AgreementFile.revision).where(AgreementFile.agreement_id == agreement.id)
+                                  .order_by(AgreementFile.revision.desc()).limit(1)) or 0) + 1
+    stored = AgreementFile(agreement_id=agreement.id, revision=revision, event=event,
+                           sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def current_file(agreement_id: int) -> AgreementFile | None:
+    """The newest stored PDF (its bytes are loaded only when read)."""
+    return db.session.scalar(select(AgreementFile).where(AgreementFile.agreement_id == agreement_id)
+                             .order_by(AgreementFile.revision.desc()).limit(1))
+
+
+def signing_copy(agreement_id: int) -> AgreementFile | None:
+    return db.session.scalar(select(AgreementFile).where(AgreementFile.agreement_id == agreement_id,
+                                                         AgreementFile.revision == 1))
+
+
+# ---------------------------------------------------------------- signing
+
+def _same_name(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def _party_to_sign(actor, agreement: Agreement) -> AgreementParty:
+    """The actor's party, if the agreement is being signed and the party has not signed yet."""
+    _require(policy.is_agreement_party(actor, agreement) and policy.can_draft_agreement(actor))
+    _lock(agreement)
+    if agreement.state != APPROVED:
+        raise RuleViolation(_l("Only an approved agreement can be signed; this one is “%(state)s”.",
+                               state=state_label(agreement.state)))
+    party = agreement.party_for(actor.org_id)
+    if party.signature is not None:
+        raise RuleViolation(_l("%(org)s has already signed this agreement.", org=party.org.name))
+    return party
+
+
+def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent: bool,
+         ip_address: str = "", user_agent: str = "", now: datetime | None = None) -> Signature:
+    """The representative named for their party signs for it with the organization's certificate; the last
+    signature puts the agreement in force."""
+    party = _party_to_sign(actor, agreement)
+    if party.signatory_id != actor.id:
+        raise RuleViolation(_l("%(name)s signs for your organization, as the agreement says.",
+                               name=party.printed_signatory))
+    if not verify_password(actor.password_hash, password):
+        raise RuleViolation(_l("The password is not right."), field="password")
+    if not _same_name(typed_name, actor.name):
+        raise RuleViolation(_l("Type your full name as it is in your profile: %(name)s.", name=actor.name),
+                            field="typed_name")
+    if not consent:
+        raise RuleViolation(_l("Tick the box to confirm that you sign for your organization."), field="consent")
+    signature = Signature(agreement_id=agreement.id, org_id=actor.org_id, user_id=actor.id,
+                          typed_name=" ".join(typed_name.split()), position=party.printed_position,
+                          signed_at=now or utcnow(), ip_address=ip_address[:45], user_agent=user_agent[:300])
+    _add_signature(party, signature)
+    signed = certificates.sign_for_org(
+        current_file(agreement.id).data, actor.org, field_name=party_field(party.position), signer_name=actor.name,
+        position=party.printed_position, org_name=party.printed_name, signed_at=signature.signed_at,
+        language=agreement.language)
+    _signed(actor, agreement, signature, store_file(agreement, signed, "signed"))
+    return signature
+
+
+EXTERNAL_REJECTIONS = {
+    "too_large": _l("The file is too large."),
+    "not_pdf": _l("This is not a PDF file."),
+    "encrypted": _l("The PDF is encrypted (password-protected); upload it without a password."),
+    "unreadable": _l("The PDF is damaged or incomplete."),
+    "different_document": _l("This is not the current signing copy: download the signing copy again, sign "
+                             "that file, and upload it unchanged."),
+    "not_one_signature": _l("The file must carry exactly one new signature, your organization's."),
+    "invalid": _l("The new signature is broken: the file was changed after it was signed."),
+    "untrusted": _l("The signature's certificate is not from a qualified trust service the portal accepts."),
+    "other_changes": _l("Besides the signature, something else in the document was changed (e.g. a page "
+                        "added). Sign the signing copy without editing it."),
+    "not_whole_file": _l("Something was added to the file after the signature."),
+}
+
+
+def sign_externally(actor, agreement: Agreement, uploaded: bytes, *, ip_address: str = "",
+                    user_agent: str = "") -> Signature:
+    """A representative uploads the current signing copy signed outside the portal with the organization's
+    own qualified e-signature. Accepted only if it is that copy plus exactly one valid, trusted signature."""
+    from ..signing.external import ExternalSignatureRejected, check_external_signature
+
+    party = _party_to_sign(actor, agreement)
+    roots = certificates.external_trust_roots()
+    if not roots:
+        raise RuleViolation(_l("The portal is not set up to accept signatures made outside it."), field="document")
+    current = current_file(agreement.id)
+    try:
+        report = check_external_signature(current.data, uploaded, roots)
+    except ExternalSignatureRejected as rejected:
+        raise RuleViolation(EXTERNAL_REJECTIONS[rejected.code], field="document") from None
+    signature = Signature(agreement_id=agreement.id, org_id=actor.org_id, user_id=actor.id,
+                          typed_name=(report.signer_name or report.signer_org)[:120], position=party.printed_position,
+                          method="external", signed_at=utcnow(), ip_address=ip_address[:45],
+                          user_agent=user_agent[:300])
+    _add_signature(party, signature)
+    _signed(actor, agreement, signature, store_file(agreement, uploaded, "external"))
+    return signature
+
+
+def _add_signature(party: AgreementParty, signature: Signature) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.add(signature)
+            db.session.flush()
+    except IntegrityError:
+        raise RuleViolation(_l("%(org)s has already signed this agreement.", org=party.org.name)) from None
+
+
+def _signed(actor, agreement: Agreement, signature: Signature, stored: AgreementFile) -> None:
+    db.session.refresh(agreement)
+    record("agreement.signed", actor=actor, obj=agreement, org=actor.org, position=signature.position,
+           method=signature.method, sha256=stored.sha256)
+    notices.tell_parties(actor, agreement, "signed")
+    if len(agreement.signatures) == len(agreement.parties):
+        _enter_into_force(actor, agreement, signature.signed_at)
+
+
+def _enter_into_force(actor, agreement: Agreement, when: datetime) -> None:
+    _transition(agreement, APPROVED, IN_FORCE, in_force_at=when)
+    record("agreement.in_force", actor=actor, obj=agreement)
+    notices.tell_parties(actor, agreement, "in_force")
+    previous = agreement.previous
+    if previous is not None and previous.state == IN_FORCE:
+        # An amendment in force replaces the version before it.
+        _transition(previous, IN_FORCE, TERMINATED, ended_at=when, ended_by_id=actor.id,
+                    end_reason=f"v{agreement.version}: {agreement.number}")
+        record("agreement.replaced", actor=actor, obj=previous, by=agreement.id)
+
+
+# ---------------------------------------------------------------- ending
+
+def terminate(actor, agreement: Agreement, reason: str) -> None:
+    _require(policy.is_coordinator(actor)
+             or (policy.is_agreement_party(actor, agreement) and policy.can_draft_agreement(actor)))
+    if not reason.strip():
+        raise RuleViolation(_l("Give a reason."), field="reason")
+    _transition(agreement, (APPROVED, IN_FORCE), TERMINATED, ended_at=utcnow(), ended_by_id=actor.id,
+                end_reason=reason.strip())
+    record("agreement.terminated", actor=actor, obj=agreement, reason=reason.strip())
+    notices.tell_parties(actor, agreement, "terminated")
+
+
+# ---------------------------------------------------------------- lists
+
+def for_org(org_id: int) -> list[Agreement]:
+    return db.session.scalars(
+        select(Agreement).join(AgreementParty).where(AgreementParty.org_id == org_id)
+        .order_by(Agreement.id.desc())).all()
+
+
+def approval_queue() -> list[Agreement]:
+    return db.session.scalars(select(Agreement).where(Agreement.state == SUBMITTED)
+                              .order_by(Agreement.submitted_at, Agreement.id)).all()
+
+
+def all_agreements(state: str | None = None) -> list[Agreement]:
+    query = select(Agreement).order_by(Agreement.id.desc())
+    if state:
+        query = query.where(Agreement.state == state)
+    return db.session.scalars(query).all()
+
+
+STATE_LABELS = {
+    "draft": _l("Draft"), "submitted": _l("Waiting for approval"), "returned": _l("Returned for changes"),
+    "approved": _l("Approved, being signed"), "in_force": _l("In force"), "terminated": _l("Terminated"),
+    "expired": _l("Expired"),
+}
+KIND_LABELS = {"cooperation": _l("Cooperation agreement"), "network": _l("Network agreement"),
+               "exchange": _l("Exchange agreement"), "accession": _l("Accession to the network agreement")}
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
+
+
+def kind_label(agreement: Agreement) -> str:
+    return str(KIND_LABELS["accession" if agreement.is_accession else agreement.kind])

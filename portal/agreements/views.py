@@ -1,0 +1,371 @@
+from datetime import date
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import undefer
+from wtforms import FieldList
+
+from .. import policy
+from ..errors import NotAllowed, RuleViolation
+from ..exchanges.views import load_exchange
+from ..extensions import db
+from ..forms import EmptyForm
+from . import bp, services
+from .forms import (CommentForm, EditAgreementForm, ExchangeAgreementForm, ExternalSignatureForm, NewAgreementForm,
+                    ReturnForm, SignForm, SignatoryForm, TerminateForm)
+from .models import STATES, Agreement, AgreementFile
+from .pdf import render_pdf
+from .printing import build_document
+
+
+def load_agreement(agreement_id: int) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None or not policy.can_view_agreement(current_user, agreement):
+        abort(404)
+    return agreement
+
+
+def _detail(agreement: Agreement):
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
+def _run(agreement: Agreement, action, success_message, form=None):
+    """Calls a rule; commits and says so, or rolls back and says why not (next to the field, if the form
+    is shown again; otherwise as a message on the agreement's page). Returns None to re-show the form."""
+    try:
+        action()
+    except RuleViolation as refused:
+        db.session.rollback()
+        field = getattr(form, refused.field, None) if form is not None and refused.field else None
+        if field is not None and not isinstance(field, FieldList):
+            field.errors.append(str(refused.message))
+            return None
+        flash(str(refused.message), "error")
+        return _detail(agreement) if form is None else None
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    db.session.commit()
+    flash(success_message, "success")
+    return _detail(agreement)
+
+
+# ---------------------------------------------------------------- lists
+
+@bp.get("/agreements")
+@login_required
+def index():
+    agreements = services.for_org(current_user.org_id)
+    groups = [(state, [a for a in agreements if a.state == state]) for state in STATES]
+    return render_template(
+        "agreements/index.html", groups=[(s, items) for s, items in groups if items],
+        accession_to=services.needs_accession(current_user.org),
+        queue_size=len(services.approval_queue()) if policy.is_coordinator(current_user) else 0,
+        state_label=services.state_label, kind_label=services.kind_label)
+
+
+@bp.get("/agreements/queue")
+@login_required
+def queue():
+    if not policy.is_coordinator(current_user):
+        abort(403)
+    state = request.args.get("state", "")
+    return render_template(
+        "agreements/queue.html", waiting=services.approval_queue(),
+        network=services.all_agreements(state if state in STATES else None), states=STATES, chosen_state=state,
+        state_label=services.state_label, kind_label=services.kind_label)
+
+
+# ---------------------------------------------------------------- drafting
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not policy.can_draft_agreement(current_user):
+        abort(403)
+    partners = services.partner_choices(current_user)
+    form = NewAgreementForm(language=current_user.locale if current_user.locale in ("lv", "en") else "lv")
+    form.partner.choices = [(0, "—")] + [(org.id, org.name) for org in partners]
+    if request.method == "GET":
+        form.kind.data = request.args.get("kind", "cooperation")
+        if form.kind.data not in ("cooperation", "network", "accession"):
+            form.kind.data = "cooperation"
+        form.valid_from.data = date.today()
+    if form.validate_on_submit():
+        agreement = _create(form, partners)
+        if agreement is not None:
+            db.session.commit()
+            flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
+            return redirect(url_for("agreements.edit", agreement_id=agreement.id))
+    return render_template("agreements/new.html", form=form,
+                           network_in_force=services.network_agreement_in_force(),
+                           accession_to=services.needs_accession(current_user.org))
+
+
+def _create(form: NewAgreementForm, partners) -> Agreement | None:
+    try:
+        if form.kind.data == "cooperation":
+            partner = next((org for org in partners if org.id == form.partner.data), None)
+            if partner is None:
+                raise RuleViolation(_("Choose the other party."), field="partner")
+            return services.draft_cooperation(current_user, partner, language=form.language.data,
+                                              valid_from=form.valid_from.data, valid_to=form.valid_to.data)
+        if form.kind.data == "network":
+            return services.draft_network(current_user, language=form.language.data,
+                                          valid_from=form.valid_from.data, valid_to=form.valid_to.data)
+        return services.draft_accession(current_user, language=form.language.data, valid_from=form.valid_from.data)
+    except RuleViolation as refused:
+        db.session.rollback()
+        getattr(form, refused.field or "kind").errors.append(str(refused.message))
+    except NotAllowed:
+        db.session.rollback()
+        abort(403)
+    return None
+
+
+@bp.post("/exchanges/<int:exchange_id>/agreement")
+@login_required
+def draft_for_exchange(exchange_id):
+    exchange = load_exchange(exchange_id)
+    if not policy.can_draft_agreement(current_user):
+        abort(403)
+    form = ExchangeAgreementForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        agreement = services.draft_for_exchange(current_user, exchange, language=form.language.data)
+    except RuleViolation as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
+    db.session.commit()
+    flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
+    return redirect(url_for("agreements.edit", agreement_id=agreement.id))
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id):
+    agreement = load_agreement(agreement_id)
+    if not policy.can_edit_agreement(current_user, agreement):
+        if agreement.is_editable:
+            abort(403)
+        flash(_("This agreement can no longer be edited."), "info")
+        return _detail(agreement)
+    if request.method == "GET":
+        form = EditAgreementForm(data={
+            "title": agreement.title, "place": agreement.place, "valid_from": agreement.valid_from,
+            "valid_to": agreement.valid_to, "review_on": agreement.review_on,
+            "clauses": [*agreement.clauses, {"heading": "", "text": ""}],  # an empty section at the end adds one
+            "edit_stamp": services.edit_stamp(agreement)})
+    else:
+        form = EditAgreementForm()
+    if form.validate_on_submit():
+        def save():
+            services.update_draft(
+                current_user, agreement, title=form.title.data, place=form.place.data or "",
+                valid_from=form.valid_from.data, valid_to=form.valid_to.data, review_on=form.review_on.data,
+                clauses=[(entry.form.heading.data, entry.form.text.data) for entry in form.clauses],
+                expected_updated_at=_parse_stamp(form.edit_stamp.data))
+        answer = _run(agreement, save, _("Saved."), form)
+        if answer is not None:
+            return answer
+    return render_template("agreements/edit.html", agreement=agreement, form=form,
+                           kind_label=services.kind_label, state_label=services.state_label)
+
+
+def _parse_stamp(value: str | None):
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- the agreement page
+
+@bp.get("/agreements/<int:agreement_id>")
+@login_required
+def detail(agreement_id):
+    agreement = load_agreement(agreement_id)
+    own_party = agreement.party_for(current_user.org_id)
+    signatory_form = None
+    if own_party is not None and policy.can_choose_signatory(current_user, agreement):
+        signatory_form = SignatoryForm(signatory=own_party.signatory_id or 0)
+        signatory_form.signatory.choices = [(p.id, f"{p.name}, {p.position}" if p.position else p.name)
+                                            for p in services.representatives(current_user.org)]
+    stored = services.current_file(agreement.id) if agreement.is_frozen else None
+    return render_template(
+        "agreements/detail.html", agreement=agreement, own_party=own_party, stored=stored,
+        signing_copy=services.signing_copy(agreement.id) if stored else None,
+        comment_form=CommentForm(), return_form=ReturnForm(), terminate_form=TerminateForm(),
+        signatory_form=signatory_form, action_form=EmptyForm(), party_can_sign=_party_can_sign(agreement),
+        state_label=services.state_label, kind_label=services.kind_label)
+
+
+@bp.post("/agreements/<int:agreement_id>/comments")
+@login_required
+def comment(agreement_id):
+    agreement = load_agreement(agreement_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash(_("Write a comment."), "error")
+        return _detail(agreement)
+    return _run(agreement, lambda: services.add_comment(current_user, agreement, form.body.data), _("Comment added."))
+
+
+@bp.post("/agreements/<int:agreement_id>/signatory")
+@login_required
+def choose_signatory(agreement_id):
+    agreement = load_agreement(agreement_id)
+    if not policy.can_choose_signatory(current_user, agreement):
+        abort(403)
+    form = SignatoryForm()
+    form.signatory.choices = [(p.id, p.name) for p in services.representatives(current_user.org)]
+    if not form.validate_on_submit():
+        flash(_("Choose a representative of your organization."), "error")
+        return _detail(agreement)
+    person = next(p for p in services.representatives(current_user.org) if p.id == form.signatory.data)
+    return _run(agreement, lambda: services.choose_signatory(current_user, agreement, person),
+                _("%(name)s will sign for your organization.", name=person.name))
+
+
+def _button(agreement_id, action, message):
+    agreement = load_agreement(agreement_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _run(agreement, lambda: action(current_user, agreement), message)
+
+
+@bp.post("/agreements/<int:agreement_id>/submit")
+@login_required
+def submit(agreement_id):
+    return _button(agreement_id, services.submit, _("Submitted. A coordinator will review it."))
+
+
+@bp.post("/agreements/<int:agreement_id>/approve")
+@login_required
+def approve(agreement_id):
+    return _button(agreement_id, services.approve,
+                   _("Approved. The signing copy is made; the parties' representatives can sign it now."))
+
+
+@bp.post("/agreements/<int:agreement_id>/return")
+@login_required
+def return_to_drafter(agreement_id):
+    agreement = load_agreement(agreement_id)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        flash(_("Say what should be changed."), "error")
+        return _detail(agreement)
+    return _run(agreement, lambda: services.return_to_drafter(current_user, agreement, form.comment.data),
+                _("Returned to the drafter with your comment."))
+
+
+@bp.post("/agreements/<int:agreement_id>/terminate")
+@login_required
+def terminate(agreement_id):
+    agreement = load_agreement(agreement_id)
+    form = TerminateForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "error")
+        return _detail(agreement)
+    return _run(agreement, lambda: services.terminate(current_user, agreement, form.reason.data),
+                _("The agreement is terminated."))
+
+
+def _party_can_sign(agreement: Agreement) -> bool:
+    """The agreement is being signed and the user is a representative of a party that has not signed yet."""
+    if agreement.state != "approved" or not policy.can_draft_agreement(current_user):
+        return False
+    party = agreement.party_for(current_user.org_id)
+    return party is not None and party.signature is None
+
+
+def _signing_page(agreement: Agreement, form=None, upload_form=None):
+    if not policy.is_agreement_party(current_user, agreement) or not policy.can_draft_agreement(current_user):
+        abort(403)
+    if not _party_can_sign(agreement):
+        flash(_("There is nothing for you to sign here."), "info")
+        return _detail(agreement)
+    if form is not None:
+        form.password.data = ""
+    return render_template(
+        "agreements/sign.html", agreement=agreement, party=agreement.party_for(current_user.org_id),
+        form=form or SignForm(formdata=None), upload_form=upload_form or ExternalSignatureForm(formdata=None),
+        is_signatory=policy.can_sign_agreement(current_user, agreement),
+        accepts_external=bool(current_app.config.get("EXTERNAL_SIGNATURE_TRUST_ROOTS")),
+        kind_label=services.kind_label)
+
+
+@bp.route("/agreements/<int:agreement_id>/sign", methods=["GET", "POST"])
+@login_required
+def sign(agreement_id):
+    agreement = load_agreement(agreement_id)
+    form = SignForm()
+    if request.method == "POST" and _party_can_sign(agreement) and form.validate_on_submit():
+        def signing():
+            services.sign(current_user, agreement, password=form.password.data, typed_name=form.typed_name.data,
+                          consent=form.consent.data, ip_address=request.remote_addr or "",
+                          user_agent=request.user_agent.string or "")
+        answer = _run(agreement, signing, _("Signed for %(org)s.", org=current_user.org.name), form)
+        if answer is not None:
+            return answer
+    return _signing_page(agreement, form=form)
+
+
+@bp.post("/agreements/<int:agreement_id>/upload")
+@login_required
+def upload_signed(agreement_id):
+    agreement = load_agreement(agreement_id)
+    form = ExternalSignatureForm()
+    if _party_can_sign(agreement) and form.validate_on_submit():
+        if not form.document.data:
+            form.document.errors.append(_("Choose the signed PDF file."))
+        else:
+            def uploading():
+                services.sign_externally(current_user, agreement, form.document.data.read(),
+                                         ip_address=request.remote_addr or "",
+                                         user_agent=request.user_agent.string or "")
+            answer = _run(agreement, uploading, _("The signed file is accepted: %(org)s has signed.",
+                                                  org=current_user.org.name), form)
+            if answer is not None:
+                return answer
+    return _signing_page(agreement, upload_form=form)
+
+
+# ---------------------------------------------------------------- the PDF
+
+@bp.get("/agreements/<int:agreement_id>/pdf")
+@login_required
+def pdf(agreement_id):
+    """A draft is rendered fresh as a preview marked DRAFT; from approval on, the stored bytes, never
+    rendered again (`?copy=signing` gives the signing copy as approved, before any signature)."""
+    agreement = load_agreement(agreement_id)
+    if not agreement.is_frozen:
+        data, name = render_pdf(build_document(agreement)), f"{_file_stem(agreement)}-draft.pdf"
+        return _pdf_response(data, name, cache=False)
+    revision = 1 if request.args.get("copy") == "signing" else None
+    query = db.select(AgreementFile).options(undefer(AgreementFile.data)).where(
+        AgreementFile.agreement_id == agreement.id)
+    query = query.where(AgreementFile.revision == revision) if revision else query.order_by(
+        AgreementFile.revision.desc()).limit(1)
+    stored = db.session.scalar(query)
+    if stored is None:
+        abort(404)
+    return _pdf_response(stored.data, f"{_file_stem(agreement)}-{stored.revision}.pdf", etag=stored.sha256)
+
+
+def _file_stem(agreement: Agreement) -> str:
+    return "agreement-" + agreement.number.replace("/", "-")
+
+
+def _pdf_response(data: bytes, filename: str, cache: bool = True, etag: str | None = None) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-cache" if cache else "no-store"
+    if etag:
+        response.set_etag(etag)
+    return response

@@ -1,0 +1,218 @@
+"""The network CA and the organizations' certificates: made, loaded, rotated, and used to sign agreements.
+
+Private keys are stored encrypted (PKCS#8) with a password derived from SIGNING_SECRET (or SECRET_KEY when it
+is not set) and the key's purpose, so a copy of the database alone opens no key. A CA loaded from configured
+files (SIGNING_CA_CERT + SIGNING_CA_KEY, or SIGNING_CA_PKCS12) keeps its key in those files only.
+"""
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from cryptography import x509
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import policy
+from ..audit.services import record
+from ..database import utcnow
+from ..errors import NotAllowed, RuleViolation
+from ..extensions import db
+from ..signing import ca as network_ca
+from ..signing import keys
+from ..signing.pdfsign import certify, sign_party
+from .models import CertificateAuthority, OrgCertificate
+
+_cache_lock = threading.Lock()
+_unlocked: dict[tuple[str, str], object] = {}  # (purpose, fingerprint) -> private key, per process
+
+
+def _secret() -> str:
+    return current_app.config.get("SIGNING_SECRET") or current_app.config["SECRET_KEY"]
+
+
+def _password(purpose: str) -> bytes:
+    return keys.key_encryption_password(_secret(), purpose)
+
+
+def _unlock(encrypted_pem: str, purpose: str, fingerprint: str):
+    cache_key = (purpose, fingerprint)
+    with _cache_lock:
+        key = _unlocked.get(cache_key)
+    if key is None:
+        key = keys.load_private_key(encrypted_pem.encode(), _password(purpose))
+        with _cache_lock:
+            _unlocked[cache_key] = key
+    return key
+
+
+# ---------------------------------------------------------------- the CA
+
+def _configured_ca():
+    config = current_app.config
+    password = config.get("SIGNING_CA_PASSWORD") or None
+    password = password.encode() if password else None
+    if config.get("SIGNING_CA_PKCS12"):
+        return network_ca.load_ca_from_pkcs12(config["SIGNING_CA_PKCS12"], password)
+    if config.get("SIGNING_CA_CERT") and config.get("SIGNING_CA_KEY"):
+        return network_ca.load_ca_from_files(config["SIGNING_CA_CERT"], config["SIGNING_CA_KEY"], password)
+    return None
+
+
+def current_authority_row() -> CertificateAuthority | None:
+    return db.session.scalar(select(CertificateAuthority).where(CertificateAuthority.retired_at.is_(None))
+                             .order_by(CertificateAuthority.id.desc()).limit(1))
+
+
+def ensure_authority(now: datetime | None = None) -> CertificateAuthority:
+    """The CA in use: the configured one, or the stored one, or a new one (made and stored now)."""
+    row = current_authority_row()
+    configured = _configured_ca()
+    if configured is not None:
+        key, certificate = configured
+        fingerprint = network_ca.fingerprint_sha256(certificate)
+        if row is None or row.fingerprint != fingerprint:
+            if row is not None:
+                row.retired_at = utcnow()
+            row = CertificateAuthority(certificate_pem=network_ca.certificate_pem(certificate).decode(),
+                                       encrypted_key_pem="", fingerprint=fingerprint)
+            db.session.add(row)
+            db.session.flush()
+            record("ca.loaded", obj=row, fingerprint=fingerprint)
+        with _cache_lock:
+            _unlocked[("ca", fingerprint)] = key
+        return row
+    if row is not None:
+        return row
+    key, certificate = network_ca.create_ca(current_app.config["NETWORK_NAME"], now=now or utcnow())
+    fingerprint = network_ca.fingerprint_sha256(certificate)
+    row = CertificateAuthority(certificate_pem=network_ca.certificate_pem(certificate).decode(),
+                               encrypted_key_pem=keys.dump_private_key(key, _password("ca")).decode(),
+                               fingerprint=fingerprint)
+    db.session.add(row)
+    db.session.flush()
+    record("ca.created", obj=row, fingerprint=fingerprint)
+    return row
+
+
+def authority() -> tuple[object, x509.Certificate]:
+    """(key, certificate) of the CA in use."""
+    row = ensure_authority()
+    certificate = network_ca.certificate_from_pem(row.certificate_pem.encode())
+    if not row.encrypted_key_pem:
+        ensure_authority()  # a configured CA: loading it put its key in the cache
+        with _cache_lock:
+            return _unlocked[("ca", row.fingerprint)], certificate
+    return _unlock(row.encrypted_key_pem, "ca", row.fingerprint), certificate
+
+
+def network_trust_roots() -> list[x509.Certificate]:
+    """Every CA certificate the network has used: a signature made before a CA change still verifies."""
+    rows = db.session.scalars(select(CertificateAuthority).order_by(CertificateAuthority.id)).all()
+    return [network_ca.certificate_from_pem(row.certificate_pem.encode()) for row in rows]
+
+
+def ca_certificate_pem() -> bytes:
+    return ensure_authority().certificate_pem.encode()
+
+
+def external_trust_roots() -> list[x509.Certificate]:
+    """The roots a party's own qualified signature must chain to: PEM files named in
+    EXTERNAL_SIGNATURE_TRUST_ROOTS (a file may hold several certificates)."""
+    roots = []
+    for path in current_app.config.get("EXTERNAL_SIGNATURE_TRUST_ROOTS") or []:
+        roots.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+    return roots
+
+
+# ---------------------------------------------------------------- organizations' certificates
+
+class SigningUnavailable(RuleViolation):
+    pass
+
+
+def current_certificate(org) -> OrgCertificate | None:
+    return db.session.scalar(select(OrgCertificate).where(OrgCertificate.org_id == org.id,
+                                                          OrgCertificate.retired_at.is_(None)).limit(1))
+
+
+def _purpose(org_id: int, serial: str) -> str:
+    return f"org:{org_id}:{serial}"
+
+
+def issue_certificate(org, actor=None, now: datetime | None = None) -> OrgCertificate:
+    """A new certificate for an active organization (its name and registration number in the subject)."""
+    if not org.is_active:
+        raise SigningUnavailable(_l("%(org)s is not an active member: it gets no signing certificate.", org=org.name))
+    now = now or utcnow()
+    ca_key, ca_cert = authority()
+    key, certificate = network_ca.issue_org_certificate(
+        ca_key, ca_cert, org_name=org.name, registration_number=org.registration_number, now=now)
+    serial = format(certificate.serial_number, "x")
+    row = OrgCertificate(
+        org_id=org.id, authority_id=current_authority_row().id, serial=serial,
+        certificate_pem=network_ca.certificate_pem(certificate).decode(),
+        encrypted_key_pem=keys.dump_private_key(key, _password(_purpose(org.id, serial))).decode(),
+        fingerprint=network_ca.fingerprint_sha256(certificate),
+        not_before=certificate.not_valid_before_utc, not_after=certificate.not_valid_after_utc)
+    db.session.add(row)
+    db.session.flush()
+    record("certificate.issued", actor=actor, org=org, obj=row, fingerprint=row.fingerprint)
+    return row
+
+
+def certificate_for(org, now: datetime | None = None) -> OrgCertificate:
+    """The organization's certificate in use, issued now if it has none or the one it has expired.
+    Suspended (or otherwise inactive) organizations cannot sign."""
+    if not org.is_active:
+        raise SigningUnavailable(_l("%(org)s is not an active member and cannot sign now.", org=org.name))
+    row = current_certificate(org)
+    now = now or utcnow()
+    if row is not None and row.not_after <= now:
+        row.retired_at, row.retired_reason = now, "expired"
+        row = None
+    return row or issue_certificate(org, now=now)
+
+
+def rotate(actor, org) -> OrgCertificate:
+    """Retires the organization's certificate and issues a new one (e.g. when a key may have leaked)."""
+    if not policy.is_coordinator(actor):
+        raise NotAllowed()
+    old = current_certificate(org)
+    if old is not None:
+        old.retired_at, old.retired_reason = utcnow(), "rotated"
+        db.session.flush()
+        record("certificate.retired", actor=actor, org=org, obj=old, reason="rotated")
+    return issue_certificate(org, actor=actor)
+
+
+def _org_key(row: OrgCertificate):
+    return _unlock(row.encrypted_key_pem, _purpose(row.org_id, row.serial), row.fingerprint)
+
+
+# ---------------------------------------------------------------- signing agreements
+
+def certify_signing_copy(pdf_bytes: bytes, fields: list[tuple[str, int, tuple]], signing_time: datetime) -> bytes:
+    """The network's certification of an approved agreement, with every party's empty signature field."""
+    ca_key, ca_cert = authority()
+    return certify(pdf_bytes, fields=fields, ca_key=ca_key, ca_cert=ca_cert, signing_time=signing_time,
+                   location=current_app.config["NETWORK_NAME"])
+
+
+def sign_for_org(pdf_bytes: bytes, org, *, field_name: str, signer_name: str, position: str, org_name: str,
+                 signed_at: datetime, language: str) -> bytes:
+    row = certificate_for(org)
+    _ca_key, ca_cert = authority()
+    return sign_party(pdf_bytes, field_name=field_name, org_key=_org_key(row),
+                      org_cert=network_ca.certificate_from_pem(row.certificate_pem.encode()), ca_cert=ca_cert,
+                      signer_name=signer_name, position=position, org_name=org_name, signed_at=signed_at,
+                      language=language)
+
+
+def overview() -> list[tuple[object, OrgCertificate | None]]:
+    """Each organization that is or was a member, with its certificate in use (for the coordinators' page)."""
+    from ..orgs.models import ACTIVE, SUSPENDED, Organization
+    from ..text import latvian_sort_key
+
+    orgs = db.session.scalars(select(Organization).where(Organization.state.in_((ACTIVE, SUSPENDED)))).all()
+    return [(org, current_certificate(org)) for org in sorted(orgs, key=lambda o: latvian_sort_key(o.name))]
