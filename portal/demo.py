@@ -272,6 +272,7 @@ def _load_agreements(password: str) -> None:
         agreement.created_at = at(day - timedelta(days=14), 9)
         agreement.number = f"{day.year}/{agreement.id}"
         agreements.submit(agreement.drafted_by, agreement)
+        agreement.submitted_at = at(day - timedelta(days=7), 9)
         agreements.approve(coordinator, agreement, now=at(day, 10))
         # Approved on the day of the seminar; signed electronically, with real signatures, now.
         for party in agreement.parties:
