@@ -129,9 +129,14 @@ def can_sign_agreement(user, agreement) -> bool:
 
 
 def can_terminate_agreement(user, agreement) -> bool:
+    """A coordinator, or a party's representative; the network agreement itself (not an accession) binds
+    every member, so only a coordinator ends it (a member leaves the network instead)."""
     if agreement.state not in ("approved", "in_force"):
         return False
-    return is_coordinator(user) or (is_agreement_party(user, agreement) and can_draft_agreement(user))
+    if is_coordinator(user):
+        return True
+    is_network_agreement = agreement.kind == "network" and agreement.accedes_to_id is None
+    return not is_network_agreement and is_agreement_party(user, agreement) and can_draft_agreement(user)
 
 
 PERMISSIONS = {

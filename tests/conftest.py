@@ -54,6 +54,13 @@ def _fresh_postgres_database(server_url: str, name: str) -> str:
     return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The browser journeys run last: Playwright's sync API leaves an event loop running in the main thread
+    for the rest of the session, and tests that call pyHanko directly (it uses asyncio.run) must not follow."""
+    items[:] = sorted(items, key=lambda item: "browser" in Path(str(item.path)).parts)
+
+
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("--backend") or BACKENDS

@@ -413,3 +413,19 @@ def test_two_new_signatures_or_none_are_rejected(stages, qualified):
 def test_external_signature_with_bytes_appended_is_rejected(stages, qualified):
     uploaded = external_sign(stages[1], 2, qualified) + b"\n% appended\n"
     assert reject_code(stages[1], uploaded, qualified) == "not_whole_file"
+
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(certified, orgs, network):
+    """pyHanko's sync API calls asyncio.run, which fails in a thread that runs an event loop (an async server,
+    or Playwright's sync API earlier in the same test process): the portal must sign and verify there too."""
+    import asyncio
+
+    async def sign_and_verify():
+        assert asyncio.get_running_loop()
+        signed = sign_as(certified, 0, orgs[0], network[1])
+        return verify_pdf(signed, [network[1]])
+
+    report = asyncio.run(sign_and_verify())
+    assert report.problem is None
+    assert [s.ok for s in report.signatures] == [True, True]

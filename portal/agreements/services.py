@@ -5,32 +5,35 @@ missing) or `RuleViolation` (refused, with a message for the user). State change
 compare-and-set, so two people acting at once leave one winner and a clear message for the other.
 """
 import hashlib
+import logging
 import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..certificates import services as certificates
 from ..accounts.models import REPRESENTATIVE, User
 from ..accounts.passwords import verify_password
 from ..audit.services import record
+from ..certificates import services as certificates
 from ..database import StateConflict, compare_and_set, utcnow
 from ..errors import NotAllowed, RuleViolation
-from ..extensions import db
 from ..exchanges.models import ACCEPTED as EXCHANGE_ACCEPTED, COMPLETED as EXCHANGE_COMPLETED
+from ..extensions import db
 from ..orgs.models import ACTIVE as ORG_ACTIVE, Organization
+from ..signing.pdfsign import SigningError
 from ..text import latvian_sort_key
 from . import notices
-
 from .clause_templates import draft_text
 from .document import LANGUAGES
 from .models import (APPROVED, COOPERATION, DRAFT, EDITABLE_STATES, EXCHANGE, IN_FORCE, NETWORK, RETURNED,
                      SUBMITTED, TERMINATED, Agreement, AgreementComment, AgreementFile, AgreementParty, Signature)
 from .pdf import render_pdf, signature_boxes
 from .printing import DEFAULT_PLACE, build_document, freeze_parties, printed_org_name
+
+log = logging.getLogger(__name__)
 
 MAX_CLAUSES = 60
 MAX_CLAUSE_TEXT = 20_000
@@ -104,7 +107,7 @@ def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization],
         raise RuleViolation(_l("Your organization must be one of the parties."))
     inactive = [org.name for org in orgs if not org.is_active]
     if inactive:
-        raise RuleViolation(_l("Only active members can be parties: %(names)s is not.", names=", ".join(inactive)))
+        raise RuleViolation(_l("Only active members can be parties. Not active: %(names)s.", names=", ".join(inactive)))
     text = draft_text(text_kind, language, **context)
     agreement = Agreement(
         kind=kind, title=text.title, language=language, place=DEFAULT_PLACE[language],
@@ -213,9 +216,9 @@ def clean_clauses(clauses: list[tuple[str, str]]) -> list[dict]:
         if not heading and not text:
             continue
         if not heading:
-            raise RuleViolation(_l("Section %(n)d needs a heading.", n=index + 1), field="clauses")
+            raise RuleViolation(_l("Section %(n)d needs a heading.", n=index + 1), field=f"clauses-{index}-heading")
         if len(text) > MAX_CLAUSE_TEXT:
-            raise RuleViolation(_l("Section %(n)d is too long.", n=index + 1), field="clauses")
+            raise RuleViolation(_l("Section %(n)d is too long.", n=index + 1), field=f"clauses-{index}-text")
         result.append({"heading": heading, "text": text})
     if not result:
         raise RuleViolation(_l("An agreement needs at least one section."), field="clauses")
@@ -234,13 +237,23 @@ def update_draft(actor, agreement: Agreement, *, title: str, place: str, valid_f
         raise RuleViolation(_l("Give the agreement a title."), field="title")
     _check_term(valid_from, valid_to, review_on)
     cleaned = clean_clauses(clauses)
-    values = dict(title=title.strip(), place=place.strip(), valid_from=valid_from, valid_to=valid_to,
-                  review_on=review_on, clauses=cleaned, updated_at=utcnow())
-    if expected_updated_at is not None and _stamp(agreement.updated_at) != _stamp(expected_updated_at):
+    was = agreement.state
+    # A compare-and-set on the state and, when given, on the time of the save the editor started from:
+    # of two editors saving at once, the second finds the row changed and overwrites nothing.
+    conditions = [Agreement.id == agreement.id, Agreement.state.in_(EDITABLE_STATES)]
+    if expected_updated_at is not None:
+        conditions.append(Agreement.updated_at == expected_updated_at)
+    changed = db.session.execute(
+        update(Agreement).where(*conditions).values(
+            state=DRAFT, title=title.strip(), place=place.strip(), valid_from=valid_from, valid_to=valid_to,
+            review_on=review_on, clauses=cleaned, updated_at=utcnow())
+        .execution_options(synchronize_session="fetch")).rowcount
+    db.session.refresh(agreement)
+    if changed != 1:
+        if agreement.state not in EDITABLE_STATES:
+            raise _conflict(agreement)
         raise RuleViolation(_l("Someone else has saved this agreement since you opened it. "
                                "Your text is below: copy what you need, then reload the page."))
-    was = agreement.state
-    _transition(agreement, EDITABLE_STATES, DRAFT, **values)
     record("agreement.edited", actor=actor, obj=agreement, reopened=(was == RETURNED))
 
 
@@ -277,12 +290,12 @@ def add_comment(actor, agreement: Agreement, body: str) -> AgreementComment:
 # ---------------------------------------------------------------- submission and decision
 
 def submit(actor, agreement: Agreement) -> None:
-    _require(policy.can_edit_agreement(actor, agreement))
+    _require(policy.can_draft_agreement(actor) and actor.org_id == agreement.drafting_org_id)
     if agreement.state != DRAFT:
         raise _conflict(agreement)
     missing = [p.org.name for p in agreement.parties if p.signatory is None or not p.signatory.is_active]
     if missing:
-        raise RuleViolation(_l("Each party needs a representative to sign: %(names)s has none.",
+        raise RuleViolation(_l("Each party needs a representative to sign. Without one: %(names)s.",
                                names=", ".join(missing)))
     _transition(agreement, DRAFT, SUBMITTED, submitted_at=utcnow(), return_comment="")
     record("agreement.submitted", actor=actor, obj=agreement)
@@ -306,10 +319,10 @@ def approve(actor, agreement: Agreement, now: datetime | None = None) -> Agreeme
         raise _conflict(agreement)
     inactive = [p.org.name for p in agreement.parties if not p.org.is_active]
     if inactive:
-        raise RuleViolation(_l("Only active members can be parties: %(names)s is not.", names=", ".join(inactive)))
+        raise RuleViolation(_l("Only active members can be parties. Not active: %(names)s.", names=", ".join(inactive)))
     unsigned = [p.org.name for p in agreement.parties if p.signatory is None or not p.signatory.is_active]
     if unsigned:
-        raise RuleViolation(_l("Each party needs a representative to sign: %(names)s has none.",
+        raise RuleViolation(_l("Each party needs a representative to sign. Without one: %(names)s.",
                                names=", ".join(unsigned)))
     now = now or utcnow()
     _transition(agreement, SUBMITTED, APPROVED, approved_at=now.replace(microsecond=0), decided_by_id=actor.id,
@@ -366,7 +379,10 @@ def _same_name(typed: str, name: str) -> bool:
 
 def _party_to_sign(actor, agreement: Agreement) -> AgreementParty:
     """The actor's party, if the agreement is being signed and the party has not signed yet."""
-    _require(policy.is_agreement_party(actor, agreement) and policy.can_draft_agreement(actor))
+    _require(policy.is_agreement_party(actor, agreement) and actor.is_representative)
+    if not actor.org.is_active:
+        raise certificates.SigningUnavailable(
+            _l("%(org)s is not an active member and cannot sign now.", org=actor.org.name))
     _lock(agreement)
     if agreement.state != APPROVED:
         raise RuleViolation(_l("Only an approved agreement can be signed; this one is “%(state)s”.",
@@ -396,10 +412,15 @@ def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent
                           typed_name=" ".join(typed_name.split()), position=party.printed_position,
                           signed_at=now or utcnow(), ip_address=ip_address[:45], user_agent=user_agent[:300])
     _add_signature(party, signature)
-    signed = certificates.sign_for_org(
-        current_file(agreement.id).data, actor.org, field_name=party_field(party.position), signer_name=actor.name,
-        position=party.printed_position, org_name=party.printed_name, signed_at=signature.signed_at,
-        language=agreement.language)
+    try:
+        signed = certificates.sign_for_org(
+            current_file(agreement.id).data, actor.org, field_name=party_field(party.position),
+            signer_name=actor.name, position=party.printed_position, org_name=party.printed_name,
+            signed_at=signature.signed_at, language=agreement.language)
+    except SigningError as error:
+        log.error("agreement %s: signing for org %s failed: %s", agreement.id, actor.org_id, error)
+        raise RuleViolation(_l("The signature could not be added to the document, so nothing was signed. "
+                               "Try again; if it fails again, tell a coordinator.")) from None
     _signed(actor, agreement, signature, store_file(agreement, signed, "signed"))
     return signature
 
@@ -435,6 +456,11 @@ def sign_externally(actor, agreement: Agreement, uploaded: bytes, *, ip_address:
         report = check_external_signature(current.data, uploaded, roots)
     except ExternalSignatureRejected as rejected:
         raise RuleViolation(EXTERNAL_REJECTIONS[rejected.code], field="document") from None
+    other_parties = {party_field(p.position) for p in agreement.parties if p.id != party.id}
+    if report.field_name in other_parties:
+        raise RuleViolation(_l("The signature is in another party's field (%(field)s): sign in your own "
+                               "field, %(own)s, or as a new signature.", field=report.field_name,
+                               own=party_field(party.position)), field="document")
     signature = Signature(agreement_id=agreement.id, org_id=actor.org_id, user_id=actor.id,
                           typed_name=(report.signer_name or report.signer_org)[:120], position=party.printed_position,
                           method="external", signed_at=utcnow(), ip_address=ip_address[:45],
@@ -477,8 +503,10 @@ def _enter_into_force(actor, agreement: Agreement, when: datetime) -> None:
 # ---------------------------------------------------------------- ending
 
 def terminate(actor, agreement: Agreement, reason: str) -> None:
-    _require(policy.is_coordinator(actor)
-             or (policy.is_agreement_party(actor, agreement) and policy.can_draft_agreement(actor)))
+    if agreement.state in (APPROVED, IN_FORCE):
+        _require(policy.can_terminate_agreement(actor, agreement))
+    else:  # ended or not yet approved: the transition below says so
+        _require(policy.is_coordinator(actor) or policy.is_agreement_party(actor, agreement))
     if not reason.strip():
         raise RuleViolation(_l("Give a reason."), field="reason")
     _transition(agreement, (APPROVED, IN_FORCE), TERMINATED, ended_at=utcnow(), ended_by_id=actor.id,

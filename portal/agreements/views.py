@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +9,7 @@ from ..errors import NotAllowed, RuleViolation
 from ..exchanges.views import load_exchange
 from ..extensions import db
 from ..forms import EmptyForm
+from ..i18n import local_today
 from . import bp, services
 from .forms import (CommentForm, EditAgreementForm, ExchangeAgreementForm, ExternalSignatureForm, NewAgreementForm,
                     ReturnForm, SignForm, SignatoryForm, TerminateForm)
@@ -30,6 +29,17 @@ def _detail(agreement: Agreement):
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
 
+def _field_named(form, name: str):
+    """The form's field `name`, also inside a list of sections ("clauses-2-heading")."""
+    head, _, rest = name.partition("-")
+    field = getattr(form, head, None)
+    if rest and isinstance(field, FieldList):
+        index, _, inner = rest.partition("-")
+        if index.isdigit() and int(index) < len(field.entries):
+            return getattr(field.entries[int(index)].form, inner, None)
+    return field
+
+
 def _run(agreement: Agreement, action, success_message, form=None):
     """Calls a rule; commits and says so, or rolls back and says why not (next to the field, if the form
     is shown again; otherwise as a message on the agreement's page). Returns None to re-show the form."""
@@ -37,7 +47,7 @@ def _run(agreement: Agreement, action, success_message, form=None):
         action()
     except RuleViolation as refused:
         db.session.rollback()
-        field = getattr(form, refused.field, None) if form is not None and refused.field else None
+        field = _field_named(form, refused.field) if form is not None and refused.field else None
         if field is not None and not isinstance(field, FieldList):
             field.errors.append(str(refused.message))
             return None
@@ -91,7 +101,7 @@ def new():
         form.kind.data = request.args.get("kind", "cooperation")
         if form.kind.data not in ("cooperation", "network", "accession"):
             form.kind.data = "cooperation"
-        form.valid_from.data = date.today()
+        form.valid_from.data = local_today()
     if form.validate_on_submit():
         agreement = _create(form, partners)
         if agreement is not None:
@@ -285,8 +295,11 @@ def _party_can_sign(agreement: Agreement) -> bool:
 
 
 def _signing_page(agreement: Agreement, form=None, upload_form=None):
-    if not policy.is_agreement_party(current_user, agreement) or not policy.can_draft_agreement(current_user):
+    if not policy.is_agreement_party(current_user, agreement) or not current_user.is_representative:
         abort(403)
+    if not current_user.org.is_active:
+        flash(_("%(org)s is not an active member and cannot sign now.", org=current_user.org.name), "error")
+        return _detail(agreement)
     if not _party_can_sign(agreement):
         flash(_("There is nothing for you to sign here."), "info")
         return _detail(agreement)

@@ -74,9 +74,15 @@ def ensure_authority(now: datetime | None = None) -> CertificateAuthority:
         if row is None or row.fingerprint != fingerprint:
             if row is not None:
                 row.retired_at = utcnow()
-            row = CertificateAuthority(certificate_pem=network_ca.certificate_pem(certificate).decode(),
-                                       encrypted_key_pem="", fingerprint=fingerprint)
-            db.session.add(row)
+            known = db.session.scalar(select(CertificateAuthority).where(
+                CertificateAuthority.fingerprint == fingerprint))
+            if known is not None:  # a configured CA used before, configured again
+                known.retired_at = None
+                row = known
+            else:
+                row = CertificateAuthority(certificate_pem=network_ca.certificate_pem(certificate).decode(),
+                                           encrypted_key_pem="", fingerprint=fingerprint)
+                db.session.add(row)
             db.session.flush()
             record("ca.loaded", obj=row, fingerprint=fingerprint)
         with _cache_lock:
@@ -170,6 +176,9 @@ def certificate_for(org, now: datetime | None = None) -> OrgCertificate:
     now = now or utcnow()
     if row is not None and row.not_after <= now:
         row.retired_at, row.retired_reason = now, "expired"
+        row = None
+    if row is not None and row.authority_id != ensure_authority().id:
+        row.retired_at, row.retired_reason = now, "ca_changed"
         row = None
     return row or issue_certificate(org, now=now)
 

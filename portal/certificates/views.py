@@ -17,7 +17,7 @@ from ..signing.verify import verify_pdf
 from . import bp, services
 
 PROBLEMS = {
-    "too_large": _l("The file is too large: an agreement PDF is at most %(mb)d MB."),
+    "too_large": _l("The file is too large: the largest PDF checked here is %(size)s."),
     "not_pdf": _l("This is not a PDF file."),
     "encrypted": _l("The PDF is encrypted (password-protected): it cannot be checked."),
     "unreadable": _l("The PDF is damaged or incomplete and cannot be read."),
@@ -62,20 +62,39 @@ def _public_record(agreement: Agreement | None) -> dict | None:
     return {"agreement": agreement, "newest": newest}
 
 
+def _size_text(size: int) -> str:
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{max(1, size // 1024)} KB"
+
+
+def check_upload(data: bytes):
+    """The report on an uploaded PDF. Signatures are checked against the network CA; those it does not
+    vouch for, against the qualified roots accepted for signatures made outside the portal too."""
+    limit = current_app.config["VERIFY_MAX_BYTES"]
+    report = verify_pdf(data, services.network_trust_roots(), max_bytes=limit)
+    external_roots = services.external_trust_roots()
+    qualified = set()
+    if external_roots and not report.problem and not all(s.trusted for s in report.signatures):
+        wider = verify_pdf(data, services.network_trust_roots() + external_roots, max_bytes=limit)
+        qualified = {i for i, (narrow, wide) in enumerate(zip(report.signatures, wider.signatures))
+                     if wide.trusted and not narrow.trusted}
+        report = wider
+    return report, qualified
+
+
 @bp.route("/verify", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], methods=["POST"])
 def verify():
     form = VerifyForm()
+    report, held, qualified = None, None, set()
     if request.method == "GET" and request.args.get("code"):
         form.code.data = strip(request.args["code"])[:20]
-    report = held = None
+    submitted = form.validate_on_submit()
+    form.code.errors, form.document.errors = list(form.code.errors), list(form.document.errors)
     looked_up = _agreement_by_code(form.code.data or "")
-    if form.validate_on_submit():
+    if submitted:
         upload = form.document.data
         if upload:
-            limit = current_app.config["VERIFY_MAX_BYTES"]
-            data = upload.read(limit + 1)
-            report = verify_pdf(data, services.network_trust_roots(), max_bytes=limit)
+            report, qualified = check_upload(upload.read(current_app.config["VERIFY_MAX_BYTES"] + 1))
             held = _held_file(report.sha256)
             if held and not looked_up:
                 looked_up = held[1]
@@ -85,10 +104,11 @@ def verify():
         form.code.errors.append(_("No agreement of the portal has this verification code."))
     elif looked_up is not None and not looked_up.is_frozen:
         form.code.errors.append(_("This agreement is still a draft: there is nothing signed to verify yet."))
-    return render_template(
-        "certificates/verify.html", form=form, report=report, held=held, record=_public_record(looked_up),
-        problem_text=(PROBLEMS[report.problem] % {"mb": current_app.config["VERIFY_MAX_BYTES"] // 2**20}
-                      if report is not None and report.problem else None))
+    problem_text = None
+    if report is not None and report.problem:
+        problem_text = str(PROBLEMS[report.problem]) % {"size": _size_text(current_app.config["VERIFY_MAX_BYTES"])}
+    return render_template("certificates/verify.html", form=form, report=report, held=held, qualified=qualified,
+                           record=_public_record(looked_up), problem_text=problem_text)
 
 
 @bp.get("/verify/network-ca.pem")

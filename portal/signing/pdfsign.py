@@ -46,6 +46,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .ca import asn1_certificate
+from .loop import outside_event_loop
 
 CERTIFICATION_FIELD = "network-certification"
 CERTIFICATION_REASON = "Approved by the network coordinator"
@@ -125,8 +126,8 @@ def _sign(writer: IncrementalPdfFileWriter, meta: signers.PdfSignatureMetadata, 
     pdf_signer = _PdfSignerAt(meta, signer, signing_time=signing_time, new_field_spec=new_field,
                               stamp_style=stamp_style)
     try:
-        output = pdf_signer.sign_pdf(writer, existing_fields_only=new_field is None,
-                                     bytes_reserved=signer.container_size())
+        output = outside_event_loop(pdf_signer.sign_pdf, writer, existing_fields_only=new_field is None,
+                                    bytes_reserved=signer.container_size())
     except (PyHankoSigningError, PdfError) as error:
         raise SigningError(str(error)) from error
     return output.getvalue()

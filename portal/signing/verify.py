@@ -25,6 +25,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from .ca import asn1_certificate
+from .loop import outside_event_loop
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def _check(signature, context: ValidationContext) -> SignatureReport:
     """One signature's report; a signature pyHanko cannot even evaluate is reported as broken, not raised."""
     name = _field_name(signature)
     try:
-        status = validate_pdf_signature(signature, context)
+        status = outside_event_loop(validate_pdf_signature, signature, context)
     except Exception as error:
         log.info("signature %s could not be validated: %r", name, error)
         return SignatureReport(

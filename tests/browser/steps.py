@@ -1,5 +1,33 @@
 """Steps the browser journeys share."""
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
 from playwright.sync_api import Page, expect
+
+PO = Path(__file__).resolve().parents[2] / "portal" / "translations" / "lv" / "LC_MESSAGES" / "messages.po"
+
+
+@lru_cache(maxsize=None)
+def _catalog():
+    with PO.open("rb") as po:
+        return read_po(po, locale="lv")
+
+
+def lv(msgid: str, **params) -> str:
+    """What the Latvian page shows for msgid (the source text when it has no translation yet)."""
+    message = _catalog().get(msgid)
+    text = message.string if message is not None and isinstance(message.string, str) and message.string else msgid
+    return text % params if params else text
+
+
+def reset_login_rate_limit(app) -> None:
+    """The live server is shared by every browser test and counts logins from 127.0.0.1 (10 a minute):
+    a journey that logs in several times starts and leaves with a clean count."""
+    from portal.extensions import limiter
+
+    with app.app_context():
+        limiter.reset()
 
 
 def log_in(page: Page, base: str, email: str, password: str) -> None:

@@ -6,16 +6,13 @@ it in their calendars; after the dates the owner marks it completed and it appea
 import re
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
 import pytest
 from babel.dates import format_date
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from playwright.sync_api import Page, expect
 
-from steps import log_in, log_out, watch
+from steps import log_in, log_out, lv, reset_login_rate_limit, watch
 
 REQUESTER = "ilze.kirsone@sukrums.example.org"  # Sukrums, representative
 OWNER = "maija.burima@intelekta-parks.example.org"  # Intelekta parks, representative
@@ -26,33 +23,9 @@ MESSAGE = "Labdien! Vai zālē varētu būt arī kafijas pauze ap pusdienlaiku?"
 STARTS_ON = date.today() + timedelta(days=50)
 ENDS_ON = STARTS_ON + timedelta(days=1)
 
-PO = Path(__file__).resolve().parents[2] / "portal" / "translations" / "lv" / "LC_MESSAGES" / "messages.po"
-
-
-@lru_cache(maxsize=None)
-def _catalog():
-    with PO.open("rb") as po:
-        return read_po(po, locale="lv")
-
-
-def lv(msgid: str, **params) -> str:
-    """What the Latvian page shows for msgid (the source text when it has no translation yet)."""
-    message = _catalog().get(msgid)
-    text = message.string if message is not None and isinstance(message.string, str) and message.string else msgid
-    return text % params if params else text
-
 
 def period(start: date, end: date) -> str:
     return f"{format_date(start, 'medium', locale='lv')} – {format_date(end, 'medium', locale='lv')}"
-
-
-def reset_login_rate_limit(app) -> None:
-    """The live server is shared by every browser test and counts logins from 127.0.0.1 (10 a minute):
-    this journey logs in five times, so it starts and leaves with a clean count."""
-    from portal.extensions import limiter
-
-    with app.app_context():
-        limiter.reset()
 
 
 @pytest.fixture

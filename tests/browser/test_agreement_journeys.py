@@ -1,0 +1,528 @@
+"""Agreement journeys in a real browser (in Latvian, the portal's default language).
+
+1. A cooperation agreement of two organizations, from draft to the document of record: Baltā māja drafts it
+   with In lingua, edits a clause, previews the draft PDF and submits it; In lingua comments; the coordinator
+   returns it with a comment; Baltā māja changes it and submits it again; the coordinator approves; both
+   representatives sign (the first one mistypes the password once); a visitor checks the downloaded file on
+   /verify, and a copy with one byte changed fails the check.
+2. The network agreement of all members: with version 1 (No. 2017/2) in force, the coordinator drafts its
+   version 2, submits and approves it; every representative signs; version 2 is in force and 2017/2 ends.
+
+Other journeys share the live server: the exchange journey books a hall between Sukrums and Intelekta parks,
+the catalogue journey publishes as Baltā māja's member, the membership journey adds new member organizations.
+Journey 1 uses Baltā māja and In lingua only (no other agreement of theirs); journey 2 signs for every active
+member, whichever other journeys ran before it.
+"""
+import hashlib
+import re
+import subprocess
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from steps import log_in, log_out, lv, reset_login_rate_limit, watch
+
+PROJECT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"  # where conftest's shot() puts its PNGs
+
+DRAFTER = ("inguna.badune@balta-maja.example.org", "Inguna Badune", "Baltā māja")
+PARTNER = ("olga.gailuma@in-lingua.example.org", "Olga Gaiļuma", "In lingua")
+COORDINATOR = ("maija.burima@intelekta-parks.example.org", "Maija Burima", "Intelekta parks")
+# The representatives of the six demo organizations (portal/demo.py), who signed the network agreement 2017/2.
+DEMO_REPRESENTATIVES = [
+    COORDINATOR,
+    ("inguna.badune@balta-maja.example.org", "Inguna Badune", "Baltā māja"),
+    ("liga.zukovska@attistibai.example.org", "Līga Žukovska", "ATTĪSTĪBAI"),
+    ("ilze.kirsone@sukrums.example.org", "Ilze Ķirsone", "Sukrums"),
+    ("olga.gailuma@in-lingua.example.org", "Olga Gaiļuma", "In lingua"),
+    ("arturs.snepsts@jzb.example.org", "Artūrs Šņepsts", "DU Jauno zinātnieku biedrība"),
+]
+DEMO_NETWORK_NUMBER = "2017/2"  # the network agreement in force in the demo, version 1
+
+NEW_HEADING = "Kopīgās latviešu valodas nodarbības"
+NEW_TEXT = ("Puses kopīgi rīko latviešu valodas nodarbības jauniešiem Daugavpilī un Krāslavā.\n"
+            "Nodarbību tēmas: ģimene, ēdiens (ķiploki, šķiņķis, žāvēta zivs), ceļošana un darbs.")
+ADDED_LINE = "Gadā notiek vismaz četras nodarbības; katrā piedalās ne vairāk kā 15 dalībnieku."
+PARTNER_COMMENT = "Labdien! Lūdzu, pierakstiet, cik nodarbību gadā plānojam — mums tas jāzina budžetam."
+RETURN_COMMENT = "Lūdzu, sadaļā par valodas nodarbībām norādiet nodarbību skaitu gadā un dalībnieku skaitu."
+VALID_TO = date.today() + timedelta(days=2 * 365)
+
+
+# ---------------------------------------------------------------- texts and helpers
+
+
+@pytest.fixture
+def fresh_login_limit(live_server):
+    reset_login_rate_limit(live_server.app)
+    yield
+    reset_login_rate_limit(live_server.app)
+
+
+def org_id(live_server, name: str) -> int:
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.orgs.models import Organization
+
+    with live_server.app.app_context():
+        found = db.session.scalar(select(Organization.id).where(Organization.name == name))
+        db.session.rollback()
+    assert found is not None, name
+    return found
+
+
+def state(page: Page):
+    return page.locator("main [data-testid=agreement-state]")
+
+
+def download(page: Page, link) -> tuple[bytes, str]:
+    """Clicks a link that answers with an attachment; the file's bytes and suggested name."""
+    with page.expect_download() as info:
+        link.click()
+    received = info.value
+    assert received.failure() is None, received.failure()
+    return Path(received.path()).read_bytes(), received.suggested_filename
+
+
+def pdf_text(data: bytes, tmp_path: Path, name: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def render_last_page(data: bytes, tmp_path: Path, name: str) -> Path:
+    """The PDF's last page (the signatures page) as a 60 dpi PNG next to the screenshots."""
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(pages), "-l", str(pages), "-singlefile",
+                    str(path), str(SCREENSHOTS / name)], check=True)
+    return SCREENSHOTS / f"{name}.png"
+
+
+def tampered(data: bytes) -> bytes:
+    """The file with one byte changed in the middle of the document the network certified: in the content
+    stream nearest the middle of the first revision (before any signature was added), so that every
+    signature's byte range covers the change and the file still parses. (The middle of the whole file
+    is no good: it can fall in the zero padding of a signature's /Contents, which no signature covers.)"""
+    body = data[:data.index(b"%%EOF")]
+    streams = [(m.end(), body.index(b"endstream", m.end())) for m in re.finditer(rb"(?<!end)stream\r?\n", body)]
+    assert streams, "no stream in the certified document"
+    middle = len(body) // 2
+    start, end = min(streams, key=lambda s: 0 if s[0] <= middle < s[1] else min(abs(s[0] - middle),
+                                                                                 abs(s[1] - middle)))
+    where = (start + end) // 2
+    return data[:where] + bytes([data[where] ^ 0x01]) + data[where + 1:]
+
+
+def open_agreement(page: Page, base: str, agreement_id: int) -> None:
+    """From the main navigation to the agreement, as a party's person finds it."""
+    page.locator("nav.main-nav a[href='/agreements']").click()
+    page.wait_for_url(f"{base}/agreements")
+    page.locator(f"main a[href='/agreements/{agreement_id}']").first.click()
+    page.wait_for_url(f"{base}/agreements/{agreement_id}")
+
+
+def sign(page: Page, base: str, agreement_id: int, name: str, org: str, password: str) -> None:
+    """The representative signs for their organization from the agreement's page."""
+    link = page.locator("[data-testid=sign-link]")
+    expect(link).to_have_text(lv("Sign for %(org)s", org=org))
+    link.click()
+    page.wait_for_url(f"{base}/agreements/{agreement_id}/sign")
+    form = page.locator(f"main form[action='/agreements/{agreement_id}/sign']")
+    form.locator("[name=password]").fill(password)
+    form.locator("[name=typed_name]").fill(name)
+    form.locator("[name=consent]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{base}/agreements/{agreement_id}")
+    expect(page.locator(".flash.error")).to_have_count(0)
+    expect(page.locator(".flash.success")).to_have_text(lv("Signed for %(org)s.", org=org))
+
+
+# ---------------------------------------------------------------- 1. a cooperation agreement of two
+
+def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Page, shot, tmp_path):
+    base, password = live_server.url, live_server.demo_password
+    failed_responses, console_errors = watch(page)
+    drafter_email, drafter_name, drafter_org = DRAFTER
+    partner_email, partner_name, partner_org = PARTNER
+    coordinator_email = COORDINATOR[0]
+    page.goto(f"{base}/?lang=lv")  # the journey is in Latvian, whoever logs in (kept in the session)
+
+    # -- Baltā māja drafts a cooperation agreement with In lingua, in Latvian.
+    log_in(page, base, drafter_email, password)
+    page.locator("nav.main-nav a[href='/agreements']").click()
+    page.wait_for_url(f"{base}/agreements")
+    new_link = page.locator("main a.button[href='/agreements/new']")
+    expect(new_link).to_have_text(lv("Draft an agreement"))
+    new_link.click()
+    page.wait_for_url(f"{base}/agreements/new")
+    form = page.locator("main form[method=post]")
+    form.locator("input[name=kind][value=cooperation]").check()
+    form.locator("select[name=partner]").select_option(label=partner_org)
+    form.locator("select[name=language]").select_option("lv")
+    # Today: the server's date, or Riga's (they differ for 2–3 hours around midnight; the form takes the
+    # server's now, Riga's would be right).
+    riga_today = datetime.now(ZoneInfo("Europe/Riga")).date()
+    expect(form.locator("[name=valid_from]")).to_have_value(
+        re.compile(f"^({date.today().isoformat()}|{riga_today.isoformat()})$"))
+    form.locator("[name=valid_to]").fill(VALID_TO.isoformat())
+    shot(page, "agreement-01-new")
+    form.locator("button[type=submit]").click()
+
+    page.wait_for_url(re.compile(re.escape(base) + r"/agreements/\d+/edit$"))
+    agreement_id = int(page.url.rsplit("/", 2)[1])
+    agreement_url = f"{base}/agreements/{agreement_id}"
+    expect(page.locator(".flash.success")).to_have_text(
+        lv("The draft is ready. Edit the clauses, then submit it for approval."))
+
+    # -- A new section, filled in the empty editor at the end.
+    editors = page.locator("main .clause-editor")
+    sections = editors.count()
+    assert sections >= 2, "the template has no clauses"
+    new_section = page.locator(f"[data-testid=clause-{sections}]")
+    expect(new_section.locator("input[name$='-heading']")).to_have_value("")
+    new_section.locator("input[name$='-heading']").fill(NEW_HEADING)
+    new_section.locator("textarea[name$='-text']").fill(NEW_TEXT)
+    shot(page, "agreement-02-edit")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.success")).to_have_text(lv("Saved."))
+    expect(state(page)).to_have_text(lv("Draft"))
+    text = page.locator("[data-testid=agreement-text]")
+    expect(text.locator("h3").last).to_have_text(f"{sections}. {NEW_HEADING}")
+    expect(text).to_contain_text(NEW_TEXT.splitlines()[1])
+    parties = page.locator("[data-testid=parties]")
+    expect(parties).to_contain_text(drafter_org)
+    expect(parties).to_contain_text(partner_org)
+    expect(parties).to_contain_text(partner_name)
+
+    # -- The draft preview: a PDF marked as a draft, with the new section and its diacritics.
+    preview = page.locator("[data-testid=download-pdf]")
+    expect(preview).to_have_text(lv("Preview the draft (PDF)"))
+    data, filename = download(page, preview)
+    assert data.startswith(b"%PDF"), data[:20]
+    assert filename.endswith("-draft.pdf"), filename
+    printed = pdf_text(data, tmp_path, "draft.pdf")
+    assert "MELNRAKSTS" in printed
+    assert NEW_HEADING.upper() in printed  # the PDF prints headings in capitals
+    assert "ķiploki, šķiņķis, žāvēta zivs" in printed
+    shot(page, "agreement-03-draft")
+
+    # -- Submitted for approval (the confirmation dialog is accepted).
+    page.locator(f"main form[action='/agreements/{agreement_id}/submit'] button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.success")).to_have_text(lv("Submitted. A coordinator will review it."))
+    expect(state(page)).to_have_text(lv("Waiting for approval"))
+    log_out(page, base)
+
+    # -- In lingua reads it and comments.
+    log_in(page, base, partner_email, password)
+    open_agreement(page, base, agreement_id)
+    expect(state(page)).to_have_text(lv("Waiting for approval"))
+    expect(page.locator("main")).to_contain_text(lv("Waiting for a coordinator’s approval."))
+    expect(page.locator("[data-testid=sign-link]")).to_have_count(0)
+    comment_form = page.locator(f"main form[action='/agreements/{agreement_id}/comments']")
+    comment_form.locator("[name=body]").fill(PARTNER_COMMENT)
+    comment_form.locator("button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.success")).to_have_text(lv("Comment added."))
+    expect(page.locator("#comments .message")).to_contain_text(PARTNER_COMMENT)
+    expect(page.locator("#comments .message", has_text=PARTNER_COMMENT)).to_contain_text(partner_name)
+    shot(page, "agreement-04-partner-comment")
+    log_out(page, base)
+
+    # -- The coordinator finds it in the approval queue and returns it with a comment.
+    log_in(page, base, coordinator_email, password)
+    page.goto(f"{base}/agreements")
+    page.locator("main a[href='/agreements/queue']").click()
+    page.wait_for_url(f"{base}/agreements/queue")
+    waiting = page.locator("[data-testid=queue] tr", has=page.locator(f"a[href='/agreements/{agreement_id}']"))
+    expect(waiting).to_contain_text(f"{drafter_org}, {partner_org}")
+    shot(page, "agreement-05-queue")
+    waiting.locator(f"a[href='/agreements/{agreement_id}']").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator("#comments")).to_contain_text(PARTNER_COMMENT)
+    back = page.locator(f"main form[action='/agreements/{agreement_id}/return']")
+    back.locator("[name=comment]").fill(RETURN_COMMENT)
+    expect(back.locator("button[type=submit]")).to_have_text(lv("Return for changes"))
+    back.locator("button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.success")).to_have_text(lv("Returned to the drafter with your comment."))
+    expect(state(page)).to_have_text(lv("Returned for changes"))
+    log_out(page, base)
+
+    # -- Baltā māja reads the comment, changes the section and submits again.
+    log_in(page, base, drafter_email, password)
+    open_agreement(page, base, agreement_id)
+    expect(state(page)).to_have_text(lv("Returned for changes"))
+    expect(page.locator("[data-testid=return-comment]")).to_contain_text(RETURN_COMMENT)
+    expect(page.locator("#comments")).to_contain_text(PARTNER_COMMENT)
+    shot(page, "agreement-06-returned")
+    page.locator(f"main a.button[href='/agreements/{agreement_id}/edit']").click()
+    page.wait_for_url(f"{agreement_url}/edit")
+    expect(page.locator("[data-testid=return-comment]")).to_contain_text(RETURN_COMMENT)
+    expect(page.locator("main .clause-editor")).to_have_count(sections + 1)
+    section = page.locator(f"[data-testid=clause-{sections}]")
+    expect(section.locator("input[name$='-heading']")).to_have_value(NEW_HEADING)
+    expect(section.locator("textarea[name$='-text']")).to_have_value(NEW_TEXT)
+    section.locator("textarea[name$='-text']").fill(f"{NEW_TEXT}\n{ADDED_LINE}")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.success")).to_have_text(lv("Saved."))
+    expect(state(page)).to_have_text(lv("Draft"))
+    # The coordinator's comment stays in sight while the draft is reworked, until it is submitted again.
+    expect(page.locator("[data-testid=return-comment]")).to_contain_text(RETURN_COMMENT)
+    expect(page.locator("[data-testid=agreement-text]")).to_contain_text(f"{sections}.3. {ADDED_LINE}")
+    page.locator(f"main form[action='/agreements/{agreement_id}/submit'] button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(state(page)).to_have_text(lv("Waiting for approval"))
+    expect(page.locator("[data-testid=return-comment]")).to_have_count(0)
+    log_out(page, base)
+
+    # -- The coordinator approves: the text is frozen and the signing copy made.
+    log_in(page, base, coordinator_email, password)
+    page.goto(f"{base}/agreements/queue")
+    page.locator(f"[data-testid=queue] a[href='/agreements/{agreement_id}']").click()
+    page.wait_for_url(agreement_url)
+    approve = page.locator(f"main form[action='/agreements/{agreement_id}/approve'] button[type=submit]")
+    expect(approve).to_have_text(lv("Approve"))
+    approve.click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.success")).to_have_text(
+        lv("Approved. The signing copy is made; the parties' representatives can sign it now."))
+    expect(state(page)).to_have_text(lv("Approved, being signed"))
+    expect(page.locator("[data-testid=signing-sha]")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    expect(page.locator("[data-testid=current-sha]")).to_have_count(0)
+    expect(page.locator("[data-testid=sign-link]")).to_have_count(0)  # Intelekta parks is not a party
+    expect(page.locator(f"main a[href='/agreements/{agreement_id}/edit']")).to_have_count(0)
+    shot(page, "agreement-07-approved")
+    log_out(page, base)
+
+    # -- Baltā māja signs: first with a wrong password.
+    log_in(page, base, drafter_email, password)
+    open_agreement(page, base, agreement_id)
+    page.locator("[data-testid=sign-link]").click()
+    page.wait_for_url(f"{agreement_url}/sign")
+    form = page.locator(f"main form[action='/agreements/{agreement_id}/sign']")
+    form.locator("[name=password]").fill("nepareiza parole 123")
+    form.locator("[name=typed_name]").fill(drafter_name)
+    form.locator("[name=consent]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{agreement_url}/sign")
+    error = page.locator("p.error[data-field=password]")
+    expect(error).to_have_text(lv("The password is not right."))
+    expect(page.locator("main p.error")).to_have_count(1)
+    password_box = page.locator(".field.has-error", has=page.locator("[name=password]"))
+    expect(password_box.locator("p.error[data-field=password]")).to_be_visible()
+    expect(page.locator("[name=password]")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[name=password]")).to_have_value("")
+    expect(page.locator("[name=typed_name]")).to_have_value(drafter_name)
+    expect(page.locator("[name=consent]")).to_be_checked()
+    shot(page, "agreement-08-wrong-password")
+    page.locator("[name=password]").fill(password)
+    page.locator(f"main form[action='/agreements/{agreement_id}/sign'] button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.success")).to_have_text(lv("Signed for %(org)s.", org=drafter_org))
+    expect(state(page)).to_have_text(lv("Approved, being signed"))
+    expect(page.locator(f"[data-testid=signed-{org_id(live_server, drafter_org)}]")).to_be_visible()
+    expect(page.locator(f"[data-testid=signed-{org_id(live_server, partner_org)}]")).to_have_count(0)
+    expect(page.locator("[data-testid=parties] .not-signed")).to_have_count(1)
+    log_out(page, base)
+
+    # -- In lingua signs: the agreement is in force.
+    log_in(page, base, partner_email, password)
+    open_agreement(page, base, agreement_id)
+    sign(page, base, agreement_id, partner_name, partner_org, password)
+    expect(state(page)).to_have_text(lv("In force"))
+    for org in (drafter_org, partner_org):
+        expect(page.locator(f"[data-testid=signed-{org_id(live_server, org)}]")).to_be_visible()
+    record = page.locator("[data-testid=download-pdf]")
+    expect(record).to_have_text(lv("Download the document of record (PDF)"))
+    current_sha = page.locator("[data-testid=current-sha]").inner_text()
+    assert current_sha != page.locator("[data-testid=signing-sha]").inner_text()
+    shot(page, "agreement-09-in-force")
+    data, filename = download(page, record)
+    assert data.startswith(b"%PDF"), data[:20]
+    assert hashlib.sha256(data).hexdigest() == current_sha
+    printed = pdf_text(data, tmp_path, "record.pdf")
+    assert "MELNRAKSTS" not in printed
+    assert ADDED_LINE in printed
+    assert "ķiploki, šķiņķis, žāvēta zivs" in printed
+    render_last_page(data, tmp_path, "agreement-10-signatures-page")
+    document = tmp_path / filename
+    document.write_bytes(data)
+    log_out(page, base)
+
+    # -- A visitor checks the file on /verify: three signatures (the network's certification and the two
+    #    parties'), and it is the document of record.
+    page.goto(f"{base}/verify")
+    page.locator("main input[name=document]").set_input_files(str(document))
+    page.locator("main form[action='/verify'] button[type=submit]").click()
+    report = page.locator("[data-testid=verify-report]")
+    expect(report).to_be_visible()
+    verdict = report.locator("[data-testid=verdict]")
+    expect(verdict).to_have_class(re.compile(r"\bsigned\b"))
+    expect(verdict).to_contain_text("3")  # all three signatures
+    number = re.search(r"\d{4}/\d+", page.locator("[data-testid=verify-record] h2").inner_text()).group(0)
+    expect(report.locator("[data-testid=held]")).to_have_text(
+        lv("This file is the document of record of agreement No. %(number)s, byte for byte.", number=number))
+    rows = report.locator("[data-testid=signature-row]")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text(lv("Certification by the network"))
+    expect(rows.nth(1)).to_contain_text(drafter_name)
+    expect(rows.nth(2)).to_contain_text(partner_name)
+    expect(report.locator("[data-testid=signature-row] .error")).to_have_count(0)
+    expect(page.locator("[data-testid=verify-record]")).to_contain_text(current_sha)
+    shot(page, "agreement-11-verified")
+
+    # -- A copy with one byte changed does not verify.
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(tampered(data))
+    page.goto(f"{base}/verify")
+    page.locator("main input[name=document]").set_input_files(str(changed))
+    page.locator("main form[action='/verify'] button[type=submit]").click()
+    report = page.locator("[data-testid=verify-report]")
+    expect(report).to_be_visible()
+    verdict = report.locator("[data-testid=verdict]")
+    expect(verdict).to_have_class(re.compile(r"\berror\b"))
+    expect(verdict).to_have_text(lv("This file does not verify: see the signatures below."))
+    expect(report.locator("[data-testid=held]")).to_have_text(lv("The portal holds no file with exactly these bytes."))
+    rows = report.locator("[data-testid=signature-row]")
+    expect(rows).to_have_count(3)
+    for row in range(3):  # the change is under every signature
+        expect(rows.nth(row).locator("td").nth(3)).to_have_text(lv("no: the signed content was changed"))
+    shot(page, "agreement-12-tampered")
+
+    assert failed_responses == [], "responses with an error status:\n" + "\n".join(failed_responses)
+    assert console_errors == [], "errors in the browser console:\n" + "\n".join(console_errors)
+
+
+# ---------------------------------------------------------------- 2. the network agreement, version 2
+
+def _signatories(live_server, agreement_id: int) -> list[tuple[str, str, str]]:
+    """(e-mail, name, organization) of who signs for each party, in the document's order."""
+    from portal.agreements.models import Agreement
+    from portal.extensions import db
+
+    with live_server.app.app_context():
+        agreement = db.session.get(Agreement, agreement_id)
+        people = [(p.signatory.email, p.signatory.name, p.org.name) for p in agreement.parties]
+        db.session.rollback()
+    return people
+
+
+def _stand_in_password(live_server, email: str) -> None:
+    """A member added by another journey (the membership journey) has a password this file does not know:
+    the test stands in for its representative by giving them the demo password, directly in the database."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.accounts.passwords import hash_password
+    from portal.extensions import db
+
+    with live_server.app.app_context():
+        person = db.session.scalar(select(User).where(User.email == email))
+        person.password_hash = hash_password(live_server.demo_password)
+        db.session.commit()
+
+
+def test_network_agreement_amendment_journey(live_server, fresh_login_limit, page: Page, shot):
+    base, password = live_server.url, live_server.demo_password
+    failed_responses, console_errors = watch(page)
+    coordinator_email = COORDINATOR[0]
+    # In Latvian, whoever logs in (kept in the session): members added by the membership journey may
+    # have chosen English.
+    page.goto(f"{base}/?lang=lv")
+
+    # -- The coordinator (also Intelekta parks' representative) drafts a network agreement: version 2.
+    log_in(page, base, coordinator_email, password)
+    page.goto(f"{base}/agreements")
+    in_force = page.locator("[data-testid=state-in_force] tr", has_text=DEMO_NETWORK_NUMBER)
+    expect(in_force).to_contain_text(lv("Network agreement"))
+    previous_id = int(in_force.locator("a[href^='/agreements/']").get_attribute("href").rsplit("/", 1)[1])
+    page.locator("main a.button[href='/agreements/new']").click()
+    page.wait_for_url(f"{base}/agreements/new")
+    form = page.locator("main form[method=post]")
+    expect(form).to_contain_text(lv(
+        "A network agreement is in force (No. %(number)s): a new network agreement is drafted as its next "
+        "version, for all current members to sign.", number=DEMO_NETWORK_NUMBER))
+    form.locator("input[name=kind][value=network]").check()
+    form.locator("select[name=language]").select_option("lv")
+    shot(page, "network-01-new")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(base) + r"/agreements/\d+/edit$"))
+    agreement_id = int(page.url.rsplit("/", 2)[1])
+    agreement_url = f"{base}/agreements/{agreement_id}"
+    page.locator(f"main a[href='/agreements/{agreement_id}']").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator("main .page-head")).to_contain_text(lv("version %(n)d", n=2))
+    expect(page.locator(f"main a[href='/agreements/{previous_id}']")).to_have_text(
+        f"{lv('No.')} {DEMO_NETWORK_NUMBER}")
+    expect(state(page)).to_have_text(lv("Draft"))
+
+    signatories = _signatories(live_server, agreement_id)
+    parties = page.locator("[data-testid=parties] li")
+    expect(parties).to_have_count(len(signatories))
+    for _, name, org in DEMO_REPRESENTATIVES:
+        expect(page.locator("[data-testid=parties]")).to_contain_text(f"{org}")
+        assert (name, org) in [(n, o) for _, n, o in signatories], f"{org} should sign with {name}"
+    shot(page, "network-02-draft")
+
+    # -- Submitted and approved by the same coordinator.
+    page.locator(f"main form[action='/agreements/{agreement_id}/submit'] button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(state(page)).to_have_text(lv("Waiting for approval"))
+    page.locator(f"main form[action='/agreements/{agreement_id}/approve'] button[type=submit]").click()
+    page.wait_for_url(agreement_url)
+    expect(page.locator(".flash.error")).to_have_count(0)
+    expect(state(page)).to_have_text(lv("Approved, being signed"))
+
+    # -- Every party's representative signs; the coordinator first, being here.
+    demo_emails = {email for email, _, _ in DEMO_REPRESENTATIVES}
+    signed = 0
+    for email, name, org in [s for s in signatories if s[0] == coordinator_email] + \
+                            [s for s in signatories if s[0] != coordinator_email]:
+        if email != coordinator_email:
+            if email not in demo_emails:
+                _stand_in_password(live_server, email)
+            log_in(page, base, email, password)
+            open_agreement(page, base, agreement_id)
+        sign(page, base, agreement_id, name, org, password)
+        signed += 1
+        expect(page.locator(f"[data-testid=signed-{org_id(live_server, org)}]")).to_be_visible()
+        if signed < len(signatories):
+            expect(state(page)).to_have_text(lv("Approved, being signed"))
+            expect(page.locator("[data-testid=parties] [data-testid^=signed-]")).to_have_count(signed)
+            expect(page.locator("[data-testid=parties] .not-signed")).to_have_count(len(signatories) - signed)
+            if signed == 3:
+                shot(page, "network-03-being-signed")
+            log_out(page, base)
+
+    # -- After the last signature version 2 is in force, and it has replaced 2017/2.
+    expect(state(page)).to_have_text(lv("In force"))
+    expect(page.locator("[data-testid=parties] [data-testid^=signed-]")).to_have_count(len(signatories))
+    expect(page.locator("[data-testid=download-pdf]")).to_have_text(lv("Download the document of record (PDF)"))
+    shot(page, "network-04-in-force")
+    number = re.search(r"\d{4}/\d+", page.locator("main .page-head p", has_text=lv("Verification code"))
+                       .inner_text()).group(0)
+    page.locator(f"main a[href='/agreements/{previous_id}']").click()
+    page.wait_for_url(f"{base}/agreements/{previous_id}")
+    expect(state(page)).to_have_text(lv("Terminated"))
+    expect(page.locator("main .notice")).to_contain_text(f"v2: {number}")
+    shot(page, "network-05-previous-terminated")
+    page.locator("nav.main-nav a[href='/agreements']").click()
+    page.wait_for_url(f"{base}/agreements")
+    expect(page.locator("[data-testid=state-in_force]")).to_contain_text(number)
+    expect(page.locator("[data-testid=state-terminated]")).to_contain_text(DEMO_NETWORK_NUMBER)
+    expect(page.locator("[data-testid=state-in_force]")).not_to_contain_text(DEMO_NETWORK_NUMBER)
+    shot(page, "network-06-list")
+
+    assert failed_responses == [], "responses with an error status:\n" + "\n".join(failed_responses)
+    assert console_errors == [], "errors in the browser console:\n" + "\n".join(console_errors)
