@@ -10,8 +10,9 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..accounts.models import REPRESENTATIVE, User
@@ -517,19 +518,27 @@ def terminate(actor, agreement: Agreement, reason: str) -> None:
 
 # ---------------------------------------------------------------- lists
 
+# Lists show each agreement's parties: loaded with it, not one query per row.
+_WITH_PARTIES = selectinload(Agreement.parties).selectinload(AgreementParty.org)
+
+
 def for_org(org_id: int) -> list[Agreement]:
     return db.session.scalars(
-        select(Agreement).join(AgreementParty).where(AgreementParty.org_id == org_id)
+        select(Agreement).join(AgreementParty).where(AgreementParty.org_id == org_id).options(_WITH_PARTIES)
         .order_by(Agreement.id.desc())).all()
 
 
 def approval_queue() -> list[Agreement]:
-    return db.session.scalars(select(Agreement).where(Agreement.state == SUBMITTED)
+    return db.session.scalars(select(Agreement).where(Agreement.state == SUBMITTED).options(_WITH_PARTIES)
                               .order_by(Agreement.submitted_at, Agreement.id)).all()
 
 
+def waiting_for_approval() -> int:
+    return db.session.scalar(select(func.count()).where(Agreement.state == SUBMITTED))
+
+
 def all_agreements(state: str | None = None) -> list[Agreement]:
-    query = select(Agreement).order_by(Agreement.id.desc())
+    query = select(Agreement).options(_WITH_PARTIES).order_by(Agreement.id.desc())
     if state:
         query = query.where(Agreement.state == state)
     return db.session.scalars(query).all()

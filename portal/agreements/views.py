@@ -71,7 +71,7 @@ def index():
     return render_template(
         "agreements/index.html", groups=[(s, items) for s, items in groups if items],
         accession_to=services.needs_accession(current_user.org),
-        queue_size=len(services.approval_queue()) if policy.is_coordinator(current_user) else 0,
+        queue_size=services.waiting_for_approval() if policy.is_coordinator(current_user) else 0,
         state_label=services.state_label, kind_label=services.kind_label)
 
 

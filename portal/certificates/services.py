@@ -4,6 +4,7 @@ Private keys are stored encrypted (PKCS#8) with a password derived from SIGNING_
 is not set) and the key's purpose, so a copy of the database alone opens no key. A CA loaded from configured
 files (SIGNING_CA_CERT + SIGNING_CA_KEY, or SIGNING_CA_PKCS12) keeps its key in those files only.
 """
+import functools
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -50,12 +51,18 @@ def _unlock(encrypted_pem: str, purpose: str, fingerprint: str):
 
 def _configured_ca():
     config = current_app.config
-    password = config.get("SIGNING_CA_PASSWORD") or None
-    password = password.encode() if password else None
-    if config.get("SIGNING_CA_PKCS12"):
-        return network_ca.load_ca_from_pkcs12(config["SIGNING_CA_PKCS12"], password)
-    if config.get("SIGNING_CA_CERT") and config.get("SIGNING_CA_KEY"):
-        return network_ca.load_ca_from_files(config["SIGNING_CA_CERT"], config["SIGNING_CA_KEY"], password)
+    return _load_configured_ca(config.get("SIGNING_CA_PKCS12") or "", config.get("SIGNING_CA_CERT") or "",
+                               config.get("SIGNING_CA_KEY") or "", config.get("SIGNING_CA_PASSWORD") or "")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_configured_ca(pkcs12: str, cert: str, key: str, password: str):
+    """The configured CA's (key, certificate), read and decrypted once per process and setting."""
+    secret = password.encode() if password else None
+    if pkcs12:
+        return network_ca.load_ca_from_pkcs12(pkcs12, secret)
+    if cert and key:
+        return network_ca.load_ca_from_files(cert, key, secret)
     return None
 
 
@@ -224,4 +231,6 @@ def overview() -> list[tuple[object, OrgCertificate | None]]:
     from ..text import latvian_sort_key
 
     orgs = db.session.scalars(select(Organization).where(Organization.state.in_((ACTIVE, SUSPENDED)))).all()
-    return [(org, current_certificate(org)) for org in sorted(orgs, key=lambda o: latvian_sort_key(o.name))]
+    current = {row.org_id: row for row in db.session.scalars(
+        select(OrgCertificate).where(OrgCertificate.retired_at.is_(None)))}
+    return [(org, current.get(org.id)) for org in sorted(orgs, key=lambda o: latvian_sort_key(o.name))]
