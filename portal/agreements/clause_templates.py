@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..text import long_date
+
 KINDS = ("cooperation", "network", "accession", "exchange")
 LANGUAGES = ("lv", "en")
 
@@ -52,26 +54,6 @@ def draft_text(kind: str, language: str, **context) -> DraftText:
 
 # ------------------------------------------------------------------ dates, numbers, names
 
-_LV_MONTHS = {  # genitive (no … jūlija), locative (… jūlijā), dative (līdz … jūlijam)
-    "gen": "janvāra februāra marta aprīļa maija jūnija jūlija augusta septembra oktobra novembra decembra",
-    "loc": "janvārī februārī martā aprīlī maijā jūnijā jūlijā augustā septembrī oktobrī novembrī decembrī",
-    "dat": "janvārim februārim martam aprīlim maijam jūnijam jūlijam augustam septembrim oktobrim novembrim decembrim",
-}
-_EN_MONTHS = "January February March April May June July August September October November December".split()
-
-
-def lv_date(day: date, case: str = "loc") -> str:
-    """'2017. gada 1. jūlijā' (loc), '… jūlija' (gen), '… jūlijam' (dat)."""
-    if not isinstance(day, date):
-        raise TypeError(f"expected a date, not {day!r}")
-    return f"{day.year}. gada {day.day}. {_LV_MONTHS[case].split()[day.month - 1]}"
-
-
-def en_date(day: date) -> str:
-    """'1 July 2017'."""
-    if not isinstance(day, date):
-        raise TypeError(f"expected a date, not {day!r}")
-    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
 
 
 def _check_period(starts_on: date, ends_on: date) -> None:
@@ -676,7 +658,7 @@ def _network_en(ctx: dict) -> tuple[str, list]:
 def _accession_lv(ctx: dict) -> tuple[str, list]:
     name = _network_subject(ctx["network_name"], "lv")
     title, number = _one_line(ctx["agreement_title"]), _one_line(ctx["agreement_number"])
-    concluded = lv_date(ctx["agreement_date"], "loc")
+    concluded = long_date(ctx["agreement_date"], "lv", "loc")
     member = ctx.get("member_name")
     acceding = (f"{_one_line(member)} (turpmāk – Jaunais dalībnieks)" if member else
                 "Puse, kas līdz šim nav bijusi Tīklojuma līguma puse (turpmāk – Jaunais dalībnieks),")
@@ -707,7 +689,7 @@ def _accession_lv(ctx: dict) -> tuple[str, list]:
 def _accession_en(ctx: dict) -> tuple[str, list]:
     name = _network_subject(ctx["network_name"], "en")
     title, number = _one_line(ctx["agreement_title"]), _one_line(ctx["agreement_number"])
-    concluded = en_date(ctx["agreement_date"])
+    concluded = long_date(ctx["agreement_date"], "en")
     member = ctx.get("member_name")
     member = (_one_line(member) if member else "the Party that has not so far been a party to the Network Agreement")
     return "Accession Agreement", [
@@ -758,10 +740,10 @@ def _exchange_lv(ctx: dict) -> tuple[str, list]:
     c = _exchange_context(ctx)
     units = "vienības" if _singular(c["quantity"]) else "vienību"
     if c["starts_on"] == c["ends_on"]:
-        period = f"Lietotājs ir tiesīgs lietot Resursu {lv_date(c['starts_on'], 'loc')}."
+        period = f"Lietotājs ir tiesīgs lietot Resursu {long_date(c['starts_on'], 'lv', 'loc')}."
     else:
-        period = (f"Lietotājs ir tiesīgs lietot Resursu no {lv_date(c['starts_on'], 'gen')} līdz "
-                  f"{lv_date(c['ends_on'], 'dat')} (ieskaitot).")
+        period = (f"Lietotājs ir tiesīgs lietot Resursu no {long_date(c['starts_on'], 'lv', 'gen')} līdz "
+                  f"{long_date(c['ends_on'], 'lv', 'dat')} (ieskaitot).")
     period_points = [period]
     if c["hours"] is not None:
         hours = c["hours"]
@@ -826,10 +808,10 @@ def _exchange_en(ctx: dict) -> tuple[str, list]:
     c = _exchange_context(ctx)
     units = "unit" if c["quantity"] == 1 else "units"
     if c["starts_on"] == c["ends_on"]:
-        period = f"The User may use the Resource on {en_date(c['starts_on'])}."
+        period = f"The User may use the Resource on {long_date(c['starts_on'], 'en')}."
     else:
-        period = (f"The User may use the Resource from {en_date(c['starts_on'])} to {en_date(c['ends_on'])} "
-                  "inclusive.")
+        period = (f"The User may use the Resource from {long_date(c['starts_on'], 'en')} "
+                  f"to {long_date(c['ends_on'], 'en')} inclusive.")
     period_points = [period]
     if c["hours"] is not None:
         word = "hour" if c["hours"] == 1 else "hours"

@@ -16,7 +16,6 @@ where `signature_boxes` says.
 from __future__ import annotations
 
 import threading
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -27,6 +26,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..text import long_date
 from .document import AgreementDocument
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -110,19 +110,6 @@ LABELS = {
     },
 }
 
-_LV_MONTHS = {  # genitive (no … jūlija), locative (… jūlijā), dative (līdz … jūlijam)
-    "gen": "janvāra februāra marta aprīļa maija jūnija jūlija augusta septembra oktobra novembra decembra",
-    "loc": "janvārī februārī martā aprīlī maijā jūnijā jūlijā augustā septembrī oktobrī novembrī decembrī",
-    "dat": "janvārim februārim martam aprīlim maijam jūnijam jūlijam augustam septembrim oktobrim novembrim decembrim",
-}
-_EN_MONTHS = "January February March April May June July August September October November December".split()
-
-
-def long_date(day: date, language: str, case: str = "loc") -> str:
-    """'2017. gada 1. jūlijā' (case: loc, gen or dat) or '1 July 2017'."""
-    if language == "lv":
-        return f"{day.year}. gada {day.day}. {_LV_MONTHS[case].split()[day.month - 1]}"
-    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
 
 
 def term_sentence(doc: AgreementDocument) -> str:

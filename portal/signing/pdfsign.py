@@ -45,6 +45,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..text import long_date
 from .ca import asn1_certificate
 from .loop import outside_event_loop
 
@@ -221,9 +222,6 @@ STAMP_LABELS = {
     "lv": {"signed_by": "Elektroniski parakstīja", "time": "{date} plkst. {time}"},
     "en": {"signed_by": "Electronically signed by", "time": "{date}, {time} (Riga time)"},
 }
-_LV_MONTHS_LOCATIVE = ("janvārī februārī martā aprīlī maijā jūnijā jūlijā augustā septembrī oktobrī novembrī "
-                       "decembrī").split()
-_EN_MONTHS = "January February March April May June July August September October November December".split()
 
 # Debian's fonts-dejavu-core, as in the agreement itself; the fetcher reads these two files and nothing else,
 # so a missing font stops the signing instead of silently falling back to another one.
@@ -253,19 +251,13 @@ class StampText:
            language: str) -> StampText:
         labels = STAMP_LABELS[language]
         local = signed_at.astimezone(LOCAL_TIME)
-        when = labels["time"].format(date=_long_date(local, language), time=f"{local:%H:%M}")
+        when = labels["time"].format(date=long_date(local, language), time=f"{local:%H:%M}")
         return cls(f"{labels['signed_by']} {signer_name}", position, org_name, when)
 
     def html(self) -> str:
         return (f'<p class="who">{escape(self.signed_by)}</p><p>{escape(self.position)}</p>'
                 f'<p>{escape(self.organisation)}</p><p>{escape(self.when)}</p>')
 
-
-def _long_date(day: datetime, language: str) -> str:
-    """'2026. gada 24. novembrī' or '24 November 2026', as the agreement prints its dates."""
-    if language == "lv":
-        return f"{day.year}. gada {day.day}. {_LV_MONTHS_LOCATIVE[day.month - 1]}"
-    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
 
 
 class _FontsOnlyFetcher(URLFetcher):
