@@ -313,6 +313,11 @@ def _signing_page(agreement: Agreement, form=None, upload_form=None):
         kind_label=services.kind_label)
 
 
+def _recorded_client() -> dict:
+    """What a signature records of where it was made."""
+    return {"ip_address": request.remote_addr or "", "user_agent": request.user_agent.string or ""}
+
+
 @bp.route("/agreements/<int:agreement_id>/sign", methods=["GET", "POST"])
 @login_required
 def sign(agreement_id):
@@ -321,8 +326,7 @@ def sign(agreement_id):
     if request.method == "POST" and _party_can_sign(agreement) and form.validate_on_submit():
         def signing():
             services.sign(current_user, agreement, password=form.password.data, typed_name=form.typed_name.data,
-                          consent=form.consent.data, ip_address=request.remote_addr or "",
-                          user_agent=request.user_agent.string or "")
+                          consent=form.consent.data, **_recorded_client())
         answer = _run(agreement, signing, _("Signed for %(org)s.", org=current_user.org.name), form)
         if answer is not None:
             return answer
@@ -339,9 +343,7 @@ def upload_signed(agreement_id):
             form.document.errors.append(_("Choose the signed PDF file."))
         else:
             def uploading():
-                services.sign_externally(current_user, agreement, form.document.data.read(),
-                                         ip_address=request.remote_addr or "",
-                                         user_agent=request.user_agent.string or "")
+                services.sign_externally(current_user, agreement, form.document.data.read(), **_recorded_client())
             answer = _run(agreement, uploading, _("The signed file is accepted: %(org)s has signed.",
                                                   org=current_user.org.name), form)
             if answer is not None:

@@ -8,6 +8,7 @@ from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from .. import policy
+from ..agreements import services as agreements
 from ..agreements.models import Agreement, AgreementFile
 from ..errors import NotAllowed
 from ..extensions import db, limiter
@@ -48,18 +49,14 @@ def _held_file(sha256: str) -> tuple[AgreementFile, Agreement, bool] | None:
     if stored is None:
         return None
     agreement = db.session.get(Agreement, stored.agreement_id)
-    newest = db.session.scalar(select(AgreementFile.revision).where(AgreementFile.agreement_id == agreement.id)
-                               .order_by(AgreementFile.revision.desc()).limit(1))
-    return stored, agreement, stored.revision == newest
+    return stored, agreement, stored.revision == agreements.current_file(agreement.id).revision
 
 
 def _public_record(agreement: Agreement | None) -> dict | None:
     """What the verify page says of an agreement to anyone: no e-mails, IPs or comments."""
     if agreement is None or not agreement.is_frozen:
         return None
-    newest = db.session.scalar(select(AgreementFile).where(AgreementFile.agreement_id == agreement.id)
-                               .order_by(AgreementFile.revision.desc()).limit(1))
-    return {"agreement": agreement, "newest": newest}
+    return {"agreement": agreement, "newest": agreements.current_file(agreement.id)}
 
 
 def _size_text(size: int) -> str:
@@ -108,7 +105,8 @@ def verify():
     if report is not None and report.problem:
         problem_text = str(PROBLEMS[report.problem]) % {"size": _size_text(current_app.config["VERIFY_MAX_BYTES"])}
     return render_template("certificates/verify.html", form=form, report=report, held=held, qualified=qualified,
-                           record=_public_record(looked_up), problem_text=problem_text)
+                           record=_public_record(looked_up), problem_text=problem_text,
+                           state_label=agreements.state_label)
 
 
 @bp.get("/verify/network-ca.pem")
