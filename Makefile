@@ -30,10 +30,12 @@ run: setup
 	$(DEV_ENV) $(BIN)/flask --app wsgi run --port $(PORT)
 
 test: setup system-deps
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # Without the browser tests, on SQLite only: the quick loop while coding.
 test-fast: setup
+	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not browser" --backend sqlite -q
 
 translations: $(VENV)/.installed

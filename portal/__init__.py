@@ -1,14 +1,26 @@
-"""The partnership portal: create_app() builds it."""
-from pathlib import Path
+"""The partnership portal: create_app() builds it.
 
-from flask import Flask
+Nothing of Flask is imported here at module level: `portal.signing` and the plain-Python modules can be
+imported without the web framework.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config as portal_config
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINT_DOMAINS = ("main", "accounts", "orgs", "resources", "exchanges", "agreements", "certificates",
+                     "verification", "coordination", "notifications")
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from flask import Flask
+
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -31,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database  # noqa: F401  (engine event listeners)
+    from . import database, models  # noqa: F401  (engine event listeners; every table for the mappers)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale, select_timezone
 
@@ -50,19 +62,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .accounts import bp as accounts_bp
-    from .agreements import bp as agreements_bp
-    from .audit import bp as audit_bp
-    from .certificates import bp as certificates_bp
-    from .exchanges import bp as exchanges_bp
-    from .main import bp as main_bp
-    from .notifications import bp as notifications_bp
-    from .orgs import bp as orgs_bp
-    from .resources import bp as resources_bp
+    """The web layer: each domain's blueprint is in its views module, imported only here."""
+    from importlib import import_module
 
-    for blueprint in (main_bp, accounts_bp, orgs_bp, resources_bp, exchanges_bp, agreements_bp,
-                      certificates_bp, notifications_bp, audit_bp):
-        app.register_blueprint(blueprint)
+    for domain in BLUEPRINT_DOMAINS:
+        app.register_blueprint(import_module(f".{domain}.views", __name__).bp)
 
 
 def register_web_behaviour(app: Flask) -> None:

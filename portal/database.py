@@ -2,18 +2,20 @@
 
 SQLite: WAL, foreign keys, a busy timeout, and write transactions that start with
 BEGIN IMMEDIATE (a deferred BEGIN lets two writers both read, then one fails with
-"database is locked" when it tries to write). Reads in GET requests stay deferred.
+"database is locked" when it tries to write). Whoever runs the work says whether it
+writes (`begin_writing`): the web layer for each request, jobs and commands keep the
+safe default, IMMEDIATE.
 """
 import sqlite3
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
-from flask import has_request_context, request
 from sqlalchemy import DateTime, Engine, event, update
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
-READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+_writing: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=True)
 
 
 class StateConflict(Exception):
@@ -38,8 +40,17 @@ def _configure_sqlite(dbapi_connection, _record):
 def _begin_sqlite(conn):
     if conn.dialect.name != "sqlite":
         return
-    reading = has_request_context() and request.method in READ_ONLY_METHODS
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+def begin_writing(writes: bool):
+    """Whether the transactions started from here on (in this context) take SQLite's write lock at once;
+    returns a token for `reset_writing`."""
+    return _writing.set(writes)
+
+
+def reset_writing(token) -> None:
+    _writing.reset(token)
 
 
 def compare_and_set(model, object_id: int, expected_state, **values) -> None:

@@ -252,7 +252,8 @@ def _load_agreements(password: str) -> None:
     from datetime import date, datetime, time, timedelta
     from zoneinfo import ZoneInfo
 
-    from .agreements import services as agreements
+    from .agreements import services as agreements, signatures
+    from .origin import Origin, acting_from
     from .agreements.models import Agreement
 
     if db.session.scalar(select(Agreement.id).limit(1)) is not None:
@@ -277,8 +278,8 @@ def _load_agreements(password: str) -> None:
         # Approved on the day of the seminar; signed electronically, with real signatures, now.
         for party in agreement.parties:
             signer = party.signatory
-            agreements.sign(signer, agreement, password=password, typed_name=signer.name, consent=True,
-                            ip_address="127.0.0.1", user_agent="portal demo")
+            with acting_from(Origin(ip="127.0.0.1", user_agent="portal demo")):
+                signatures.sign(signer, agreement, password=password, typed_name=signer.name, consent=True)
 
     intelekta, balta = org("40008214567"), org("40008031234")
     coordinator = representative(intelekta)

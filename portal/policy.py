@@ -120,12 +120,24 @@ def can_choose_signatory(user, agreement) -> bool:
             and can_draft_agreement(user))
 
 
-def can_sign_agreement(user, agreement) -> bool:
-    """The representative named for the party signs, once the agreement is approved."""
+def unsigned_party(user, agreement):
+    """The user's party, while the agreement is being signed, if the party has not signed yet and the user is
+    one of its representatives (and may act); otherwise None."""
     if agreement.state != "approved" or not can_draft_agreement(user):
-        return False
+        return None
     party = agreement.party_for(user.org_id)
-    return party is not None and party.signatory_id == user.id and party.signature is None
+    return party if party is not None and party.signature is None else None
+
+
+def can_sign_agreement(user, agreement) -> bool:
+    """Signing in the portal: the representative named for the party, once approved, until the party has signed."""
+    party = unsigned_party(user, agreement)
+    return party is not None and party.signatory_id == user.id
+
+
+def can_upload_signature(user, agreement) -> bool:
+    """Any representative of a party that has not signed may upload the party's own qualified signature."""
+    return unsigned_party(user, agreement) is not None
 
 
 def can_terminate_agreement(user, agreement) -> bool:
@@ -138,9 +150,3 @@ def can_terminate_agreement(user, agreement) -> bool:
     is_network_agreement = agreement.kind == "network" and agreement.accedes_to_id is None
     return not is_network_agreement and is_agreement_party(user, agreement) and can_draft_agreement(user)
 
-
-PERMISSIONS = {
-    name: fn
-    for name, fn in globals().items()
-    if callable(fn) and name.startswith(("can_", "is_", "belongs_"))
-}

@@ -1,15 +1,20 @@
 """Request-wide behaviour: security headers, error pages, template helpers, mail after commit."""
 import logging
+import threading
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, has_request_context, render_template, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHTTP
 
-from . import policy
+from . import policy, transaction
 from .accounts.auth import enforce_session_limits
+from .errors import NotAllowed, NotFound
 from .extensions import db
+from .mail.services import MAIL_WAITING
 from .urls import absolute_url
 
 log = logging.getLogger("portal")
@@ -33,6 +38,7 @@ ERROR_TEXTS = {
     409: (_l("Conflict"), _l("Someone else changed this at the same moment. Reload the page and try again.")),
     413: (_l("Too large"), _l("The upload is larger than allowed.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Wait a minute and try again.")),
+    503: (_l("Busy"), _l("The portal is busy right now and nothing was saved. Try again in a moment.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved. Please try again.")),
 }
 
@@ -45,11 +51,13 @@ def register(app) -> None:
     app.before_request(_refuse_nul_in_query)
     app.before_request(enforce_session_limits)
     app.after_request(_security_headers)
-    app.after_request(_deliver_mail_after_response)
     app.context_processor(_template_helpers)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(NotAllowed, lambda _error: _http_error(Forbidden()))
+    app.register_error_handler(NotFound, lambda _error: _http_error(NotFoundHTTP()))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    transaction.register(app, render_error)  # after the hooks above, so its commit runs before them
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
@@ -76,21 +84,30 @@ def _security_headers(response):
     return response
 
 
-def _deliver_mail_after_response(response):
-    if g.get("mail_waiting") and current_app.config.get("MAIL_DELIVER_AFTER_REQUEST", True):
-        app = current_app._get_current_object()
+_delivery_lock = threading.Lock()
 
-        def deliver():
-            from .mail.services import deliver_pending
 
-            with app.app_context():
-                try:
-                    deliver_pending()
-                except Exception:  # the outbox keeps the message; `portal send-mail` retries
-                    log.exception("mail delivery after request failed")
+@event.listens_for(Session, "after_commit")
+def _deliver_mail_after_commit(session):
+    """A request whose transaction queued mail starts its delivery once that transaction is committed, in a
+    thread of its own, so nobody waits for the SMTP server (the outbox keeps what fails; `portal send-mail`
+    retries)."""
+    if not session.info.pop(MAIL_WAITING, False) or not has_request_context():
+        return
+    if not current_app.config.get("MAIL_DELIVER_AFTER_REQUEST", True):
+        return
+    app = current_app._get_current_object()
 
-        response.call_on_close(deliver)
-    return response
+    def deliver():
+        from .mail.services import deliver_pending
+
+        with _delivery_lock, app.app_context():
+            try:
+                deliver_pending()
+            except Exception:
+                log.exception("mail delivery after commit failed")
+
+    threading.Thread(target=deliver, name="mail-after-commit", daemon=True).start()
 
 
 def _template_helpers():
@@ -137,5 +154,9 @@ def _http_error(error: HTTPException):
 
 def _unexpected_error(error: Exception):
     db.session.rollback()
+    if transaction.is_database_busy(error):
+        log.warning("database busy on %s %r", request.method, request.path)
+        body, status = render_error(503)
+        return body, status, {"Retry-After": "2"}
     log.exception("unhandled error on %s %r", request.method, request.path)
     return render_error(500)

@@ -287,7 +287,7 @@ def make_agreement(world, state="draft", drafter=None, partner=None, language="l
     organization (or `partner`), brought to `state`: draft, submitted, returned, approved or in_force."""
     from datetime import date, timedelta
 
-    from portal.agreements import services as agreements
+    from portal.agreements import services as agreements, signatures
 
     drafter = drafter or world.representative
     partner = partner or world.coord_org
@@ -302,7 +302,7 @@ def make_agreement(world, state="draft", drafter=None, partner=None, language="l
         agreements.approve(world.coordinator, agreement)
     if state == "in_force":
         for party in agreement.parties:
-            agreements.sign(party.signatory, agreement, password=PASSWORD, typed_name=party.signatory.name,
+            signatures.sign(party.signatory, agreement, password=PASSWORD, typed_name=party.signatory.name,
                             consent=True)
     assert agreement.state == state
     return agreement

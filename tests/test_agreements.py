@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.accounts.models import REPRESENTATIVE, User
-from portal.agreements import schedule, services
+from portal.agreements import files, schedule, services, signatures, workflow
+from portal.origin import Origin, acting_from
 from portal.agreements.printing import build_document
 from portal.agreements.models import (APPROVED, DRAFT, EXCHANGE, EXPIRED, IN_FORCE, NETWORK, RETURNED, SUBMITTED,
                                       TERMINATED, Agreement, AgreementFile, Signature)
@@ -38,7 +39,7 @@ ROUNDS = 2
 def sign_as(person, agreement, **overrides):
     data = dict(password=PASSWORD, typed_name=person.name, consent=True)
     data.update(overrides)
-    return services.sign(person, agreement, **data)
+    return signatures.sign(person, agreement, **data)
 
 
 def sign_all(agreement):
@@ -296,7 +297,7 @@ def test_submitting_twice_is_refused_with_a_message_not_as_forbidden(app, world)
     db.session.commit()
     with pytest.raises(RuleViolation) as refused:
         services.submit(world.representative, agreement)
-    assert services.state_label(SUBMITTED) in str(refused.value.message)  # "…it is now waiting for approval"
+    assert workflow.state_label(SUBMITTED) in str(refused.value.message)  # "…it is now waiting for approval"
     db.session.rollback()
     client = client_for(app, world.representative)
     response = client.post(f"/agreements/{agreement.id}/submit?lang=en")
@@ -432,7 +433,7 @@ def test_the_signing_copy_is_frozen_at_approval(app, positions):
     world = positions
     agreement = make_agreement(world, "approved")
     db.session.commit()
-    stored = services.signing_copy(agreement.id)
+    stored = files.signing_copy(agreement.id)
     assert stored.revision == 1 and stored.event == "approved"
     assert stored.sha256 == hashlib.sha256(stored.data).hexdigest() and stored.size == len(stored.data)
     frozen = stored.data
@@ -464,8 +465,8 @@ def test_the_signing_copy_is_frozen_at_approval(app, positions):
     coordinator = client_for(app, world.coordinator)
     assert coordinator.get(url).data == frozen
     db.session.expire_all()
-    assert services.signing_copy(agreement.id).data == frozen
-    assert services.current_file(agreement.id).sha256 == stored.sha256
+    assert files.signing_copy(agreement.id).data == frozen
+    assert files.current_file(agreement.id).sha256 == stored.sha256
     agreement = db.session.get(Agreement, agreement.id)
     party = agreement.party_for(world.org.id)
     assert (party.printed_name, party.printed_registration_number, party.printed_address,
@@ -487,7 +488,7 @@ def test_the_signing_copy_is_frozen_at_approval(app, positions):
     assert client.get(url).data == frozen
     current = client.get(f"/agreements/{agreement.id}/pdf")
     assert current.data != frozen and current.data.startswith(frozen)
-    assert hashlib.sha256(current.data).hexdigest() == services.current_file(agreement.id).sha256
+    assert hashlib.sha256(current.data).hexdigest() == files.current_file(agreement.id).sha256
 
 
 # ================================================================ 3. the PDF's text
@@ -606,7 +607,8 @@ def test_a_signature_records_who_when_where_and_the_last_one_puts_it_in_force(ap
     agreement = make_agreement(world, "approved")
     db.session.commit()
     moment = datetime(2026, 3, 2, 10, 30, tzinfo=timezone.utc)
-    first = sign_as(world.representative, agreement, ip_address="192.0.2.7", user_agent="Firefox/140.0", now=moment)
+    with acting_from(Origin(ip="192.0.2.7", user_agent="Firefox/140.0")):
+        first = sign_as(world.representative, agreement, now=moment)
     assert (first.org_id, first.user_id, first.typed_name, first.position, first.method) == (
         world.org.id, world.representative.id, "Inguna Badune", "valdes priekšsēdētāja", "portal")
     assert (first.ip_address, first.user_agent) == ("192.0.2.7", "Firefox/140.0")
@@ -699,7 +701,7 @@ def test_two_coordinators_approving_at_once_approve_once(app, world):
         refused = [r for r in results if isinstance(r, RuleViolation)]
         approved = [r for r in results if isinstance(r, AgreementFile)]
         assert len(approved) == 1 and len(refused) == 1, f"round {round_}: {results}"
-        assert services.state_label(APPROVED) in str(refused[0].message)  # "…it is now approved"
+        assert workflow.state_label(APPROVED) in str(refused[0].message)  # "…it is now approved"
         assert db.session.get(Agreement, agreement_id).state == APPROVED
         assert [(f.revision, f.event) for f in files_of(agreement_id)] == [(1, "approved")], f"round {round_}"
         assert audit_actions(db.session.get(Agreement, agreement_id)).count("agreement.approved") == 1
@@ -713,7 +715,7 @@ def test_both_parties_signing_at_once_both_signatures_count(app, world):
         signers = [(party.signatory_id, party.signatory.name) for party in agreement.parties]
 
         def signing(user_id, name):
-            return lambda: services.sign(db.session.get(User, user_id), db.session.get(Agreement, agreement_id),
+            return lambda: signatures.sign(db.session.get(User, user_id), db.session.get(Agreement, agreement_id),
                                          password=PASSWORD, typed_name=name, consent=True)
 
         results = at_once(app, *(signing(*s) for s in signers))

@@ -32,7 +32,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from portal.agreements import services as agreements
+from portal.agreements import files as agreement_files, services as agreements, signatures
+from portal.origin import Origin, acting_from
 from portal.agreements.models import Agreement, AgreementFile, Signature
 from portal.agreements.pdf import render_pdf, signature_boxes
 from portal.agreements.printing import build_document
@@ -62,7 +63,7 @@ def network_ca() -> x509.Certificate:
 
 def newest_file(agreement) -> AgreementFile:
     db.session.expire_all()
-    return agreements.current_file(agreement.id)
+    return agreement_files.current_file(agreement.id)
 
 
 def files_of(agreement) -> list[AgreementFile]:
@@ -95,8 +96,9 @@ SIGNING_ORDER = (1, 0, 2)  # org B signs first, then the coordinating org, then 
 
 def sign_party(agreement, position: int) -> None:
     party = agreement.parties[position]
-    agreements.sign(party.signatory, agreement, password=PASSWORD, typed_name=party.signatory.name, consent=True,
-                    ip_address=SIGNER_IP, user_agent=SIGNER_AGENT)
+    with acting_from(Origin(ip=SIGNER_IP, user_agent=SIGNER_AGENT)):
+        signatures.sign(party.signatory, agreement, password=PASSWORD, typed_name=party.signatory.name,
+                        consent=True)
 
 
 def signed_network_agreement(world) -> Agreement:
@@ -304,7 +306,7 @@ def test_verify_page_says_a_foreign_ca_is_not_trusted(app, world):
     agreement = make_agreement(world, "approved")
     stranger_key, stranger_cert = ca.create_ca("Latgales biedrību tīklojums", now=NOW)  # same name, other key
     document = build_document(agreement)
-    fields = [(agreements.party_field(i), page, box) for i, (page, box) in enumerate(signature_boxes(document))]
+    fields = [(agreement_files.party_field(i), page, box) for i, (page, box) in enumerate(signature_boxes(document))]
     forged = pdfsign.certify(render_pdf(document), fields=fields, ca_key=stranger_key, ca_cert=stranger_cert,
                              signing_time=NOW)
     key, cert = ca.issue_org_certificate(stranger_key, stranger_cert, org_name=world.org.name,
@@ -435,7 +437,7 @@ def upload_signed(client, agreement, data: bytes):
 def test_external_signature_is_accepted_and_completes_the_agreement(app, world, qualified):
     agreement = make_agreement(world, "approved")  # org B (position 0) and the coordinating org (position 1)
     coordinators_party = agreement.parties[1]
-    agreements.sign(coordinators_party.signatory, agreement, password=PASSWORD,
+    signatures.sign(coordinators_party.signatory, agreement, password=PASSWORD,
                     typed_name=coordinators_party.signatory.name, consent=True)
     db.session.commit()
     representative = english(client_for(app, world.representative), f"/agreements/{agreement.id}")
@@ -443,7 +445,7 @@ def test_external_signature_is_accepted_and_completes_the_agreement(app, world, 
     current = representative.get(f"/agreements/{agreement.id}/pdf").data
     assert current == newest_file(agreement).data
     position = agreement.party_for(world.org.id).position
-    uploaded = external_sign(current, agreements.party_field(position), qualified)
+    uploaded = external_sign(current, agreement_files.party_field(position), qualified)
 
     response = upload_signed(representative, agreement, uploaded)
     assert response.status_code == 302, html(response)
@@ -502,17 +504,17 @@ def test_external_signature_is_rejected(app, world, qualified, case):
     db.session.commit()
     representative = english(client_for(app, world.representative), f"/agreements/{agreement.id}")
     current = representative.get(f"/agreements/{agreement.id}/pdf").data
-    own_field = agreements.party_field(agreement.party_for(world.org.id).position)
+    own_field = agreement_files.party_field(agreement.party_for(world.org.id).position)
     if case == "different_document":
         other = make_agreement(world, "approved", drafter=world.other_representative)
         db.session.commit()
-        uploaded = external_sign(agreements.signing_copy(other.id).data, own_field, qualified)
+        uploaded = external_sign(agreement_files.signing_copy(other.id).data, own_field, qualified)
     elif case == "adds_page":
         uploaded = external_sign(add_blank_page(current), own_field, qualified)
     elif case == "untrusted":
         uploaded = external_sign(current, own_field, ca.create_ca("Unknown Trust Service", now=NOW))
     elif case == "two_signatures":
-        other_field = agreements.party_field(agreement.party_for(world.coord_org.id).position)
+        other_field = agreement_files.party_field(agreement.party_for(world.coord_org.id).position)
         uploaded = external_sign(external_sign(current, own_field, qualified), other_field, qualified)
     else:
         uploaded = external_sign(current, own_field, qualified)
@@ -535,7 +537,7 @@ def test_external_signature_in_another_partys_field_does_not_lock_that_party_out
     db.session.commit()
     representative = english(client_for(app, world.representative), f"/agreements/{agreement.id}")
     current = representative.get(f"/agreements/{agreement.id}/pdf").data
-    others_field = agreements.party_field(agreement.party_for(world.coord_org.id).position)
+    others_field = agreement_files.party_field(agreement.party_for(world.coord_org.id).position)
     response = upload_signed(representative, agreement, external_sign(current, others_field, qualified))
     assert response.status_code in (200, 302)
 
@@ -545,7 +547,7 @@ def test_external_signature_in_another_partys_field_does_not_lock_that_party_out
     assert response.status_code == 302, response.status_code
     db.session.refresh(agreement)
     if agreement.party_for(world.org.id).signature is None:  # the upload was refused: B signs in the portal
-        agreements.sign(world.representative, agreement, password=PASSWORD,
+        signatures.sign(world.representative, agreement, password=PASSWORD,
                         typed_name=world.representative.name, consent=True)
         db.session.commit()
     assert agreement.state == "in_force"
@@ -557,10 +559,10 @@ def test_verify_page_accepts_a_document_of_record_signed_externally(app, world, 
     record on the public verify page: the portal accepted that signature under its configured trust roots."""
     agreement = make_agreement(world, "approved")
     party = agreement.parties[1]
-    agreements.sign(party.signatory, agreement, password=PASSWORD, typed_name=party.signatory.name, consent=True)
+    signatures.sign(party.signatory, agreement, password=PASSWORD, typed_name=party.signatory.name, consent=True)
     db.session.commit()
     current = newest_file(agreement).data
-    agreements.sign_externally(world.representative, agreement, external_sign(current, "party-1", qualified))
+    signatures.sign_externally(world.representative, agreement, external_sign(current, "party-1", qualified))
     db.session.commit()
     assert agreement.state == "in_force"
 
@@ -673,7 +675,7 @@ def test_rotation_retires_the_certificate_and_later_signatures_use_the_new_one(a
     assert sorted(r.id for r in rows if r.retired_at is None) == [new.id]
     assert new.fingerprint[:16] in html(coordinator.get("/coordination/certificates"))
 
-    agreements.sign(world.representative, agreement, password=PASSWORD, typed_name=world.representative.name,
+    signatures.sign(world.representative, agreement, password=PASSWORD, typed_name=world.representative.name,
                     consent=True)
     db.session.commit()
     checked = pyhanko_check(newest_file(agreement).data, [network_ca()])
@@ -699,7 +701,7 @@ def test_a_suspended_org_cannot_sign_until_reactivated(app, world):
     # told why (certificates.SigningUnavailable's message), not only "Your role does not allow this action."
     assert f"{world.org.name} is not an active member and cannot sign now." in html(response), html(response)
     with pytest.raises((NotAllowed, certificates.SigningUnavailable)):  # the service refuses too
-        agreements.sign(world.representative, agreement, password=PASSWORD,
+        signatures.sign(world.representative, agreement, password=PASSWORD,
                         typed_name=world.representative.name, consent=True)
     db.session.rollback()
     with pytest.raises(certificates.SigningUnavailable):

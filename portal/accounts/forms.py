@@ -1,11 +1,30 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..forms import new_password_field, select_choices, strip
+from ..forms import select_choices, strip
+from .passwords import password_problem
 
 LANGUAGE_CHOICES = (("lv", "Latviešu"), ("en", "English"))
+
+
+class NewPassword:
+    """Validates a new password against the password rules."""
+
+    def __call__(self, form, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(str(problem))
+
+
+def new_password_field(label=None):
+    return PasswordField(
+        label or _l("New password"),
+        validators=[InputRequired(), NewPassword()],
+        description=_l("At least 12 characters. A few unrelated words make a good one."),
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class LoginForm(FlaskForm):

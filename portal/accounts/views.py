@@ -1,16 +1,18 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import RuleViolation
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms import EmptyForm
-from . import bp, services
+from ..transaction import attempt
+from . import services
 from .auth import end_session, start_session
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, SetPasswordForm
 from .models import INVITATION, PASSWORD_RESET
+
+bp = Blueprint("accounts", __name__)
 
 
 def _login_rate_limit():
@@ -35,7 +37,6 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()
         if result.user is not None:
             start_session(result.user)
             flash(_("Welcome, %(name)s!", name=result.user.name), "success")
@@ -52,7 +53,6 @@ def login():
 def logout():
     if EmptyForm().validate_on_submit():
         current_user.end_all_sessions()
-        db.session.commit()
         end_session()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.landing"))
@@ -64,7 +64,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         flash(_("If an account with this e-mail exists, a link to set a new password is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
@@ -76,16 +75,12 @@ def _set_password_page(token: str, purpose: str, template: str):
         return render_template("accounts/link_invalid.html"), 410
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
-            user = services.redeem_token(token, purpose, form.password.data)
-        except RuleViolation as refused:
-            db.session.rollback()
-            form.password.errors.append(str(refused.message))
-        else:
-            db.session.commit()
-            start_session(user)
+        redeemed = attempt(lambda: services.redeem_token(token, purpose, form.password.data), form=form,
+                           field="password")
+        if redeemed:
+            start_session(redeemed.value)
             flash(_("Your password is set. Welcome!"), "success")
-            return redirect(url_for("orgs.profile", org_id=user.org_id))
+            return redirect(url_for("main.organization", org_id=redeemed.value.org_id))
     return render_template(template, form=form, person=found.user)
 
 
@@ -105,7 +100,6 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         services.update_own_profile(current_user, form.name.data, form.position.data or "", form.locale.data)
-        db.session.commit()
         session["lang"] = current_user.locale
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
@@ -117,13 +111,8 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except RuleViolation as refused:
-            db.session.rollback()
-            form.current_password.errors.append(str(refused.message))
-        else:
-            db.session.commit()
+        if attempt(lambda: services.change_password(current_user, form.current_password.data,
+                                                    form.password.data), form=form, field="current_password"):
             # This browser stays logged in; every other session has ended.
             start_session(current_user._get_current_object())
             flash(_("Your password is changed. Other sessions have been logged out."), "success")

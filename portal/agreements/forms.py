@@ -5,10 +5,9 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import select_choices, strip
+from ..forms import DOCUMENT_LANGUAGES, select_choices, strip
 
 DATE_MESSAGE = _l("Enter a date.")
-LANGUAGE_CHOICES = (("lv", _l("Latvian")), ("en", _l("English")))
 
 
 class NewAgreementForm(FlaskForm):
@@ -19,14 +18,10 @@ class NewAgreementForm(FlaskForm):
     )))
     partner = SelectField(_l("The other party"), coerce=int, validators=[Optional()],
                           description=_l("For a cooperation agreement."))
-    language = SelectField(_l("Language of the agreement"), choices=select_choices(LANGUAGE_CHOICES))
+    language = SelectField(_l("Language of the agreement"), choices=select_choices(DOCUMENT_LANGUAGES))
     valid_from = DateField(_l("Valid from"), validators=[InputRequired(DATE_MESSAGE)])
     valid_to = DateField(_l("Valid until"), validators=[Optional()],
                          description=_l("Leave empty for an indefinite period."))
-
-
-class ExchangeAgreementForm(FlaskForm):
-    language = SelectField(_l("Language of the agreement"), choices=select_choices(LANGUAGE_CHOICES))
 
 
 class ClauseForm(Form):

@@ -44,7 +44,6 @@ LOCAL_TIME = ZoneInfo("Europe/Riga")  # the agreement's date is the date in Latv
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4
 MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_LEFT = 25.0, 15.0, 22.0, 30.0
-CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 165
 CONTENT_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # 250
 
 BOXES_PER_PAGE = 6  # two columns, three rows

@@ -1,49 +1,41 @@
-"""Agreement rules: drafting, editing, comments, submission, the coordinator's decision, signing, ending.
+"""Agreement rules: drafting, editing, comments, submission, the coordinator's decision, ending, lists.
+Signing is in `signatures.py`, the stored PDFs in `files.py`, the states in `workflow.py`.
 
 Every function takes the acting user first, checks `policy`, and raises `NotAllowed` (the role is
 missing) or `RuleViolation` (refused, with a message for the user). State changes go through
 compare-and-set, so two people acting at once leave one winner and a clear message for the other.
 """
-import hashlib
-import logging
 import secrets
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..accounts.models import REPRESENTATIVE, User
-from ..accounts.passwords import verify_password
 from ..audit.services import record
 from ..certificates import services as certificates
-from ..database import StateConflict, compare_and_set, utcnow
-from ..errors import NotAllowed, RuleViolation
+from ..database import utcnow
+from ..errors import RuleViolation, found, require
 from ..exchanges.models import ACCEPTED as EXCHANGE_ACCEPTED, COMPLETED as EXCHANGE_COMPLETED
 from ..extensions import db
 from ..orgs.models import ACTIVE as ORG_ACTIVE, Organization
-from ..signing.pdfsign import SigningError
 from ..text import latvian_sort_key
 from . import notices
 from .clause_templates import draft_text
 from .document import LANGUAGES
+from .files import party_field, store_file
 from .models import (APPROVED, COOPERATION, DRAFT, EDITABLE_STATES, EXCHANGE, IN_FORCE, NETWORK, RETURNED,
-                     SUBMITTED, TERMINATED, Agreement, AgreementComment, AgreementFile, AgreementParty, Signature)
+                     SUBMITTED, TERMINATED, Agreement, AgreementComment, AgreementFile, AgreementParty)
 from .pdf import render_pdf, signature_boxes
 from .printing import DEFAULT_PLACE, build_document, freeze_parties, printed_org_name
-
-log = logging.getLogger(__name__)
+from .workflow import conflict, transition
 
 MAX_CLAUSES = 60
 MAX_CLAUSE_TEXT = 20_000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotAllowed()
 
 
 def new_verification_code() -> str:
@@ -51,18 +43,10 @@ def new_verification_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _conflict(agreement: Agreement) -> RuleViolation:
-    db.session.refresh(agreement)
-    return RuleViolation(_l("This agreement has just been changed by someone else: it is now “%(state)s”.",
-                            state=state_label(agreement.state)))
-
-
-def _transition(agreement: Agreement, expected, new_state: str, **values) -> None:
-    try:
-        compare_and_set(Agreement, agreement.id, expected, state=new_state, **values)
-    except StateConflict:
-        raise _conflict(agreement) from None
-    db.session.refresh(agreement)
+def get_visible_agreement(user, agreement_id: int) -> Agreement:
+    """The agreement, for its parties' people and the coordinators; NotFound for anyone else."""
+    agreement = db.session.get(Agreement, agreement_id)
+    return found(agreement, agreement is not None and policy.can_view_agreement(user, agreement))
 
 
 # ---------------------------------------------------------------- who signs
@@ -100,7 +84,7 @@ def _check_term(valid_from: date, valid_to: date | None, review_on: date | None 
 
 def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization], valid_from: date,
                    valid_to: date | None, text_kind: str, context: dict, **links) -> Agreement:
-    _require(policy.can_draft_agreement(actor))
+    require(policy.can_draft_agreement(actor))
     if language not in LANGUAGES:
         raise RuleViolation(_l("Choose Latvian or English."), field="language")
     _check_term(valid_from, valid_to)
@@ -146,8 +130,6 @@ def network_agreement_in_force() -> Agreement | None:
 def draft_network(actor, *, language: str, valid_from: date, valid_to: date | None) -> Agreement:
     """The network agreement of all active members; with one in force already, its amendment (a new version
     with its clauses, for all current members to sign)."""
-    from flask import current_app
-
     current = network_agreement_in_force()
     links = {}
     if current is not None:
@@ -180,8 +162,6 @@ def needs_accession(org: Organization) -> Agreement | None:
 def draft_accession(actor, *, language: str, valid_from: date) -> Agreement:
     """A new member's accession to the network agreement in force, with the coordinating organization,
     which signs it for the network."""
-    from flask import current_app
-
     current = needs_accession(actor.org)
     if current is None:
         raise RuleViolation(_l("Your organization has no network agreement to accede to."))
@@ -233,7 +213,7 @@ def update_draft(actor, agreement: Agreement, *, title: str, place: str, valid_f
                  expected_updated_at: datetime | None = None) -> None:
     """Saves the text. A returned agreement goes back to draft. `expected_updated_at` is when the editor
     loaded the form: if someone saved in between, the save is refused rather than overwrite their text."""
-    _require(policy.can_edit_agreement(actor, agreement))
+    require(policy.can_edit_agreement(actor, agreement))
     if not title.strip():
         raise RuleViolation(_l("Give the agreement a title."), field="title")
     _check_term(valid_from, valid_to, review_on)
@@ -252,7 +232,7 @@ def update_draft(actor, agreement: Agreement, *, title: str, place: str, valid_f
     db.session.refresh(agreement)
     if changed != 1:
         if agreement.state not in EDITABLE_STATES:
-            raise _conflict(agreement)
+            raise conflict(agreement)
         raise RuleViolation(_l("Someone else has saved this agreement since you opened it. "
                                "Your text is below: copy what you need, then reload the page."))
     record("agreement.edited", actor=actor, obj=agreement, reopened=(was == RETURNED))
@@ -267,7 +247,7 @@ def edit_stamp(agreement: Agreement) -> str:
 
 
 def choose_signatory(actor, agreement: Agreement, person: User) -> None:
-    _require(policy.can_choose_signatory(actor, agreement))
+    require(policy.can_choose_signatory(actor, agreement))
     party = agreement.party_for(actor.org_id)
     if person.org_id != actor.org_id or not person.is_active or not person.is_representative:
         raise RuleViolation(_l("Only a representative of your organization can sign for it."), field="signatory")
@@ -277,7 +257,7 @@ def choose_signatory(actor, agreement: Agreement, person: User) -> None:
 
 
 def add_comment(actor, agreement: Agreement, body: str) -> AgreementComment:
-    _require(policy.can_comment_agreement(actor, agreement))
+    require(policy.can_comment_agreement(actor, agreement))
     if not body.strip():
         raise RuleViolation(_l("Write a comment."), field="body")
     comment = AgreementComment(agreement=agreement, author_id=actor.id, org_id=actor.org_id, body=body.strip())
@@ -291,33 +271,33 @@ def add_comment(actor, agreement: Agreement, body: str) -> AgreementComment:
 # ---------------------------------------------------------------- submission and decision
 
 def submit(actor, agreement: Agreement) -> None:
-    _require(policy.can_draft_agreement(actor) and actor.org_id == agreement.drafting_org_id)
+    require(policy.can_draft_agreement(actor) and actor.org_id == agreement.drafting_org_id)
     if agreement.state != DRAFT:
-        raise _conflict(agreement)
+        raise conflict(agreement)
     missing = [p.org.name for p in agreement.parties if p.signatory is None or not p.signatory.is_active]
     if missing:
         raise RuleViolation(_l("Each party needs a representative to sign. Without one: %(names)s.",
                                names=", ".join(missing)))
-    _transition(agreement, DRAFT, SUBMITTED, submitted_at=utcnow(), return_comment="")
+    transition(agreement, DRAFT, SUBMITTED, submitted_at=utcnow(), return_comment="")
     record("agreement.submitted", actor=actor, obj=agreement)
     notices.tell_parties(actor, agreement, "submitted")
     notices.tell_coordinators(agreement, "submitted")
 
 
 def return_to_drafter(actor, agreement: Agreement, comment: str) -> None:
-    _require(policy.is_coordinator(actor))
+    require(policy.is_coordinator(actor))
     if not comment.strip():
         raise RuleViolation(_l("Say what should be changed."), field="comment")
-    _transition(agreement, SUBMITTED, RETURNED, return_comment=comment.strip(), decided_by_id=actor.id)
+    transition(agreement, SUBMITTED, RETURNED, return_comment=comment.strip(), decided_by_id=actor.id)
     record("agreement.returned", actor=actor, obj=agreement, comment=comment.strip())
     notices.tell_parties(actor, agreement, "returned")
 
 
 def approve(actor, agreement: Agreement, now: datetime | None = None) -> AgreementFile:
     """Freezes the text: the party details are copied, the signing copy rendered once and stored."""
-    _require(policy.is_coordinator(actor))
+    require(policy.is_coordinator(actor))
     if agreement.state != SUBMITTED:
-        raise _conflict(agreement)
+        raise conflict(agreement)
     inactive = [p.org.name for p in agreement.parties if not p.org.is_active]
     if inactive:
         raise RuleViolation(_l("Only active members can be parties. Not active: %(names)s.", names=", ".join(inactive)))
@@ -326,7 +306,7 @@ def approve(actor, agreement: Agreement, now: datetime | None = None) -> Agreeme
         raise RuleViolation(_l("Each party needs a representative to sign. Without one: %(names)s.",
                                names=", ".join(unsigned)))
     now = now or utcnow()
-    _transition(agreement, SUBMITTED, APPROVED, approved_at=now.replace(microsecond=0), decided_by_id=actor.id,
+    transition(agreement, SUBMITTED, APPROVED, approved_at=now.replace(microsecond=0), decided_by_id=actor.id,
                 return_comment="")
     freeze_parties(agreement)
     document = build_document(agreement)
@@ -338,179 +318,16 @@ def approve(actor, agreement: Agreement, now: datetime | None = None) -> Agreeme
     return frozen_copy
 
 
-def party_field(position: int) -> str:
-    """The name of the signature field of the party at `position` (0-based) in the signing copy."""
-    return f"party-{position + 1}"
-
-
-def _lock(agreement: Agreement) -> None:
-    """Serialises signing of one agreement: each signature is an update of the newest file
-    (SQLite already has one writer at a time)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Agreement.id).where(Agreement.id == agreement.id).with_for_update())
-    db.session.refresh(agreement)
-
-
-def store_file(agreement: Agreement, data: bytes, event: str) -> AgreementFile:
-    revision = (db.session.scalar(select(AgreementFile.revision).where(AgreementFile.agreement_id == agreement.id)
-                                  .order_by(AgreementFile.revision.desc()).limit(1)) or 0) + 1
-    stored = AgreementFile(agreement_id=agreement.id, revision=revision, event=event,
-                           sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
-    db.session.add(stored)
-    db.session.flush()
-    return stored
-
-
-def current_file(agreement_id: int) -> AgreementFile | None:
-    """The newest stored PDF (its bytes are loaded only when read)."""
-    return db.session.scalar(select(AgreementFile).where(AgreementFile.agreement_id == agreement_id)
-                             .order_by(AgreementFile.revision.desc()).limit(1))
-
-
-def signing_copy(agreement_id: int) -> AgreementFile | None:
-    return db.session.scalar(select(AgreementFile).where(AgreementFile.agreement_id == agreement_id,
-                                                         AgreementFile.revision == 1))
-
-
-# ---------------------------------------------------------------- signing
-
-def _same_name(typed: str, name: str) -> bool:
-    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
-
-
-def _party_to_sign(actor, agreement: Agreement) -> AgreementParty:
-    """The actor's party, if the agreement is being signed and the party has not signed yet."""
-    _require(policy.is_agreement_party(actor, agreement) and actor.is_representative)
-    if not actor.org.is_active:
-        raise certificates.SigningUnavailable(
-            _l("%(org)s is not an active member and cannot sign now.", org=actor.org.name))
-    _lock(agreement)
-    if agreement.state != APPROVED:
-        raise RuleViolation(_l("Only an approved agreement can be signed; this one is “%(state)s”.",
-                               state=state_label(agreement.state)))
-    party = agreement.party_for(actor.org_id)
-    if party.signature is not None:
-        raise RuleViolation(_l("%(org)s has already signed this agreement.", org=party.org.name))
-    return party
-
-
-def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent: bool,
-         ip_address: str = "", user_agent: str = "", now: datetime | None = None) -> Signature:
-    """The representative named for their party signs for it with the organization's certificate; the last
-    signature puts the agreement in force."""
-    party = _party_to_sign(actor, agreement)
-    if party.signatory_id != actor.id:
-        raise RuleViolation(_l("%(name)s signs for your organization, as the agreement says.",
-                               name=party.printed_signatory))
-    if not verify_password(actor.password_hash, password):
-        raise RuleViolation(_l("The password is not right."), field="password")
-    if not _same_name(typed_name, actor.name):
-        raise RuleViolation(_l("Type your full name as it is in your profile: %(name)s.", name=actor.name),
-                            field="typed_name")
-    if not consent:
-        raise RuleViolation(_l("Tick the box to confirm that you sign for your organization."), field="consent")
-    signature = Signature(agreement_id=agreement.id, org_id=actor.org_id, user_id=actor.id,
-                          typed_name=" ".join(typed_name.split()), position=party.printed_position,
-                          signed_at=now or utcnow(), ip_address=ip_address[:45], user_agent=user_agent[:300])
-    _add_signature(party, signature)
-    try:
-        signed = certificates.sign_for_org(
-            current_file(agreement.id).data, actor.org, field_name=party_field(party.position),
-            signer_name=actor.name, position=party.printed_position, org_name=party.printed_name,
-            signed_at=signature.signed_at, language=agreement.language)
-    except SigningError as error:
-        log.error("agreement %s: signing for org %s failed: %s", agreement.id, actor.org_id, error)
-        raise RuleViolation(_l("The signature could not be added to the document, so nothing was signed. "
-                               "Try again; if it fails again, tell a coordinator.")) from None
-    _signed(actor, agreement, signature, store_file(agreement, signed, "signed"))
-    return signature
-
-
-EXTERNAL_REJECTIONS = {
-    "too_large": _l("The file is too large."),
-    "not_pdf": _l("This is not a PDF file."),
-    "encrypted": _l("The PDF is encrypted (password-protected); upload it without a password."),
-    "unreadable": _l("The PDF is damaged or incomplete."),
-    "different_document": _l("This is not the current signing copy: download the signing copy again, sign "
-                             "that file, and upload it unchanged."),
-    "not_one_signature": _l("The file must carry exactly one new signature, your organization's."),
-    "invalid": _l("The new signature is broken: the file was changed after it was signed."),
-    "untrusted": _l("The signature's certificate is not from a qualified trust service the portal accepts."),
-    "other_changes": _l("Besides the signature, something else in the document was changed (e.g. a page "
-                        "added). Sign the signing copy without editing it."),
-    "not_whole_file": _l("Something was added to the file after the signature."),
-}
-
-
-def sign_externally(actor, agreement: Agreement, uploaded: bytes, *, ip_address: str = "",
-                    user_agent: str = "") -> Signature:
-    """A representative uploads the current signing copy signed outside the portal with the organization's
-    own qualified e-signature. Accepted only if it is that copy plus exactly one valid, trusted signature."""
-    from ..signing.external import ExternalSignatureRejected, check_external_signature
-
-    party = _party_to_sign(actor, agreement)
-    roots = certificates.external_trust_roots()
-    if not roots:
-        raise RuleViolation(_l("The portal is not set up to accept signatures made outside it."), field="document")
-    current = current_file(agreement.id)
-    try:
-        report = check_external_signature(current.data, uploaded, roots)
-    except ExternalSignatureRejected as rejected:
-        raise RuleViolation(EXTERNAL_REJECTIONS[rejected.code], field="document") from None
-    other_parties = {party_field(p.position) for p in agreement.parties if p.id != party.id}
-    if report.field_name in other_parties:
-        raise RuleViolation(_l("The signature is in another party's field (%(field)s): sign in your own "
-                               "field, %(own)s, or as a new signature.", field=report.field_name,
-                               own=party_field(party.position)), field="document")
-    signature = Signature(agreement_id=agreement.id, org_id=actor.org_id, user_id=actor.id,
-                          typed_name=(report.signer_name or report.signer_org)[:120], position=party.printed_position,
-                          method="external", signed_at=utcnow(), ip_address=ip_address[:45],
-                          user_agent=user_agent[:300])
-    _add_signature(party, signature)
-    _signed(actor, agreement, signature, store_file(agreement, uploaded, "external"))
-    return signature
-
-
-def _add_signature(party: AgreementParty, signature: Signature) -> None:
-    try:
-        with db.session.begin_nested():
-            db.session.add(signature)
-            db.session.flush()
-    except IntegrityError:
-        raise RuleViolation(_l("%(org)s has already signed this agreement.", org=party.org.name)) from None
-
-
-def _signed(actor, agreement: Agreement, signature: Signature, stored: AgreementFile) -> None:
-    db.session.refresh(agreement)
-    record("agreement.signed", actor=actor, obj=agreement, org=actor.org, position=signature.position,
-           method=signature.method, sha256=stored.sha256)
-    notices.tell_parties(actor, agreement, "signed")
-    if len(agreement.signatures) == len(agreement.parties):
-        _enter_into_force(actor, agreement, signature.signed_at)
-
-
-def _enter_into_force(actor, agreement: Agreement, when: datetime) -> None:
-    _transition(agreement, APPROVED, IN_FORCE, in_force_at=when)
-    record("agreement.in_force", actor=actor, obj=agreement)
-    notices.tell_parties(actor, agreement, "in_force")
-    previous = agreement.previous
-    if previous is not None and previous.state == IN_FORCE:
-        # An amendment in force replaces the version before it.
-        _transition(previous, IN_FORCE, TERMINATED, ended_at=when, ended_by_id=actor.id,
-                    end_reason=f"v{agreement.version}: {agreement.number}")
-        record("agreement.replaced", actor=actor, obj=previous, by=agreement.id)
-
-
 # ---------------------------------------------------------------- ending
 
 def terminate(actor, agreement: Agreement, reason: str) -> None:
     if agreement.state in (APPROVED, IN_FORCE):
-        _require(policy.can_terminate_agreement(actor, agreement))
+        require(policy.can_terminate_agreement(actor, agreement))
     else:  # ended or not yet approved: the transition below says so
-        _require(policy.is_coordinator(actor) or policy.is_agreement_party(actor, agreement))
+        require(policy.is_coordinator(actor) or policy.is_agreement_party(actor, agreement))
     if not reason.strip():
         raise RuleViolation(_l("Give a reason."), field="reason")
-    _transition(agreement, (APPROVED, IN_FORCE), TERMINATED, ended_at=utcnow(), ended_by_id=actor.id,
+    transition(agreement, (APPROVED, IN_FORCE), TERMINATED, ended_at=utcnow(), ended_by_id=actor.id,
                 end_reason=reason.strip())
     record("agreement.terminated", actor=actor, obj=agreement, reason=reason.strip())
     notices.tell_parties(actor, agreement, "terminated")
@@ -518,18 +335,19 @@ def terminate(actor, agreement: Agreement, reason: str) -> None:
 
 # ---------------------------------------------------------------- lists
 
-# Lists show each agreement's parties: loaded with it, not one query per row.
-_WITH_PARTIES = selectinload(Agreement.parties).selectinload(AgreementParty.org)
+def _with_parties():
+    """Lists show each agreement's parties: loaded with it, not one query per row."""
+    return selectinload(Agreement.parties).selectinload(AgreementParty.org)
 
 
 def for_org(org_id: int) -> list[Agreement]:
     return db.session.scalars(
-        select(Agreement).join(AgreementParty).where(AgreementParty.org_id == org_id).options(_WITH_PARTIES)
+        select(Agreement).join(AgreementParty).where(AgreementParty.org_id == org_id).options(_with_parties())
         .order_by(Agreement.id.desc())).all()
 
 
 def approval_queue() -> list[Agreement]:
-    return db.session.scalars(select(Agreement).where(Agreement.state == SUBMITTED).options(_WITH_PARTIES)
+    return db.session.scalars(select(Agreement).where(Agreement.state == SUBMITTED).options(_with_parties())
                               .order_by(Agreement.submitted_at, Agreement.id)).all()
 
 
@@ -538,24 +356,7 @@ def waiting_for_approval() -> int:
 
 
 def all_agreements(state: str | None = None) -> list[Agreement]:
-    query = select(Agreement).options(_WITH_PARTIES).order_by(Agreement.id.desc())
+    query = select(Agreement).options(_with_parties()).order_by(Agreement.id.desc())
     if state:
         query = query.where(Agreement.state == state)
     return db.session.scalars(query).all()
-
-
-STATE_LABELS = {
-    "draft": _l("Draft"), "submitted": _l("Waiting for approval"), "returned": _l("Returned for changes"),
-    "approved": _l("Approved, being signed"), "in_force": _l("In force"), "terminated": _l("Terminated"),
-    "expired": _l("Expired"),
-}
-KIND_LABELS = {"cooperation": _l("Cooperation agreement"), "network": _l("Network agreement"),
-               "exchange": _l("Exchange agreement"), "accession": _l("Accession to the network agreement")}
-
-
-def state_label(state: str) -> str:
-    return str(STATE_LABELS.get(state, state))
-
-
-def kind_label(agreement: Agreement) -> str:
-    return str(KIND_LABELS["accession" if agreement.is_accession else agreement.kind])

@@ -1,64 +1,41 @@
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import undefer
-from wtforms import FieldList
 
 from .. import policy
-from ..errors import NotAllowed, RuleViolation
-from ..exchanges.views import load_exchange
-from ..extensions import db
+from ..errors import RuleViolation, require
+from ..exchanges import services as exchanges
+from ..exchanges.forms import ExchangeAgreementForm
 from ..forms import EmptyForm
 from ..i18n import local_today
-from . import bp, services
-from .forms import (CommentForm, EditAgreementForm, ExchangeAgreementForm, ExternalSignatureForm, NewAgreementForm,
-                    ReturnForm, SignForm, SignatoryForm, TerminateForm)
-from .models import STATES, Agreement, AgreementFile
+from ..transaction import attempt
+from . import files, services, signatures
+from .forms import (CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm, ReturnForm, SignForm,
+                    SignatoryForm, TerminateForm)
+from .models import STATES, Agreement
 from .pdf import render_pdf
 from .printing import build_document
+from .workflow import kind_label, state_label
+
+bp = Blueprint("agreements", __name__)
+LABELS = {"state_label": state_label, "kind_label": kind_label}
 
 
-def load_agreement(agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None or not policy.can_view_agreement(current_user, agreement):
-        abort(404)
-    return agreement
-
-
-def _detail(agreement: Agreement):
+def _to_detail(agreement: Agreement):
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
 
-def _field_named(form, name: str):
-    """The form's field `name`, also inside a list of sections ("clauses-2-heading")."""
-    head, _, rest = name.partition("-")
-    field = getattr(form, head, None)
-    if rest and isinstance(field, FieldList):
-        index, _, inner = rest.partition("-")
-        if index.isdigit() and int(index) < len(field.entries):
-            return getattr(field.entries[int(index)].form, inner, None)
-    return field
+def _act(agreement: Agreement, action, success_message):
+    """A step taken from the agreement's page: the rule, then back to the page with what became of it."""
+    if attempt(action):
+        flash(success_message, "success")
+    return _to_detail(agreement)
 
 
-def _run(agreement: Agreement, action, success_message, form=None):
-    """Calls a rule; commits and says so, or rolls back and says why not (next to the field, if the form
-    is shown again; otherwise as a message on the agreement's page). Returns None to re-show the form."""
-    try:
-        action()
-    except RuleViolation as refused:
-        db.session.rollback()
-        field = _field_named(form, refused.field) if form is not None and refused.field else None
-        if field is not None and not isinstance(field, FieldList):
-            field.errors.append(str(refused.message))
-            return None
-        flash(str(refused.message), "error")
-        return _detail(agreement) if form is None else None
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
-    flash(success_message, "success")
-    return _detail(agreement)
+def _load(agreement_id: int) -> Agreement:
+    return services.get_visible_agreement(current_user, agreement_id)
 
 
 # ---------------------------------------------------------------- lists
@@ -71,20 +48,18 @@ def index():
     return render_template(
         "agreements/index.html", groups=[(s, items) for s, items in groups if items],
         accession_to=services.needs_accession(current_user.org),
-        queue_size=services.waiting_for_approval() if policy.is_coordinator(current_user) else 0,
-        state_label=services.state_label, kind_label=services.kind_label)
+        queue_size=services.waiting_for_approval() if policy.is_coordinator(current_user) else 0, **LABELS)
 
 
 @bp.get("/agreements/queue")
 @login_required
 def queue():
-    if not policy.is_coordinator(current_user):
-        abort(403)
+    require(policy.is_coordinator(current_user))
     state = request.args.get("state", "")
     return render_template(
         "agreements/queue.html", waiting=services.approval_queue(),
         network=services.all_agreements(state if state in STATES else None), states=STATES, chosen_state=state,
-        state_label=services.state_label, kind_label=services.kind_label)
+        **LABELS)
 
 
 # ---------------------------------------------------------------- drafting
@@ -92,8 +67,7 @@ def queue():
 @bp.route("/agreements/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if not policy.can_draft_agreement(current_user):
-        abort(403)
+    require(policy.can_draft_agreement(current_user))
     partners = services.partner_choices(current_user)
     form = NewAgreementForm(language=current_user.locale if current_user.locale in ("lv", "en") else "lv")
     form.partner.choices = [(0, "—")] + [(org.id, org.name) for org in partners]
@@ -103,66 +77,50 @@ def new():
             form.kind.data = "cooperation"
         form.valid_from.data = local_today()
     if form.validate_on_submit():
-        agreement = _create(form, partners)
-        if agreement is not None:
-            db.session.commit()
+        drafted = attempt(lambda: _draft(form, partners), form=form, field="kind")
+        if drafted:
             flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
-            return redirect(url_for("agreements.edit", agreement_id=agreement.id))
+            return redirect(url_for("agreements.edit", agreement_id=drafted.value.id))
     return render_template("agreements/new.html", form=form,
                            network_in_force=services.network_agreement_in_force(),
                            accession_to=services.needs_accession(current_user.org))
 
 
-def _create(form: NewAgreementForm, partners) -> Agreement | None:
-    try:
-        if form.kind.data == "cooperation":
-            partner = next((org for org in partners if org.id == form.partner.data), None)
-            if partner is None:
-                raise RuleViolation(_("Choose the other party."), field="partner")
-            return services.draft_cooperation(current_user, partner, language=form.language.data,
-                                              valid_from=form.valid_from.data, valid_to=form.valid_to.data)
-        if form.kind.data == "network":
-            return services.draft_network(current_user, language=form.language.data,
-                                          valid_from=form.valid_from.data, valid_to=form.valid_to.data)
-        return services.draft_accession(current_user, language=form.language.data, valid_from=form.valid_from.data)
-    except RuleViolation as refused:
-        db.session.rollback()
-        getattr(form, refused.field or "kind").errors.append(str(refused.message))
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    return None
+def _draft(form: NewAgreementForm, partners) -> Agreement:
+    term = {"language": form.language.data, "valid_from": form.valid_from.data}
+    if form.kind.data == "cooperation":
+        partner = next((org for org in partners if org.id == form.partner.data), None)
+        if partner is None:
+            raise RuleViolation(_("Choose the other party."), field="partner")
+        return services.draft_cooperation(current_user, partner, valid_to=form.valid_to.data, **term)
+    if form.kind.data == "network":
+        return services.draft_network(current_user, valid_to=form.valid_to.data, **term)
+    return services.draft_accession(current_user, **term)
 
 
 @bp.post("/exchanges/<int:exchange_id>/agreement")
 @login_required
 def draft_for_exchange(exchange_id):
-    exchange = load_exchange(exchange_id)
-    if not policy.can_draft_agreement(current_user):
-        abort(403)
+    exchange = exchanges.get_visible_exchange(current_user, exchange_id)
+    require(policy.can_draft_agreement(current_user))
     form = ExchangeAgreementForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        agreement = services.draft_for_exchange(current_user, exchange, language=form.language.data)
-    except RuleViolation as refused:
-        db.session.rollback()
-        flash(str(refused.message), "error")
+    drafted = attempt(lambda: services.draft_for_exchange(current_user, exchange, language=form.language.data))
+    if not drafted:
         return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
-    db.session.commit()
     flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
-    return redirect(url_for("agreements.edit", agreement_id=agreement.id))
+    return redirect(url_for("agreements.edit", agreement_id=drafted.value.id))
 
 
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(agreement_id):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     if not policy.can_edit_agreement(current_user, agreement):
-        if agreement.is_editable:
-            abort(403)
+        require(not agreement.is_editable)
         flash(_("This agreement can no longer be edited."), "info")
-        return _detail(agreement)
+        return _to_detail(agreement)
     if request.method == "GET":
         form = EditAgreementForm(data={
             "title": agreement.title, "place": agreement.place, "valid_from": agreement.valid_from,
@@ -171,23 +129,17 @@ def edit(agreement_id):
             "edit_stamp": services.edit_stamp(agreement)})
     else:
         form = EditAgreementForm()
-    if form.validate_on_submit():
-        def save():
-            services.update_draft(
-                current_user, agreement, title=form.title.data, place=form.place.data or "",
-                valid_from=form.valid_from.data, valid_to=form.valid_to.data, review_on=form.review_on.data,
-                clauses=[(entry.form.heading.data, entry.form.text.data) for entry in form.clauses],
-                expected_updated_at=_parse_stamp(form.edit_stamp.data))
-        answer = _run(agreement, save, _("Saved."), form)
-        if answer is not None:
-            return answer
-    return render_template("agreements/edit.html", agreement=agreement, form=form,
-                           kind_label=services.kind_label, state_label=services.state_label)
+    if form.validate_on_submit() and attempt(lambda: services.update_draft(
+            current_user, agreement, title=form.title.data, place=form.place.data or "",
+            valid_from=form.valid_from.data, valid_to=form.valid_to.data, review_on=form.review_on.data,
+            clauses=[(entry.form.heading.data, entry.form.text.data) for entry in form.clauses],
+            expected_updated_at=_parse_stamp(form.edit_stamp.data)), form=form):
+        flash(_("Saved."), "success")
+        return _to_detail(agreement)
+    return render_template("agreements/edit.html", agreement=agreement, form=form, **LABELS)
 
 
 def _parse_stamp(value: str | None):
-    from datetime import datetime
-
     try:
         return datetime.fromisoformat(value) if value else None
     except ValueError:
@@ -199,54 +151,54 @@ def _parse_stamp(value: str | None):
 @bp.get("/agreements/<int:agreement_id>")
 @login_required
 def detail(agreement_id):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     own_party = agreement.party_for(current_user.org_id)
     signatory_form = None
     if own_party is not None and policy.can_choose_signatory(current_user, agreement):
         signatory_form = SignatoryForm(signatory=own_party.signatory_id or 0)
         signatory_form.signatory.choices = [(p.id, f"{p.name}, {p.position}" if p.position else p.name)
                                             for p in services.representatives(current_user.org)]
-    stored = services.current_file(agreement.id) if agreement.is_frozen else None
+    stored = files.current_file(agreement.id) if agreement.is_frozen else None
     return render_template(
         "agreements/detail.html", agreement=agreement, own_party=own_party, stored=stored,
-        signing_copy=services.signing_copy(agreement.id) if stored else None,
+        signing_copy=files.signing_copy(agreement.id) if stored else None,
         comment_form=CommentForm(), return_form=ReturnForm(), terminate_form=TerminateForm(),
-        signatory_form=signatory_form, action_form=EmptyForm(), party_can_sign=_party_can_sign(agreement),
-        state_label=services.state_label, kind_label=services.kind_label)
+        signatory_form=signatory_form, action_form=EmptyForm(),
+        party_can_sign=policy.can_upload_signature(current_user, agreement), **LABELS)
 
 
 @bp.post("/agreements/<int:agreement_id>/comments")
 @login_required
 def comment(agreement_id):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     form = CommentForm()
     if not form.validate_on_submit():
         flash(_("Write a comment."), "error")
-        return _detail(agreement)
-    return _run(agreement, lambda: services.add_comment(current_user, agreement, form.body.data), _("Comment added."))
+        return _to_detail(agreement)
+    return _act(agreement, lambda: services.add_comment(current_user, agreement, form.body.data), _("Comment added."))
 
 
 @bp.post("/agreements/<int:agreement_id>/signatory")
 @login_required
 def choose_signatory(agreement_id):
-    agreement = load_agreement(agreement_id)
-    if not policy.can_choose_signatory(current_user, agreement):
-        abort(403)
+    agreement = _load(agreement_id)
+    require(policy.can_choose_signatory(current_user, agreement))
+    people = {p.id: p for p in services.representatives(current_user.org)}
     form = SignatoryForm()
-    form.signatory.choices = [(p.id, p.name) for p in services.representatives(current_user.org)]
+    form.signatory.choices = [(p.id, p.name) for p in people.values()]
     if not form.validate_on_submit():
         flash(_("Choose a representative of your organization."), "error")
-        return _detail(agreement)
-    person = next(p for p in services.representatives(current_user.org) if p.id == form.signatory.data)
-    return _run(agreement, lambda: services.choose_signatory(current_user, agreement, person),
+        return _to_detail(agreement)
+    person = people[form.signatory.data]
+    return _act(agreement, lambda: services.choose_signatory(current_user, agreement, person),
                 _("%(name)s will sign for your organization.", name=person.name))
 
 
 def _button(agreement_id, action, message):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return _run(agreement, lambda: action(current_user, agreement), message)
+    return _act(agreement, lambda: action(current_user, agreement), message)
 
 
 @bp.post("/agreements/<int:agreement_id>/submit")
@@ -265,89 +217,73 @@ def approve(agreement_id):
 @bp.post("/agreements/<int:agreement_id>/return")
 @login_required
 def return_to_drafter(agreement_id):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     form = ReturnForm()
     if not form.validate_on_submit():
         flash(_("Say what should be changed."), "error")
-        return _detail(agreement)
-    return _run(agreement, lambda: services.return_to_drafter(current_user, agreement, form.comment.data),
+        return _to_detail(agreement)
+    return _act(agreement, lambda: services.return_to_drafter(current_user, agreement, form.comment.data),
                 _("Returned to the drafter with your comment."))
 
 
 @bp.post("/agreements/<int:agreement_id>/terminate")
 @login_required
 def terminate(agreement_id):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     form = TerminateForm()
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
-        return _detail(agreement)
-    return _run(agreement, lambda: services.terminate(current_user, agreement, form.reason.data),
+        return _to_detail(agreement)
+    return _act(agreement, lambda: services.terminate(current_user, agreement, form.reason.data),
                 _("The agreement is terminated."))
 
 
-def _party_can_sign(agreement: Agreement) -> bool:
-    """The agreement is being signed and the user is a representative of a party that has not signed yet."""
-    if agreement.state != "approved" or not policy.can_draft_agreement(current_user):
-        return False
-    party = agreement.party_for(current_user.org_id)
-    return party is not None and party.signature is None
-
+# ---------------------------------------------------------------- signing
 
 def _signing_page(agreement: Agreement, form=None, upload_form=None):
-    if not policy.is_agreement_party(current_user, agreement) or not current_user.is_representative:
-        abort(403)
+    require(policy.is_agreement_party(current_user, agreement) and current_user.is_representative)
     if not current_user.org.is_active:
         flash(_("%(org)s is not an active member and cannot sign now.", org=current_user.org.name), "error")
-        return _detail(agreement)
-    if not _party_can_sign(agreement):
+        return _to_detail(agreement)
+    if not policy.can_upload_signature(current_user, agreement):
         flash(_("There is nothing for you to sign here."), "info")
-        return _detail(agreement)
+        return _to_detail(agreement)
     if form is not None:
         form.password.data = ""
     return render_template(
         "agreements/sign.html", agreement=agreement, party=agreement.party_for(current_user.org_id),
         form=form or SignForm(formdata=None), upload_form=upload_form or ExternalSignatureForm(formdata=None),
         is_signatory=policy.can_sign_agreement(current_user, agreement),
-        accepts_external=bool(current_app.config.get("EXTERNAL_SIGNATURE_TRUST_ROOTS")),
-        kind_label=services.kind_label)
-
-
-def _recorded_client() -> dict:
-    """What a signature records of where it was made."""
-    return {"ip_address": request.remote_addr or "", "user_agent": request.user_agent.string or ""}
+        accepts_external=bool(current_app.config.get("EXTERNAL_SIGNATURE_TRUST_ROOTS")), **LABELS)
 
 
 @bp.route("/agreements/<int:agreement_id>/sign", methods=["GET", "POST"])
 @login_required
 def sign(agreement_id):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     form = SignForm()
-    if request.method == "POST" and _party_can_sign(agreement) and form.validate_on_submit():
-        def signing():
-            services.sign(current_user, agreement, password=form.password.data, typed_name=form.typed_name.data,
-                          consent=form.consent.data, **_recorded_client())
-        answer = _run(agreement, signing, _("Signed for %(org)s.", org=current_user.org.name), form)
-        if answer is not None:
-            return answer
+    if (request.method == "POST" and policy.can_upload_signature(current_user, agreement)
+            and form.validate_on_submit()
+            and attempt(lambda: signatures.sign(current_user, agreement, password=form.password.data,
+                                                typed_name=form.typed_name.data, consent=form.consent.data),
+                        form=form)):
+        flash(_("Signed for %(org)s.", org=current_user.org.name), "success")
+        return _to_detail(agreement)
     return _signing_page(agreement, form=form)
 
 
 @bp.post("/agreements/<int:agreement_id>/upload")
 @login_required
 def upload_signed(agreement_id):
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     form = ExternalSignatureForm()
-    if _party_can_sign(agreement) and form.validate_on_submit():
+    if policy.can_upload_signature(current_user, agreement) and form.validate_on_submit():
         if not form.document.data:
             form.document.errors.append(_("Choose the signed PDF file."))
-        else:
-            def uploading():
-                services.sign_externally(current_user, agreement, form.document.data.read(), **_recorded_client())
-            answer = _run(agreement, uploading, _("The signed file is accepted: %(org)s has signed.",
-                                                  org=current_user.org.name), form)
-            if answer is not None:
-                return answer
+        elif attempt(lambda: signatures.sign_externally(current_user, agreement, form.document.data.read()),
+                     form=form, field="document"):
+            flash(_("The signed file is accepted: %(org)s has signed.", org=current_user.org.name), "success")
+            return _to_detail(agreement)
     return _signing_page(agreement, upload_form=form)
 
 
@@ -358,18 +294,11 @@ def upload_signed(agreement_id):
 def pdf(agreement_id):
     """A draft is rendered fresh as a preview marked DRAFT; from approval on, the stored bytes, never
     rendered again (`?copy=signing` gives the signing copy as approved, before any signature)."""
-    agreement = load_agreement(agreement_id)
+    agreement = _load(agreement_id)
     if not agreement.is_frozen:
         data, name = render_pdf(build_document(agreement)), f"{_file_stem(agreement)}-draft.pdf"
         return _pdf_response(data, name, cache=False)
-    revision = 1 if request.args.get("copy") == "signing" else None
-    query = db.select(AgreementFile).options(undefer(AgreementFile.data)).where(
-        AgreementFile.agreement_id == agreement.id)
-    query = query.where(AgreementFile.revision == revision) if revision else query.order_by(
-        AgreementFile.revision.desc()).limit(1)
-    stored = db.session.scalar(query)
-    if stored is None:
-        abort(404)
+    stored = files.file_to_download(agreement, signing=request.args.get("copy") == "signing")
     return _pdf_response(stored.data, f"{_file_stem(agreement)}-{stored.revision}.pdf", etag=stored.sha256)
 
 

@@ -5,12 +5,12 @@ import logging
 from dataclasses import dataclass
 from datetime import timezone
 
-from flask import has_request_context, request
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from ..database import utcnow
 from ..extensions import db
+from ..origin import current_origin
 from .models import AuditEvent
 
 GENESIS = "0" * 64
@@ -33,10 +33,6 @@ def _refuse_bulk_change(orm_execute_state):
         mapper.class_ is AuditEvent for mapper in orm_execute_state.all_mappers
     ):
         raise AuditLogIsAppendOnly("audit events are never changed or deleted")
-
-
-def _client_ip() -> str:
-    return (request.remote_addr or "") if has_request_context() else "cli"
 
 
 def event_digest(prev_hash: str, fields: dict) -> str:
@@ -72,7 +68,7 @@ def record(action: str, *, actor=None, org=None, obj=None, outcome: str = "ok", 
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "id", None),
         outcome=outcome,
-        ip=_client_ip(),
+        ip=current_origin().ip,
         details=json.dumps(details, sort_keys=True, ensure_ascii=False, default=str),
         prev_hash=prev_hash,
     )

@@ -1,8 +1,3 @@
 """The network's certificate authority and the organizations' signing certificates, as the portal keeps
 them (database rows, keys encrypted with a key derived from configuration), the coordinators' page for
 them, and the public /verify page. The cryptography itself is in `portal.signing`."""
-from flask import Blueprint
-
-bp = Blueprint("certificates", __name__)
-
-from . import views  # noqa: E402,F401

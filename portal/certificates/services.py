@@ -223,14 +223,3 @@ def sign_for_org(pdf_bytes: bytes, org, *, field_name: str, signer_name: str, po
                       org_cert=network_ca.certificate_from_pem(row.certificate_pem.encode()), ca_cert=ca_cert,
                       signer_name=signer_name, position=position, org_name=org_name, signed_at=signed_at,
                       language=language)
-
-
-def overview() -> list[tuple[object, OrgCertificate | None]]:
-    """Each organization that is or was a member, with its certificate in use (for the coordinators' page)."""
-    from ..orgs.models import ACTIVE, SUSPENDED, Organization
-    from ..text import latvian_sort_key
-
-    orgs = db.session.scalars(select(Organization).where(Organization.state.in_((ACTIVE, SUSPENDED)))).all()
-    current = {row.org_id: row for row in db.session.scalars(
-        select(OrgCertificate).where(OrgCertificate.retired_at.is_(None)))}
-    return [(org, current.get(org.id)) for org in sorted(orgs, key=lambda o: latvian_sort_key(o.name))]

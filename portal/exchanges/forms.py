@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import select_choices, strip
+from ..forms import DOCUMENT_LANGUAGES, select_choices, strip
 
 DATE_MESSAGE = _l("Enter a date.")
 
@@ -51,3 +51,8 @@ class LedgerFilterForm(FlaskForm):
 
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
+
+
+class ExchangeAgreementForm(FlaskForm):
+    """Drafting an exchange agreement from the exchange's page (the agreements' view takes it)."""
+    language = SelectField(_l("Language of the agreement"), choices=select_choices(DOCUMENT_LANGUAGES))

@@ -57,9 +57,6 @@ class Exchange(db.Model):
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
 
-    def party_orgs(self) -> tuple[int, int]:
-        return self.owner_org_id, self.requester_org_id
-
     def other_side(self, org_id: int):
         return self.requester_org if org_id == self.owner_org_id else self.owner_org
 
@@ -106,3 +103,4 @@ class CalendarFeed(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    org: Mapped["Organization"] = relationship()  # noqa: F821

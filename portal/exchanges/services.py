@@ -15,7 +15,7 @@ from .. import policy
 from ..accounts.models import User
 from ..audit.services import record
 from ..database import StateConflict, compare_and_set, utcnow
-from ..errors import NotAllowed, RuleViolation
+from ..errors import RuleViolation, found, require
 from ..extensions import db
 from ..mail.services import enqueue_template
 from ..notifications.services import notify
@@ -33,9 +33,17 @@ def _today(today: date | None) -> date:
 
 # ---------------------------------------------------------------- who may
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise NotAllowed()
+def get_visible_exchange(user, exchange_id: int) -> Exchange:
+    """The exchange, for the people of its two organizations; NotFound for anyone else."""
+    exchange = db.session.get(Exchange, exchange_id)
+    return found(exchange, exchange is not None and policy.is_exchange_party(user, exchange))
+
+
+def get_condition_photo(exchange: Exchange, condition_id: int) -> ConditionRecord:
+    """A condition record of this exchange that has a photo."""
+    condition = db.session.get(ConditionRecord, condition_id)
+    return found(condition, condition is not None and condition.exchange_id == exchange.id
+                 and bool(condition.photo_sha256))
 
 
 def _owner_side(actor, exchange: Exchange) -> bool:
@@ -79,7 +87,7 @@ def needs_hours(resource: Resource) -> bool:
 
 def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: date, quantity: int,
                      hours: Decimal | None, purpose: str, message: str, today: date | None = None) -> Exchange:
-    _require(policy.can_request_exchange(actor, resource))
+    require(policy.can_request_exchange(actor, resource))
     today = _today(today)
     if starts_on < today:
         raise RuleViolation(_l("The period cannot start in the past."), field="starts_on")
@@ -149,7 +157,7 @@ def _transition(exchange: Exchange, expected, new_state: str, **values) -> None:
 # ---------------------------------------------------------------- decisions
 
 def accept(actor, exchange: Exchange, today: date | None = None) -> None:
-    _require(_owner_side(actor, exchange))
+    require(_owner_side(actor, exchange))
     _lock_resource(exchange.resource_id)
     db.session.refresh(exchange)
     if exchange.state != REQUESTED:
@@ -176,7 +184,7 @@ def accept(actor, exchange: Exchange, today: date | None = None) -> None:
 
 
 def decline(actor, exchange: Exchange, reason: str) -> None:
-    _require(_owner_side(actor, exchange))
+    require(_owner_side(actor, exchange))
     if not reason.strip():
         raise RuleViolation(_l("Give a reason."), field="reason")
     _transition(exchange, REQUESTED, DECLINED, decided_at=utcnow(), decided_by_id=actor.id, reason=reason.strip())
@@ -185,14 +193,14 @@ def decline(actor, exchange: Exchange, reason: str) -> None:
 
 
 def withdraw(actor, exchange: Exchange) -> None:
-    _require(_requester_side(actor, exchange))
+    require(_requester_side(actor, exchange))
     _transition(exchange, REQUESTED, WITHDRAWN, decided_at=utcnow(), decided_by_id=actor.id)
     record("exchange.withdrawn", actor=actor, obj=exchange)
     _tell_other_side(actor, exchange, "withdrawn")
 
 
 def cancel(actor, exchange: Exchange, reason: str, today: date | None = None) -> None:
-    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
     if not reason.strip():
         raise RuleViolation(_l("Give a reason."), field="reason")
     if _today(today) >= exchange.starts_on:
@@ -214,7 +222,7 @@ def default_value(exchange: Exchange) -> tuple[Decimal | None, Decimal | None]:
 
 def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eur: Decimal | None,
              feedback: str = "", today: date | None = None) -> None:
-    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
     if _today(today) < exchange.ends_on:
         raise RuleViolation(_l("An exchange can be completed on or after its last day (%(day)s).",
                                day=format_date(exchange.ends_on)))
@@ -229,7 +237,7 @@ def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eu
 # ---------------------------------------------------------------- thread and conditions
 
 def post_message(actor, exchange: Exchange, body: str) -> ExchangeMessage:
-    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
     if not body.strip():
         raise RuleViolation(_l("Write a message."), field="body")
     message = ExchangeMessage(exchange=exchange, author_id=actor.id, org_id=actor.org_id, body=body.strip())
@@ -243,7 +251,7 @@ def post_message(actor, exchange: Exchange, body: str) -> ExchangeMessage:
 def record_condition(actor, exchange: Exchange, stage: str, note: str, photo: bytes | None = None) -> ConditionRecord:
     from ..resources.photos import process_upload
 
-    _require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+    require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
     if exchange.resource.kind != catalogue.MATERIAL:
         raise RuleViolation(_l("Conditions are recorded for material resources only."))
     if exchange.state not in (ACCEPTED, COMPLETED):
@@ -278,9 +286,17 @@ def calendar_entries(org_id: int) -> list[Exchange]:
     ).all()
 
 
+def calendar_feed(org_id: int) -> CalendarFeed | None:
+    return db.session.get(CalendarFeed, org_id)
+
+
+def feed_by_token(token: str) -> CalendarFeed:
+    return found(db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token)))
+
+
 def renew_calendar_feed(actor, org) -> CalendarFeed:
     """Creates the organization's secret feed address, or replaces it (the old one stops working)."""
-    _require(policy.can_act_for(actor, org))
+    require(policy.can_act_for(actor, org))
     feed = db.session.get(CalendarFeed, org.id)
     if feed is None:
         feed = CalendarFeed(org_id=org.id, token=secrets.token_urlsafe(32))
@@ -300,6 +316,18 @@ def ledger(org_id: int, start: date | None, end: date | None) -> list[Exchange]:
     if end:
         query = query.where(Exchange.ends_on <= end)
     return db.session.scalars(query.order_by(Exchange.ends_on, Exchange.id)).all()
+
+
+def ledger_rows(org_id: int, start: date | None, end: date | None) -> tuple[list[dict], dict]:
+    """The organization's completed exchanges in a period, each with its direction and the other side, and
+    the totals given and received."""
+    rows = [{"exchange": e, "gave": e.owner_org_id == org_id, "other": e.other_side(org_id)}
+            for e in ledger(org_id, start, end)]
+    totals = {
+        "gave": sum((r["exchange"].value_eur or 0) for r in rows if r["gave"]),
+        "received": sum((r["exchange"].value_eur or 0) for r in rows if not r["gave"]),
+    }
+    return rows, totals
 
 
 STATE_LABELS = {

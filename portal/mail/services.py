@@ -5,7 +5,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app, g, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -13,12 +13,15 @@ from ..database import utcnow
 from ..extensions import db
 from .models import OutboxMessage
 
+# Set in the session's info when a message is queued: the web layer starts delivery once it is committed.
+MAIL_WAITING = "portal.mail_waiting"
+
 
 def enqueue(recipient: str, subject: str, body: str) -> OutboxMessage:
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     db.session.add(message)
     db.session.flush()
-    g.mail_waiting = True
+    db.session.info[MAIL_WAITING] = True
     return message
 
 

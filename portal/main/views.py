@@ -1,10 +1,12 @@
-from flask import jsonify, render_template
-from sqlalchemy import func, select, text
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
 
-from ..extensions import db
-from ..orgs.models import Organization
-from ..orgs.services import member_organizations
-from . import bp
+from ..orgs.services import get_visible_org, member_organizations
+from ..resources import services as catalogue
+from ..resources.models import Need, Resource
+from . import services
+
+bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
@@ -12,16 +14,20 @@ def landing():
     return render_template("main/landing.html", members=member_organizations())
 
 
+@bp.get("/orgs/<int:org_id>")
+def organization(org_id):
+    """An organization's public profile with what it offers and needs (as far as the viewer may see)."""
+    org = get_visible_org(current_user, org_id)
+    return render_template(
+        "orgs/profile.html", org=org,
+        resources=catalogue.org_entries(Resource, org, viewer=current_user),
+        needs=catalogue.org_entries(Need, org, viewer=current_user),
+    )
+
+
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        organizations = db.session.scalar(select(func.count()).select_from(Organization))
-    except Exception as exc:  # report, never raise: monitors read this
-        db.session.rollback()
-        return jsonify(status="error", database={"ok": False, "error": type(exc).__name__}), 503
-    return jsonify(
-        status="ok",
-        database={"ok": True, "engine": db.engine.dialect.name, "revision": revision, "organizations": organizations},
-    )
+    database = services.database_health()
+    if not database["ok"]:
+        return jsonify(status="error", database=database), 503
+    return jsonify(status="ok", database=database)

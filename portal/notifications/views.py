@@ -1,10 +1,11 @@
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..forms import EmptyForm
-from . import bp, services
+from . import services
+
+bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/notifications")
@@ -19,6 +20,5 @@ def inbox():
 def mark_read():
     if EmptyForm().validate_on_submit():
         services.mark_all_read(current_user)
-        db.session.commit()
         flash(_("All notifications are marked as read."), "info")
     return redirect(url_for("notifications.inbox"))

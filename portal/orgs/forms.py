@@ -6,7 +6,8 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
 
 from ..accounts.models import MEMBER, REPRESENTATIVE
-from ..forms import new_password_field, select_choices, strip
+from ..accounts.forms import new_password_field
+from ..forms import select_choices, strip
 from .choices import LEGAL_FORMS, MUNICIPALITIES
 
 ROLE_CHOICES = ((MEMBER, _l("Member")), (REPRESENTATIVE, _l("Representative")))
@@ -82,6 +83,3 @@ class RoleForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
 
-
-class OptionalReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Optional(), Length(max=2000)])

@@ -1,4 +1,5 @@
 """Membership rules: applying, deciding, suspending, and the people of an organization."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -7,8 +8,9 @@ from .. import policy
 from ..accounts import services as accounts
 from ..accounts.models import MEMBER, REPRESENTATIVE, User
 from ..audit.services import record
+from ..certificates.services import issue_certificate
 from ..database import StateConflict, compare_and_set, utcnow
-from ..errors import NotAllowed, RuleViolation
+from ..errors import RuleViolation, found, require
 from ..extensions import db
 from ..mail.services import enqueue_template
 from ..notifications.services import notify
@@ -39,6 +41,24 @@ def organization_options() -> list[tuple[int, str]]:
     """(id, name) of the active members in Latvian order, for filter menus (no full objects)."""
     rows = db.session.execute(select(Organization.id, Organization.name).where(Organization.state == ACTIVE)).all()
     return sorted(((row.id, row.name) for row in rows), key=lambda pair: latvian_sort_key(pair[1]))
+
+
+def get_visible_org(user, org_id: int, permission=policy.can_see_org) -> Organization:
+    """The organization if this user may see it in this way (`permission`); NotFound otherwise, whatever
+    the reason."""
+    org = db.session.get(Organization, org_id)
+    return found(org, org is not None and permission(user, org))
+
+
+def pending_applications() -> list[Organization]:
+    return db.session.scalars(
+        select(Organization).where(Organization.state == APPLIED).order_by(Organization.applied_at)).all()
+
+
+def decided_organizations() -> list[Organization]:
+    """Every organization that has been decided on (members, suspended, rejected), in Latvian order."""
+    return sorted(db.session.scalars(select(Organization).where(Organization.state != APPLIED)),
+                  key=lambda org: latvian_sort_key(org.name))
 
 
 def representatives(org: Organization) -> list[User]:
@@ -79,8 +99,7 @@ def apply_for_membership(org_data: dict, person: dict, password: str, locale: st
 
 
 def _require_coordinator(actor):
-    if not policy.is_coordinator(actor):
-        raise NotAllowed()
+    require(policy.is_coordinator(actor))
 
 
 def _decide(actor, org: Organization, from_states, to_state: str, conflict_message, **values) -> None:
@@ -93,8 +112,6 @@ def _decide(actor, org: Organization, from_states, to_state: str, conflict_messa
 
 
 def approve_application(actor, org: Organization) -> None:
-    from ..certificates.services import issue_certificate  # here: that package imports much of the portal
-
     _require_coordinator(actor)
     _decide(
         actor, org, APPLIED, ACTIVE,
@@ -126,8 +143,7 @@ def reject_application(actor, org: Organization, reason: str) -> None:
 
 
 def suspend(actor, org: Organization, reason: str) -> None:
-    if not policy.can_suspend(actor, org):
-        raise NotAllowed()
+    require(policy.can_suspend(actor, org))
     _decide(actor, org, ACTIVE, SUSPENDED, _l("This organization is not active any more."),
             decision_reason=reason.strip())
     for person in org.people:
@@ -139,8 +155,7 @@ def suspend(actor, org: Organization, reason: str) -> None:
 
 
 def reactivate(actor, org: Organization) -> None:
-    if not policy.can_suspend(actor, org):
-        raise NotAllowed()
+    require(policy.can_suspend(actor, org))
     _decide(actor, org, SUSPENDED, ACTIVE, _l("This organization is not suspended."), decision_reason="")
     record("org.reactivated", actor=actor, org=org, obj=org)
     notify(org.people, "org_reactivated", link=f"/orgs/{org.id}", org=org.name)
@@ -149,8 +164,7 @@ def reactivate(actor, org: Organization) -> None:
 
 
 def update_profile(actor, org: Organization, data: dict) -> None:
-    if not policy.can_manage_org(actor, org):
-        raise NotAllowed()
+    require(policy.can_manage_org(actor, org))
     if registration_number_taken(data["registration_number"], except_org_id=org.id):
         raise RuleViolation(_l("An organization with this registration number is already registered."),
                             field="registration_number")
@@ -162,8 +176,7 @@ def update_profile(actor, org: Organization, data: dict) -> None:
 
 
 def invite(actor, org: Organization, email: str, name: str, role: str) -> User:
-    if not policy.can_manage_org(actor, org):
-        raise NotAllowed()
+    require(policy.can_manage_org(actor, org))
     if role not in (MEMBER, REPRESENTATIVE):
         raise RuleViolation(_l("Choose a role."))
     if accounts.email_taken(email):
@@ -178,9 +191,7 @@ def invite(actor, org: Organization, email: str, name: str, role: str) -> User:
 
 def _person_of(org: Organization, user_id: int) -> User:
     person = db.session.get(User, user_id)
-    if person is None or person.org_id != org.id or person.removed_at is not None:
-        raise LookupError(user_id)
-    return person
+    return found(person, person is not None and person.org_id == org.id and person.removed_at is None)
 
 
 def _other_representatives(org: Organization, person: User) -> int:
@@ -192,8 +203,7 @@ def _other_representatives(org: Organization, person: User) -> int:
 
 
 def change_role(actor, org: Organization, user_id: int, role: str) -> User:
-    if not policy.can_manage_org(actor, org):
-        raise NotAllowed()
+    require(policy.can_manage_org(actor, org))
     person = _person_of(org, user_id)
     if role not in (MEMBER, REPRESENTATIVE):
         raise RuleViolation(_l("Choose a role."))
@@ -210,8 +220,7 @@ def change_role(actor, org: Organization, user_id: int, role: str) -> User:
 
 
 def remove_person(actor, org: Organization, user_id: int) -> User:
-    if not policy.can_manage_org(actor, org):
-        raise NotAllowed()
+    require(policy.can_manage_org(actor, org))
     person = _person_of(org, user_id)
     if person.is_representative and _other_representatives(org, person) == 0:
         raise RuleViolation(_l("The organization must keep at least one representative."))
@@ -227,8 +236,6 @@ def coordinating_org(name: str | None = None) -> Organization:
     org = db.session.scalar(select(Organization).where(Organization.is_coordinating.is_(True)))
     if org is not None:
         return org
-    from flask import current_app
-
     org = Organization(
         name=name or current_app.config["NETWORK_NAME"], legal_form="association",
         registration_number="0" * 11, legal_address="", municipality="other",

@@ -4,12 +4,12 @@ from sqlalchemy import func, select
 
 from .. import policy
 from ..audit.services import record
-from ..errors import NotAllowed, RuleViolation
+from ..errors import RuleViolation, found, require
 from ..extensions import db
 from ..text import fold_diacritics, latvian_sort_key
 from . import choices, photos
-from .models import Resource, ResourcePhoto
-from .search import facets_of
+from .models import Need, Resource, ResourcePhoto
+from .search import facets_of, similar
 
 ENTRY_FIELDS = (
     "kind", "category", "title", "description", "municipality", "location", "quantity", "unit",
@@ -51,8 +51,26 @@ def _normalise(data: dict) -> dict:
 
 
 def _require_owner(actor, org) -> None:
-    if not policy.can_edit_catalogue(actor, org):
-        raise NotAllowed()
+    require(policy.can_edit_catalogue(actor, org))
+
+
+def get_visible_entry(user, model, entry_id: int):
+    """An offer or need as this user may see it; NotFound otherwise."""
+    entry = db.session.get(model, entry_id)
+    return found(entry, entry is not None and policy.can_view_entry(user, entry))
+
+
+def get_own_entry(user, model, entry_id: int):
+    """An entry to change: NotFound outside its organization, NotAllowed when the organization may not write."""
+    entry = db.session.get(model, entry_id)
+    found(entry, entry is not None and policy.belongs_to(user, entry.org))
+    require(policy.can_edit_catalogue(user, entry.org))
+    return entry
+
+
+def get_photo(resource: Resource, photo_id: int) -> ResourcePhoto:
+    photo = db.session.get(ResourcePhoto, photo_id)
+    return found(photo, photo is not None and photo.resource_id == resource.id)
 
 
 def publish(model, actor, data: dict):
@@ -107,12 +125,17 @@ def add_photo(actor, resource: Resource, data: bytes) -> ResourcePhoto:
 
 def remove_photo(actor, resource: Resource, photo_id: int) -> None:
     _require_owner(actor, resource.org)
-    photo = db.session.get(ResourcePhoto, photo_id)
-    if photo is None or photo.resource_id != resource.id:
-        raise LookupError(photo_id)
+    photo = get_photo(resource, photo_id)
     db.session.delete(photo)
     db.session.flush()
     record("resource.photo_removed", actor=actor, obj=resource, sha256=photo.sha256)
+
+
+def related_entries(entry, *, viewer) -> list:
+    """For a resource, the open needs it may answer; for a need, the offers that match it best."""
+    other = Need if isinstance(entry, Resource) else Resource
+    return similar(other, f"{entry.title} {entry.description}", kind=entry.kind,
+                   public_only=not policy.is_network_member(viewer), exclude_org=entry.org_id)
 
 
 def org_entries(model, org, *, viewer) -> list:

@@ -1,15 +1,17 @@
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..errors import NotAllowed, RuleViolation
-from ..extensions import db
+from ..errors import require
 from ..orgs.choices import MUNICIPALITIES
 from ..orgs.services import organization_options
-from . import bp, choices, photos, search, services
+from ..transaction import attempt
+from . import choices, photos, search, services
 from .forms import NeedForm, PhotoForm, ResourceForm, StateForm
-from .models import Need, Resource, ResourcePhoto
+from .models import Need, Resource
+
+bp = Blueprint("resources", __name__)
 
 KINDS = {
     "resources": {"model": Resource, "form": ResourceForm},
@@ -33,31 +35,11 @@ def _entry_url(entry) -> str:
 def _save_form(model, form, save, success_message, entry=None):
     """Publish or edit: run the rule on a valid form, or show the form with its messages."""
     if form.validate_on_submit():
-        try:
-            entry = save(form.entry_data())
-        except RuleViolation as refused:
-            db.session.rollback()
-            getattr(form, refused.field or "title").errors.append(str(refused.message))
-        else:
-            db.session.commit()
+        saved = attempt(lambda: save(form.entry_data()), form=form, field="title")
+        if saved:
             flash(success_message, "success")
-            return redirect(_entry_url(entry))
+            return redirect(_entry_url(saved.value))
     return render_template("resources/form.html", form=form, section=_section(model), entry=entry)
-
-
-def load_entry(model, entry_id: int, permission=policy.can_view_entry):
-    entry = db.session.get(model, entry_id)
-    if entry is None or not permission(current_user, entry):
-        abort(404)
-    return entry
-
-
-def load_own_entry(model, entry_id: int):
-    """For changes: 404 outside the owner organization, 403 when the organization may not write."""
-    entry = load_entry(model, entry_id, lambda user, e: policy.belongs_to(user, e.org))
-    if not policy.can_edit_catalogue(current_user, entry.org):
-        abort(403)
-    return entry
 
 
 def catalogue_query() -> search.CatalogueQuery:
@@ -94,13 +76,8 @@ def needs():
     return _listing(Need, _("Needs"))
 
 
-def _require_publisher():
-    if not policy.can_edit_catalogue(current_user, current_user.org):
-        abort(403)
-
-
 def _publish(model):
-    _require_publisher()
+    require(policy.can_edit_catalogue(current_user, current_user.org))
     form = KINDS[_section(model)]["form"]()
     if request.method == "GET":
         form.municipality.data = current_user.org.municipality
@@ -122,16 +99,10 @@ def new_need():
 
 
 def _detail(model, entry_id):
-    entry = load_entry(model, entry_id)
-    public_only = not policy.is_network_member(current_user)
-    if model is Resource:
-        related = search.similar(Need, f"{entry.title} {entry.description}", kind=entry.kind,
-                                 public_only=public_only, exclude_org=entry.org_id)
-    else:
-        related = search.similar(Resource, f"{entry.title} {entry.description}", kind=entry.kind,
-                                 public_only=public_only, exclude_org=entry.org_id)
+    entry = services.get_visible_entry(current_user, model, entry_id)
     return render_template(
-        "resources/detail.html", entry=entry, section=_section(model), related=related,
+        "resources/detail.html", entry=entry, section=_section(model),
+        related=services.related_entries(entry, viewer=current_user),
         can_edit=policy.belongs_to(current_user, entry.org) and policy.can_edit_catalogue(current_user, entry.org),
         photo_form=PhotoForm(), state_form=StateForm(),
     )
@@ -148,7 +119,7 @@ def need(entry_id):
 
 
 def _edit(model, entry_id):
-    entry = load_own_entry(model, entry_id)
+    entry = services.get_own_entry(current_user, model, entry_id)
     form = KINDS[_section(model)]["form"](obj=entry)
     if request.method == "GET":
         form.languages.data = entry.language_codes
@@ -180,17 +151,11 @@ STATE_MESSAGES = {
 
 
 def _change_state(model, entry_id):
-    entry = load_own_entry(model, entry_id)
+    entry = services.get_own_entry(current_user, model, entry_id)
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.change_state(current_user, entry, form.state.data)
-    except RuleViolation as refused:
-        db.session.rollback()
-        flash(str(refused.message), "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: services.change_state(current_user, entry, form.state.data)):
         flash(STATE_MESSAGES[entry.state](), "success")
     return redirect(_entry_url(entry))
 
@@ -210,18 +175,10 @@ def need_state(entry_id):
 @bp.post("/resources/<int:entry_id>/photos")
 @login_required
 def add_photo(entry_id):
-    entry = load_own_entry(Resource, entry_id)
+    entry = services.get_own_entry(current_user, Resource, entry_id)
     form = PhotoForm()
     if form.validate_on_submit():
-        try:
-            services.add_photo(current_user, entry, form.photo.data.read(photos.MAX_BYTES + 1))
-        except RuleViolation as refused:
-            db.session.rollback()
-            flash(str(refused.message), "error")
-        except NotAllowed:
-            abort(403)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.add_photo(current_user, entry, form.photo.data.read(photos.MAX_BYTES + 1))):
             flash(_("The photo is added."), "success")
     else:
         for error in form.photo.errors:
@@ -232,22 +189,16 @@ def add_photo(entry_id):
 @bp.post("/resources/<int:entry_id>/photos/<int:photo_id>/delete")
 @login_required
 def remove_photo(entry_id, photo_id):
-    entry = load_own_entry(Resource, entry_id)
-    try:
-        services.remove_photo(current_user, entry, photo_id)
-    except LookupError:
-        abort(404)
-    db.session.commit()
+    entry = services.get_own_entry(current_user, Resource, entry_id)
+    services.remove_photo(current_user, entry, photo_id)
     flash(_("The photo is removed."), "success")
     return redirect(url_for("resources.resource", entry_id=entry.id) + "#photos")
 
 
 @bp.get("/resources/<int:entry_id>/photos/<int:photo_id>/<any(full, thumb):size>.jpg")
 def photo(entry_id, photo_id, size):
-    entry = load_entry(Resource, entry_id)
-    stored = db.session.get(ResourcePhoto, photo_id)
-    if stored is None or stored.resource_id != entry.id:
-        abort(404)
+    entry = services.get_visible_entry(current_user, Resource, entry_id)
+    stored = services.get_photo(entry, photo_id)
     path = photos.photo_path(stored.sha256, size)
     if not path.exists():
         abort(404)

@@ -1,0 +1,123 @@
+"""One unit of work per request: the web layer's side of transactions.
+
+Before each request the web layer tells the services where the action comes from (`portal.origin`) and
+whether SQLite's write lock is taken at BEGIN (not for reads, nor for POSTs marked `reads_only`). A view runs
+each rule through `attempt()`: a refusal undoes only that rule's work (a savepoint) and is shown next to the
+form field it names, or as a message. After the view, one commit; if that commit fails, the answer becomes
+409 (a conflicting change), 503 (the database is busy: try again) or 500, never the view's success page.
+Helpers and services only flush.
+"""
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import flash, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import FieldList
+
+from .database import begin_writing, reset_writing
+from .errors import RuleViolation
+from .extensions import db
+from .origin import Origin, reset_origin, set_origin
+
+log = logging.getLogger("portal")
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@dataclass
+class Attempt:
+    """What became of a rule: `ok` (also its truth value), the rule's return `value`, or the `refusal`."""
+
+    ok: bool
+    value: Any = None
+    refusal: RuleViolation | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def attempt(action: Callable[[], Any], *, form=None, field: str | None = None) -> Attempt:
+    """Runs `action` in a savepoint. If it refuses (RuleViolation), its writes are undone and the reason is
+    shown next to the field of `form` it names (or `field` when it names none), otherwise as a flash message.
+    NotAllowed and NotFound pass through to the error handlers (403, 404)."""
+    try:
+        with db.session.begin_nested():
+            value = action()
+    except RuleViolation as refused:
+        _show_refusal(refused, form, field)
+        return Attempt(False, refusal=refused)
+    return Attempt(True, value)
+
+
+def _show_refusal(refused: RuleViolation, form, default_field: str | None) -> None:
+    messages = refused.field_messages or {default_field: refused.message}
+    for name, message in messages.items():
+        target = _field_named(form, name) if form is not None and name else None
+        if target is None and form is not None and default_field:
+            target = _field_named(form, default_field)
+        if target is not None and not isinstance(target, FieldList):
+            target.errors = [*target.errors, str(message)]
+        else:
+            flash(str(message), "error")
+
+
+def _field_named(form, name: str):
+    """The form's field `name`, also inside a list of subforms ("clauses-2-heading")."""
+    head, _, rest = name.partition("-")
+    field = getattr(form, head, None)
+    if rest and isinstance(field, FieldList):
+        index, _, inner = rest.partition("-")
+        if index.isdigit() and int(index) < len(field.entries):
+            return getattr(field.entries[int(index)].form, inner, None)
+    return field
+
+
+def reads_only(view):
+    """Marks a POST view that writes nothing (e.g. checking an upload): SQLite's write lock is not taken."""
+    view.reads_only = True
+    return view
+
+
+def is_database_busy(error: BaseException) -> bool:
+    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+
+
+def register(app, render_error) -> None:
+    """`render_error(status)` makes the error page (portal.web)."""
+
+    @app.before_request
+    def _begin():
+        view = app.view_functions.get(request.endpoint)
+        writes = request.method not in READ_ONLY_METHODS and not getattr(view, "reads_only", False)
+        request.environ["portal.tokens"] = (
+            set_origin(Origin(ip=request.remote_addr or "", user_agent=(request.user_agent.string or "")[:300])),
+            begin_writing(writes),
+        )
+
+    @app.teardown_request
+    def _end(_error=None):
+        tokens = request.environ.pop("portal.tokens", None)
+        if tokens is not None:
+            origin_token, writing_token = tokens
+            reset_writing(writing_token)
+            reset_origin(origin_token)
+
+    @app.after_request
+    def _commit(response):
+        try:
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            if is_database_busy(error):
+                log.warning("database busy at commit on %s %s", request.method, request.path)
+                response = app.make_response(render_error(503))
+                response.headers["Retry-After"] = "2"
+            elif isinstance(error, (IntegrityError, StaleDataError)):
+                log.warning("conflicting commit on %s %s: %s", request.method, request.path, error)
+                response = app.make_response(render_error(409))
+            else:
+                log.exception("commit failed on %s %s", request.method, request.path)
+                response = app.make_response(render_error(500))
+        return response

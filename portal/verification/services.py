@@ -1,0 +1,68 @@
+"""Checking a PDF for anyone: the signatures against the network CA (and the accepted qualified roots), and
+what the portal holds of it. Nothing here reveals e-mails, IP addresses or comments."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..agreements.files import current_file, file_with_digest
+from ..agreements.models import Agreement, AgreementFile
+from ..certificates import services as certificates
+from ..extensions import db
+from ..signing.verify import verify_pdf
+
+PROBLEMS = {
+    "too_large": _l("The file is too large: the largest PDF checked here is %(size)s."),
+    "not_pdf": _l("This is not a PDF file."),
+    "encrypted": _l("The PDF is encrypted (password-protected): it cannot be checked."),
+    "unreadable": _l("The PDF is damaged or incomplete and cannot be read."),
+    "no_signatures": _l("The PDF has no electronic signatures."),
+}
+
+
+def normalised_code(code: str) -> str:
+    compact = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def agreement_by_code(code: str) -> Agreement | None:
+    if not code:
+        return None
+    return db.session.scalar(select(Agreement).where(Agreement.verification_code == normalised_code(code)))
+
+
+def held_file(sha256: str) -> tuple[AgreementFile, Agreement, bool] | None:
+    """The stored file with these bytes, its agreement, and whether it is the newest file of it."""
+    stored = file_with_digest(sha256)
+    if stored is None:
+        return None
+    agreement = db.session.get(Agreement, stored.agreement_id)
+    return stored, agreement, stored.revision == current_file(agreement.id).revision
+
+
+def public_record(agreement: Agreement | None) -> dict | None:
+    """What the verify page says of an agreement to anyone."""
+    if agreement is None or not agreement.is_frozen:
+        return None
+    return {"agreement": agreement, "newest": current_file(agreement.id)}
+
+
+def problem_text(problem: str) -> str:
+    limit = current_app.config["VERIFY_MAX_BYTES"]
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{max(1, limit // 1024)} KB"
+    return str(PROBLEMS[problem]) % {"size": size}
+
+
+def check_upload(data: bytes):
+    """The report on an uploaded PDF, and the indexes of the signatures trusted only through the qualified roots
+    accepted for signatures made outside the portal."""
+    limit = current_app.config["VERIFY_MAX_BYTES"]
+    network_roots = certificates.network_trust_roots()
+    report = verify_pdf(data, network_roots, max_bytes=limit)
+    external_roots = certificates.external_trust_roots()
+    qualified = set()
+    if external_roots and not report.problem and not all(s.trusted for s in report.signatures):
+        wider = verify_pdf(data, network_roots + external_roots, max_bytes=limit)
+        qualified = {i for i, (narrow, wide) in enumerate(zip(report.signatures, wider.signatures))
+                     if wide.trusted and not narrow.trusted}
+        report = wider
+    return report, qualified
