@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from portal.agreements.clause_templates import KINDS, DraftText, draft_text, en_number, lv_number
+from portal.agreements.clause_templates import KINDS, DraftText, draft_text
+from portal.text import en_number, lv_number
 from portal.agreements.document import Clause
 
 NETWORK = "Latgales biedrību tīklojums"

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from ..text import long_date
+from ..text import decimal_text, long_date, lv_singular, money_in_words
 
 KINDS = ("cooperation", "network", "accession", "exchange")
 LANGUAGES = ("lv", "en")
@@ -54,118 +54,11 @@ def draft_text(kind: str, language: str, **context) -> DraftText:
 
 # ------------------------------------------------------------------ dates, numbers, names
 
-
-
 def _check_period(starts_on: date, ends_on: date) -> None:
     if not isinstance(starts_on, date) or not isinstance(ends_on, date):
         raise TypeError("starts_on and ends_on must be dates")
     if ends_on < starts_on:
         raise ValueError("ends_on is before starts_on")
-
-
-def _singular(n: int) -> bool:
-    """Latvian: 1, 21, 31, 101 … take the singular (viena stunda, divdesmit viena stunda), 11 does not."""
-    return n % 10 == 1 and n % 100 != 11
-
-
-def _decimal(value: Decimal, separator: str) -> str:
-    """2.50 -> '2,5' / '2.5'; 6.0 -> '6'."""
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f").replace(".", separator)
-
-
-def _money(value: Decimal, language: str) -> str:
-    """EUR 1 200,00 (lv: space as thousands separator, comma for decimals) / EUR 1,200.00 (en)."""
-    value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{value:,.2f}"  # 1,200.00
-    if language == "lv":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return f"EUR {text}"
-
-
-_LV_UNITS = "nulle viens divi trīs četri pieci seši septiņi astoņi deviņi".split()
-_LV_TEENS = ("desmit vienpadsmit divpadsmit trīspadsmit četrpadsmit piecpadsmit sešpadsmit septiņpadsmit "
-             "astoņpadsmit deviņpadsmit").split()
-_LV_TENS = "_ _ divdesmit trīsdesmit četrdesmit piecdesmit sešdesmit septiņdesmit astoņdesmit deviņdesmit".split()
-
-
-def _lv_below_thousand(n: int) -> list[str]:
-    words = []
-    hundreds, rest = divmod(n, 100)
-    if hundreds:
-        words += [_LV_UNITS[hundreds], "simts" if hundreds == 1 else "simti"]
-    if 10 <= rest < 20:
-        words.append(_LV_TEENS[rest - 10])
-    else:
-        tens, units = divmod(rest, 10)
-        if tens:
-            words.append(_LV_TENS[tens])
-        if units:
-            words.append(_LV_UNITS[units])
-    return words
-
-
-def lv_number(n: int) -> str:
-    """A whole number in Latvian words, masculine nominative, as written in contracts: 120 -> 'viens simts
-    divdesmit', 2021 -> 'divi tūkstoši divdesmit viens'."""
-    if not 0 <= n < 10**9:
-        raise ValueError(f"out of range: {n}")
-    if n == 0:
-        return "nulle"
-    words = []
-    for size, one, many in ((10**6, "miljons", "miljoni"), (10**3, "tūkstotis", "tūkstoši")):
-        count, n = divmod(n, size)
-        if count:
-            words += _lv_below_thousand(count) + [one if _singular(count) else many]
-    return " ".join(words + _lv_below_thousand(n))
-
-
-_EN_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-             "sixteen seventeen eighteen nineteen").split()
-_EN_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def _en_below_thousand(n: int) -> str:
-    hundreds, rest = divmod(n, 100)
-    parts = [f"{_EN_UNITS[hundreds]} hundred"] if hundreds else []
-    if rest:
-        tens, units = divmod(rest, 10)
-        below = _EN_UNITS[rest] if rest < 20 else _EN_TENS[tens] + (f"-{_EN_UNITS[units]}" if units else "")
-        parts.append(("and " if hundreds else "") + below)
-    return " ".join(parts)
-
-
-def en_number(n: int) -> str:
-    """120 -> 'one hundred and twenty' (British usage)."""
-    if not 0 <= n < 10**9:
-        raise ValueError(f"out of range: {n}")
-    if n == 0:
-        return "zero"
-    parts = []
-    for size, name in ((10**6, "million"), (10**3, "thousand")):
-        count, n = divmod(n, size)
-        if count:
-            parts.append(f"{_en_below_thousand(count)} {name}")
-    if n:
-        parts.append(("and " if parts and n < 100 else "") + _en_below_thousand(n))
-    return " ".join(parts)
-
-
-def _money_in_words(value: Decimal, language: str) -> str:
-    """'EUR 120,00 (viens simts divdesmit euro un 00 centi)' /
-    'EUR 120.00 (one hundred and twenty euro and 00 cents)'."""
-    value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if value < 0:
-        raise ValueError("value_eur must not be negative")
-    euro = int(value)
-    cents = int((value - euro) * 100)
-    if language == "lv":
-        words = f"{lv_number(euro)} euro un {cents:02d} {'cents' if _singular(cents) else 'centi'}"
-    else:
-        words = f"{en_number(euro)} euro and {cents:02d} {'cent' if cents == 1 else 'cents'}"
-    return f"{_money(value, language)} ({words})"
 
 
 def _sentence(text: str) -> str:
@@ -738,7 +631,7 @@ def _exchange_context(ctx: dict) -> dict:
 
 def _exchange_lv(ctx: dict) -> tuple[str, list]:
     c = _exchange_context(ctx)
-    units = "vienības" if _singular(c["quantity"]) else "vienību"
+    units = "vienības" if lv_singular(c["quantity"]) else "vienību"
     if c["starts_on"] == c["ends_on"]:
         period = f"Lietotājs ir tiesīgs lietot Resursu {long_date(c['starts_on'], 'lv', 'loc')}."
     else:
@@ -747,13 +640,13 @@ def _exchange_lv(ctx: dict) -> tuple[str, list]:
     period_points = [period]
     if c["hours"] is not None:
         hours = c["hours"]
-        word = "stunda" if hours == hours.to_integral_value() and _singular(int(hours)) else "stundas"
-        period_points.append(f"Resursa sniegšanas apjoms ir {_decimal(hours, ',')} {word}; konkrētu laiku Puses "
+        word = "stunda" if lv_singular(hours) else "stundas"
+        period_points.append(f"Resursa sniegšanas apjoms ir {decimal_text(hours, 'lv')} {word}; konkrētu laiku Puses "
                              "saskaņo Portālā.")
     period_points.append("Lietošanas periodu Puses var pagarināt vai saīsināt, rakstiski vienojoties Portālā.")
     if c["value"] is not None:
         costs = [
-            f"Resursa lietošanas vērtība natūrā ir {_money_in_words(c['value'], 'lv')}.",
+            f"Resursa lietošanas vērtība natūrā ir {money_in_words(c['value'], 'lv')}.",
             "Puses šo vērtību uzskaita kā Devēja ieguldījumu natūrā un norāda to Portālā un savos pārskatos; "
             "Lietotājs to Devējam naudā nemaksā, ja vien Puses, saskaņojot apmaiņu, nav vienojušās par izdevumu "
             "dalīšanu.",
@@ -815,12 +708,12 @@ def _exchange_en(ctx: dict) -> tuple[str, list]:
     period_points = [period]
     if c["hours"] is not None:
         word = "hour" if c["hours"] == 1 else "hours"
-        period_points.append(f"The Resource is provided for {_decimal(c['hours'], '.')} {word}; the Parties agree on "
+        period_points.append(f"The Resource is provided for {decimal_text(c['hours'], 'en')} {word}; the Parties agree on "
                              "the exact times in the Portal.")
     period_points.append("The Parties may extend or shorten the period of use by written agreement in the Portal.")
     if c["value"] is not None:
         costs = [
-            f"The in-kind value of the use of the Resource is {_money_in_words(c['value'], 'en')}.",
+            f"The in-kind value of the use of the Resource is {money_in_words(c['value'], 'en')}.",
             "The Parties record this value as the Provider's in-kind contribution and state it in the Portal and in "
             "their reports; the User does not pay it to the Provider in money, unless the Parties have agreed to "
             "share costs when agreeing on the exchange.",
