@@ -1,12 +1,18 @@
-"""The starting texts of agreements (portal/agreements/clause_templates.py): plain functions, no app, no database."""
+"""The starting texts of agreements (portal/agreements/clause_templates.py and the files in
+templates/agreements/clauses/): plain functions, no app, no database."""
 import re
+import shutil
 from datetime import date
 from decimal import Decimal
 
+import jinja2
+import jinja2.meta
 import pytest
 
-from portal.agreements.clause_templates import KINDS, DraftText, draft_text, en_number, lv_number
+from portal.agreements import clause_templates
+from portal.agreements.clause_templates import KINDS, LANGUAGES, TEMPLATES, DraftText, draft_text, environment
 from portal.agreements.document import Clause
+from portal.text import en_number, lv_number
 
 NETWORK = "Latgales biedrību tīklojums"
 NETWORK_CONTEXT = {"network_name": NETWORK}
@@ -268,3 +274,92 @@ def test_unknown_kind_or_language_and_missing_context():
 
 def test_same_input_same_text():
     assert draft_text("exchange", "lv", **EXCHANGE_CONTEXT) == draft_text("exchange", "lv", **EXCHANGE_CONTEXT)
+
+
+# ------------------------------------------------------------------ the clause files
+
+def template_names() -> list[str]:
+    return sorted(path.relative_to(TEMPLATES).as_posix() for path in TEMPLATES.rglob("*.txt"))
+
+
+def test_every_file_parses_and_is_a_kind_or_a_piece():
+    env = environment(TEMPLATES)
+    names = template_names()
+    assert {f"{language}/{kind}.txt" for kind in KINDS for language in LANGUAGES} <= set(names)
+    for name in names:
+        env.get_template(name)  # a syntax error raises TemplateSyntaxError naming the file and line
+        language, file_name = name.split("/")
+        assert language in LANGUAGES, name
+        assert file_name.startswith("_") or file_name[:-4] in KINDS, f"{name}: neither a kind nor an included piece"
+    lv = {name[3:] for name in names if name.startswith("lv/")}
+    en = {name[3:] for name in names if name.startswith("en/")}
+    assert lv == en, "every Latvian file has its English counterpart"
+
+
+def _source(name: str) -> str:
+    env = environment(TEMPLATES)
+    return env.loader.get_source(env, name)[0]
+
+
+@pytest.mark.parametrize("kind, language", ALL, ids=[f"{k}-{lang}" for k, lang in ALL])
+def test_every_name_a_file_uses_is_given(kind, language):
+    """A misspelt or removed value in a branch the other tests do not take would still be found here."""
+    env = environment(TEMPLATES)
+    names = [f"{language}/{kind}.txt"]
+    used = set()
+    while names:
+        ast = env.parse(_source(names.pop()))
+        used |= jinja2.meta.find_undeclared_variables(ast)
+        names += [included for included in jinja2.meta.find_referenced_templates(ast)]
+    given = set(clause_templates.TEMPLATE_VALUES[kind](CONTEXTS[kind])) | {"language"}
+    assert used <= given, used - given
+
+
+def test_every_piece_is_included_somewhere():
+    env = environment(TEMPLATES)
+    included = {name for kind_file in template_names()
+                for name in jinja2.meta.find_referenced_templates(env.parse(_source(kind_file)))}
+    pieces = {name for name in template_names() if name.split("/")[1].startswith("_")}
+    assert pieces == included
+
+
+def test_a_value_never_passes_for_a_heading():
+    """A network named "## …" prints at the start of a line; it must stay a point, not start a section."""
+    for language in LANGUAGES:
+        odd = draft_text("network", language, network_name="## Latgale network")
+        plain = draft_text("network", language, network_name="Latgale network")
+        assert [heading for heading, _ in odd.clauses] == [heading for heading, _ in plain.clauses]
+        assert odd.clauses[0][1].startswith("## Latgale network (")
+        assert "\x1f" not in text_of(odd)
+
+
+@pytest.fixture
+def editable_templates(tmp_path, monkeypatch):
+    folder = tmp_path / "clauses"
+    shutil.copytree(TEMPLATES, folder)
+    monkeypatch.setattr(clause_templates, "TEMPLATES", folder)
+    return folder
+
+
+def test_an_edited_file_is_the_next_draft(editable_templates):
+    path = editable_templates / "lv" / "cooperation.txt"
+    text = path.read_text()
+    path.write_text(text.replace("## Konfidencialitāte\n", "## Konfidencialitāte\nPuses glabā noslēpumus.\n"))
+    draft = dict(draft_text("cooperation", "lv").clauses)
+    assert draft["Konfidencialitāte"].split("\n")[0] == "Puses glabā noslēpumus."
+    (editable_templates / "lv" / "_electronic.txt").write_text("Līgums ir elektronisks.\n")
+    assert dict(draft_text("network", "lv", **NETWORK_CONTEXT).clauses)["Nobeiguma noteikumi"].startswith(
+        "Līgums ir elektronisks.\nJautājumus, kas Līgumā nav noregulēti")
+
+
+def test_a_broken_file_says_what_is_wrong(editable_templates):
+    path = editable_templates / "en" / "cooperation.txt"
+    path.write_text("Cooperation Agreement\nA point with no heading.\n## Subject\nA point.\n")
+    with pytest.raises(ValueError, match="en/cooperation.txt: a point before the first"):
+        draft_text("cooperation", "en")
+    path.write_text("Cooperation Agreement\n## Subject\nSigned by {{ coordinatr }}.\n")
+    with pytest.raises(jinja2.UndefinedError, match="coordinatr"):
+        draft_text("cooperation", "en")
+    path.write_text("Cooperation Agreement\n## Subject\n{% if x %}A point.\n")
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        draft_text("cooperation", "en")
