@@ -30,12 +30,12 @@ from pathlib import Path
 
 import jinja2
 
-from .. import ROOT
+from .. import paths
 from ..text import decimal_text, long_date, lv_singular, money_in_words
 
 KINDS = ("cooperation", "network", "accession", "exchange")
 LANGUAGES = ("lv", "en")
-TEMPLATES = ROOT / "templates" / "agreements" / "clauses"
+TEMPLATES = paths.TEMPLATES / "agreements" / "clauses"
 
 
 @dataclass(frozen=True)
