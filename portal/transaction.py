@@ -38,9 +38,10 @@ class Attempt:
         return self.ok
 
 
-def attempt(action: Callable[[], Any], *, form=None, field: str | None = None) -> Attempt:
+def attempt(action: Callable[[], Any], *, form=None, field: str | None = None, success=None) -> Attempt:
     """Runs `action` in a savepoint. If it refuses (RuleViolation), its writes are undone and the reason is
-    shown next to the field of `form` it names (or `field` when it names none), otherwise as a flash message.
+    shown next to the field of `form` it names (or `field` when it names none), otherwise as a flash message;
+    if it succeeds, `success` (a message, or a function of the rule's result) is flashed.
     NotAllowed and NotFound pass through to the error handlers (403, 404)."""
     try:
         with db.session.begin_nested():
@@ -48,6 +49,8 @@ def attempt(action: Callable[[], Any], *, form=None, field: str | None = None) -
     except RuleViolation as refused:
         _show_refusal(refused, form, field)
         return Attempt(False, refusal=refused)
+    if success is not None:
+        flash(str(success(value) if callable(success) else success), "success")
     return Attempt(True, value)
 
 

@@ -27,13 +27,6 @@ def _to_detail(agreement: Agreement):
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
 
-def _act(agreement: Agreement, action, success_message):
-    """A step taken from the agreement's page: the rule, then back to the page with what became of it."""
-    if attempt(action):
-        flash(success_message, "success")
-    return _to_detail(agreement)
-
-
 def _load(agreement_id: int) -> Agreement:
     return services.get_visible_agreement(current_user, agreement_id)
 
@@ -175,7 +168,8 @@ def comment(agreement_id):
     if not form.validate_on_submit():
         flash(_("Write a comment."), "error")
         return _to_detail(agreement)
-    return _act(agreement, lambda: services.add_comment(current_user, agreement, form.body.data), _("Comment added."))
+    attempt(lambda: services.add_comment(current_user, agreement, form.body.data), success=_("Comment added."))
+    return _to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/signatory")
@@ -190,15 +184,17 @@ def choose_signatory(agreement_id):
         flash(_("Choose a representative of your organization."), "error")
         return _to_detail(agreement)
     person = people[form.signatory.data]
-    return _act(agreement, lambda: services.choose_signatory(current_user, agreement, person),
-                _("%(name)s will sign for your organization.", name=person.name))
+    attempt(lambda: services.choose_signatory(current_user, agreement, person),
+            success=_("%(name)s will sign for your organization.", name=person.name))
+    return _to_detail(agreement)
 
 
 def _button(agreement_id, action, message):
     agreement = _load(agreement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return _act(agreement, lambda: action(current_user, agreement), message)
+    attempt(lambda: action(current_user, agreement), success=message)
+    return _to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/submit")
@@ -222,8 +218,9 @@ def return_to_drafter(agreement_id):
     if not form.validate_on_submit():
         flash(_("Say what should be changed."), "error")
         return _to_detail(agreement)
-    return _act(agreement, lambda: services.return_to_drafter(current_user, agreement, form.comment.data),
-                _("Returned to the drafter with your comment."))
+    attempt(lambda: services.return_to_drafter(current_user, agreement, form.comment.data),
+            success=_("Returned to the drafter with your comment."))
+    return _to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/terminate")
@@ -234,8 +231,9 @@ def terminate(agreement_id):
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
         return _to_detail(agreement)
-    return _act(agreement, lambda: services.terminate(current_user, agreement, form.reason.data),
-                _("The agreement is terminated."))
+    attempt(lambda: services.terminate(current_user, agreement, form.reason.data),
+            success=_("The agreement is terminated."))
+    return _to_detail(agreement)
 
 
 # ---------------------------------------------------------------- signing

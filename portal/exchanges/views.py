@@ -22,13 +22,6 @@ def _to_detail(exchange):
     return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
 
 
-def _act(exchange, action, success_message):
-    """A button on the exchange's page: the rule, then back to the page with what became of it."""
-    if attempt(action):
-        flash(success_message, "success")
-    return _to_detail(exchange)
-
-
 @bp.get("/exchanges")
 @login_required
 def index():
@@ -80,7 +73,8 @@ def _button(exchange_id, action, success_message):
     exchange = services.get_visible_exchange(current_user, exchange_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return _act(exchange, lambda: action(current_user, exchange), success_message)
+    attempt(lambda: action(current_user, exchange), success=success_message)
+    return _to_detail(exchange)
 
 
 def _with_reason(exchange_id, action, success_message):
@@ -90,7 +84,8 @@ def _with_reason(exchange_id, action, success_message):
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
         return _to_detail(exchange)
-    return _act(exchange, lambda: action(current_user, exchange, form.reason.data), success_message)
+    attempt(lambda: action(current_user, exchange, form.reason.data), success=success_message)
+    return _to_detail(exchange)
 
 
 @bp.post("/exchanges/<int:exchange_id>/accept")
@@ -127,9 +122,10 @@ def complete(exchange_id):
             for error in errors:
                 flash(str(error), "error")
         return _to_detail(exchange)
-    return _act(exchange, lambda: services.complete(current_user, exchange, value_units=form.value_units.data,
-                                                    value_eur=form.value_eur.data, feedback=form.feedback.data or ""),
-                _("The exchange is completed and recorded in both ledgers."))
+    attempt(lambda: services.complete(current_user, exchange, value_units=form.value_units.data,
+                                      value_eur=form.value_eur.data, feedback=form.feedback.data or ""),
+            success=_("The exchange is completed and recorded in both ledgers."))
+    return _to_detail(exchange)
 
 
 @bp.post("/exchanges/<int:exchange_id>/messages")
@@ -140,7 +136,8 @@ def post_message(exchange_id):
     if not form.validate_on_submit():
         flash(_("Write a message."), "error")
         return _to_detail(exchange)
-    return _act(exchange, lambda: services.post_message(current_user, exchange, form.body.data), _("Message sent."))
+    attempt(lambda: services.post_message(current_user, exchange, form.body.data), success=_("Message sent."))
+    return _to_detail(exchange)
 
 
 @bp.post("/exchanges/<int:exchange_id>/conditions")
@@ -152,9 +149,9 @@ def record_condition(exchange_id):
         flash(_("Describe the condition."), "error")
         return _to_detail(exchange)
     photo = form.photo.data.read() if form.photo.data else None
-    return _act(exchange, lambda: services.record_condition(current_user, exchange, form.stage.data, form.note.data,
-                                                            photo),
-                _("The condition is recorded."))
+    attempt(lambda: services.record_condition(current_user, exchange, form.stage.data, form.note.data, photo),
+            success=_("The condition is recorded."))
+    return _to_detail(exchange)
 
 
 @bp.get("/exchanges/<int:exchange_id>/conditions/<int:condition_id>.jpg")

@@ -13,14 +13,6 @@ from .forms import ApplicationForm, InviteForm, OrganizationProfileForm, ReasonF
 bp = Blueprint("orgs", __name__)
 
 
-def _act(action, success_message) -> bool:
-    """A button's rule: says what became of it and tells the caller whether it was done."""
-    done = attempt(action)
-    if done:
-        flash(success_message, "success")
-    return bool(done)
-
-
 @bp.route("/apply", methods=["GET", "POST"])
 def apply():
     if current_user.is_authenticated:
@@ -92,7 +84,8 @@ def change_role(org_id, user_id):
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    _act(lambda: services.change_role(current_user, org, user_id, form.role.data), _("The role is changed."))
+    attempt(lambda: services.change_role(current_user, org, user_id, form.role.data),
+            success=_("The role is changed."))
     return redirect(url_for("orgs.people", org_id=org.id))
 
 
@@ -103,8 +96,8 @@ def remove_person(org_id, user_id):
     require(policy.can_manage_org(current_user, org))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    _act(lambda: services.remove_person(current_user, org, user_id),
-         _("The person has been removed from the organization."))
+    attempt(lambda: services.remove_person(current_user, org, user_id),
+            success=_("The person has been removed from the organization."))
     return redirect(url_for("orgs.people", org_id=org.id))
 
 
@@ -133,8 +126,8 @@ def approve(org_id):
     org = services.get_visible_org(current_user, org_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if _act(lambda: services.approve_application(current_user, org),
-                        _("%(org)s is approved and is now a member.", org=org.name)):
+    if attempt(lambda: services.approve_application(current_user, org),
+               success=_("%(org)s is approved and is now a member.", org=org.name)):
         return redirect(url_for("orgs.applications"))
     return redirect(url_for("orgs.application", org_id=org.id))
 
@@ -147,8 +140,8 @@ def reject(org_id):
     form = ReasonForm()
     if not form.validate_on_submit():
         return render_template("orgs/application.html", org=org, approve_form=EmptyForm(), reject_form=form), 422
-    if _act(lambda: services.reject_application(current_user, org, form.reason.data),
-                        _("The application of %(org)s is rejected.", org=org.name)):
+    if attempt(lambda: services.reject_application(current_user, org, form.reason.data),
+               success=_("The application of %(org)s is rejected.", org=org.name)):
         return redirect(url_for("orgs.applications"))
     return redirect(url_for("orgs.application", org_id=org.id))
 
@@ -162,8 +155,8 @@ def suspend(org_id):
     if not form.validate_on_submit():
         flash(_("Give a reason for the suspension."), "error")
         return redirect(url_for("main.organization", org_id=org.id))
-    _act(lambda: services.suspend(current_user, org, form.reason.data),
-                     _("%(org)s is suspended.", org=org.name))
+    attempt(lambda: services.suspend(current_user, org, form.reason.data),
+            success=_("%(org)s is suspended.", org=org.name))
     return redirect(url_for("main.organization", org_id=org.id))
 
 
@@ -174,5 +167,5 @@ def reactivate(org_id):
     require(policy.can_suspend(current_user, org))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    _act(lambda: services.reactivate(current_user, org), _("%(org)s is active again.", org=org.name))
+    attempt(lambda: services.reactivate(current_user, org), success=_("%(org)s is active again.", org=org.name))
     return redirect(url_for("main.organization", org_id=org.id))
