@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as portal_config
+from . import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -11,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(portal_config.DEFAULTS)
@@ -20,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings)
     if config:
         app.config.update(config)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "portal" / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(paths.TRANSLATIONS)
     Path(app.config["PORTAL_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -37,7 +38,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
+        app, db, directory=str(paths.MIGRATIONS), render_as_batch=True, compare_type=True,
         render_item=database.render_migration_type, include_object=database.migration_include_object,
     )
     csrf.init_app(app)
