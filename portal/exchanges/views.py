@@ -14,7 +14,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..orgs.models import Organization
 from ..resources.models import Resource
-from ..resources.photos import photo_path
+from ..resources.photos import read_photo
 from ..resources.views import load_entry
 from ..urls import absolute_url
 from ..agreements.forms import ExchangeAgreementForm
@@ -185,7 +185,10 @@ def condition_photo(exchange_id, condition_id):
     condition = db.session.get(ConditionRecord, condition_id)
     if condition is None or condition.exchange_id != exchange.id or not condition.photo_sha256:
         abort(404)
-    return send_file(photo_path(condition.photo_sha256, "full"), mimetype="image/jpeg")
+    data = read_photo(condition.photo_sha256, "full")
+    if data is None:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", etag=condition.photo_sha256)
 
 
 # ---------------------------------------------------------------- calendar
