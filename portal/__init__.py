@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as portal_config
-from . import paths
+from . import paths, static_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,9 +26,21 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    static_files.register(app)  # before the web behaviour, whose after_request must run first
     register_web_behaviour(app)
     register_commands(app)
+    register_proxy_fix(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind a proxy (nginx) the client's address, scheme and host come from its X-Forwarded-* headers,
+    trusted only as far as PROXY_FIX_X_* say how many proxies set them (0: ignored, the default)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    trusted = {name.lower().removeprefix("proxy_fix_"): app.config[name] for name in portal_config.PROXY_FIX_SETTINGS}
+    if any(trusted.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **trusted)
 
 
 def register_extensions(app: Flask) -> None:

@@ -115,6 +115,19 @@ def backup_command(output):
     click.echo(f"Backup written: {location}")
 
 
+@portal_group.command("collect-static")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def collect_static_command(target):
+    """Copy the static files to TARGET, for the web server to serve (deploy/nginx-portal.conf)."""
+    import shutil
+
+    from .paths import STATIC
+
+    shutil.copytree(STATIC, target, dirs_exist_ok=True)
+    count = sum(1 for path in STATIC.rglob("*") if path.is_file())
+    click.echo(f"{count} static files copied to {target}")
+
+
 @portal_group.command("verify-audit")
 def verify_audit_command():
     """Check the audit chain; exits 1 if an event was changed."""
