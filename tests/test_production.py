@@ -379,5 +379,9 @@ def test_the_units_start_what_the_readme_says():
         assert unit["Service"]["User"] == "portal" and unit["Service"]["ReadWritePaths"] == "/var/lib/portal"
     example = dict(line.split("=", 1) for line in (DEPLOY / "portal.env.example").read_text().splitlines()
                    if line and not line.startswith("#"))
+    # The shell reads the file as systemd does (the README's `portal` helper sources it).
+    sourced = subprocess.run(["sh", "-c", f'set -a; . "{DEPLOY / "portal.env.example"}"; printf %s "$NETWORK_NAME"'],
+                             capture_output=True, text=True, check=True)
+    assert sourced.stdout == "Latgales biedrību tīklojums" and not sourced.stderr
     assert example["PORTAL_DATA_DIR"] == "/var/lib/portal" and example["GUNICORN_BIND"] == "127.0.0.1:8000"
     assert {example[k] for k in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST")} == {"1"}
