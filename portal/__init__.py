@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config as portal_config
+from . import paths
 from .paths import ROOT
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(portal_config.DEFAULTS)
@@ -32,14 +33,25 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings)
     if config:
         app.config.update(config)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "portal" / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(paths.TRANSLATIONS)
     Path(app.config["PORTAL_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
     register_blueprints(app)
     register_web_behaviour(app)
     register_commands(app)
+    register_proxy_fix(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind a proxy (nginx) the client's address, scheme and host come from its X-Forwarded-* headers,
+    trusted only as far as PROXY_FIX_X_* say how many proxies set them (0: ignored, the default)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    trusted = {name.lower().removeprefix("proxy_fix_"): app.config[name] for name in portal_config.PROXY_FIX_SETTINGS}
+    if any(trusted.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **trusted)
 
 
 def register_extensions(app: Flask) -> None:
@@ -49,7 +61,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True,
+        app, db, directory=str(paths.MIGRATIONS), render_as_batch=True, compare_type=True,
         render_item=database.render_migration_type, include_object=database.migration_include_object,
     )
     csrf.init_app(app)
@@ -70,8 +82,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_web_behaviour(app: Flask) -> None:
-    from . import web
+    from . import static_files, web
 
+    static_files.register(app)  # before the web behaviour, whose after_request must run first
     web.register(app)
 
 

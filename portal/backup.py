@@ -1,7 +1,9 @@
-"""Consistent database backups (never a plain copy of a live SQLite file)."""
+"""Consistent database backups (never a plain copy of a live SQLite file), kept in the file store."""
 import os
 import shutil
 import subprocess
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -38,6 +40,23 @@ def backup_database(output: Path) -> Path:
         )
         return output
     raise RuntimeError(f"no backup method for {engine.dialect.name}")
+
+
+def backup_key(dialect: str, now: datetime) -> str:
+    suffix = ".sqlite3" if dialect == "sqlite" else ".sql"
+    return f"backups/portal-{now:%Y%m%d-%H%M%S}{suffix}"
+
+
+def store_backup(storage, key: str, scratch_dir: Path) -> str:
+    """Dumps the database to a scratch file and puts it in the store under key; returns where it is."""
+    if storage.exists(key):
+        raise RuntimeError(f"{storage.location(key)} exists already")
+    Path(scratch_dir).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=scratch_dir) as scratch:
+        dump = backup_database(Path(scratch) / Path(key).name)
+        with dump.open("rb") as stream:
+            storage.put(key, stream)
+    return storage.location(key)
 
 
 def row_counts() -> dict[str, int]:

@@ -97,20 +97,35 @@ def send_mail_command(loop, interval):
 
 
 @portal_group.command("backup")
-@click.option("--output", type=click.Path(path_type=Path), help="File to write (default: <data dir>/backups/…).")
+@click.option("--output", type=click.Path(path_type=Path),
+              help="Write to this file instead of the file store's backups/ (the data directory or STORAGE_URL).")
 def backup_command(output):
-    """A consistent copy of the database: VACUUM INTO for SQLite, pg_dump for PostgreSQL."""
-    from .backup import backup_database
+    """A consistent copy of the database (VACUUM INTO for SQLite, pg_dump for PostgreSQL), in the file store."""
+    from .backup import backup_database, backup_key, store_backup
+    from .storage import get_storage
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    if output is None:
-        suffix = ".sqlite3" if db.engine.dialect.name == "sqlite" else ".sql"
-        output = Path(current_app.config["PORTAL_DATA_DIR"]) / "backups" / f"portal-{stamp}{suffix}"
     try:
-        path = backup_database(output)
+        if output is not None:
+            location = backup_database(output)
+        else:
+            key = backup_key(db.engine.dialect.name, datetime.now())
+            location = store_backup(get_storage(), key, Path(current_app.config["PORTAL_DATA_DIR"]))
     except (RuntimeError, subprocess.CalledProcessError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Backup written: {path}")
+    click.echo(f"Backup written: {location}")
+
+
+@portal_group.command("collect-static")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def collect_static_command(target):
+    """Copy the static files to TARGET, for the web server to serve (deploy/nginx-portal.conf)."""
+    import shutil
+
+    from .paths import STATIC
+
+    shutil.copytree(STATIC, target, dirs_exist_ok=True)
+    count = sum(1 for path in STATIC.rglob("*") if path.is_file())
+    click.echo(f"{count} static files copied to {target}")
 
 
 @portal_group.command("verify-audit")

@@ -15,7 +15,7 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _int_settings(*names: str) -> dict:
+def _int_settings(*names: str, unit: str = "days") -> dict:
     """The named settings that are set in the environment, as integers (the rest keep their defaults)."""
     result = {}
     for name in names:
@@ -24,8 +24,19 @@ def _int_settings(*names: str) -> dict:
             try:
                 result[name] = int(value)
             except ValueError:
-                raise ConfigError(f"{name} must be a whole number of days, not {value!r}") from None
+                raise ConfigError(f"{name} must be a whole number of {unit}, not {value!r}") from None
     return result
+
+
+PROXY_FIX_SETTINGS = ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST", "PROXY_FIX_X_PORT",
+                      "PROXY_FIX_X_PREFIX")
+
+
+def _storage_url() -> str:
+    url = os.environ.get("STORAGE_URL", "").strip()
+    if url and not (url.startswith("file:///") or (url.startswith("s3://") and len(url) > len("s3://"))):
+        raise ConfigError(f"STORAGE_URL must be empty, file:///directory or s3://bucket/prefix, not {url!r}")
+    return url
 
 
 def from_environment() -> dict:
@@ -67,6 +78,9 @@ def from_environment() -> dict:
         "EXTERNAL_SIGNATURE_TRUST_ROOTS": [
             p.strip() for p in os.environ.get("EXTERNAL_SIGNATURE_TRUST_ROOTS", "").split(",") if p.strip()],
         **_int_settings("AGREEMENT_SIGN_REMINDER_DAYS", "AGREEMENT_REVIEW_NOTICE_DAYS"),
+        "STORAGE_URL": _storage_url(),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", "").strip(),
+        **_int_settings(*PROXY_FIX_SETTINGS, unit="proxies"),
     }
 
 
@@ -97,4 +111,9 @@ DEFAULTS = {
     "VERIFY_MAX_BYTES": 10 * 1024 * 1024,  # the largest PDF the public verify page checks
     "VERIFY_RATE_LIMIT": "20 per minute",  # checks of uploaded PDFs from one IP address
     "EXTERNAL_SIGNATURE_TRUST_ROOTS": [],  # PEM files: roots a party's own qualified signature must chain to
+    "STORAGE_URL": "",  # photos, agreement files, backups: '' = the data directory, or s3://bucket/prefix
+    "S3_ENDPOINT_URL": "",  # an S3-compatible store's address; '' = AWS
+    # How many proxies in front of the portal set each X-Forwarded-* header (0: the header is ignored).
+    **{name: 0 for name in PROXY_FIX_SETTINGS},
+    "STATIC_FINGERPRINTED_MAX_AGE": 365 * 24 * 3600,  # a static URL carrying its content's hash never changes
 }

@@ -383,3 +383,53 @@ def link_in(body: str) -> str:
     match = re.search(r"https?://\S+", body)
     assert match, f"no link in mail body: {body!r}"
     return match.group(0)
+
+
+# ---------------------------------------------------------------- S3-compatible store
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible HTTP server (moto's) on a free port of 127.0.0.1, for the whole run; the portal
+    reaches it with the usual AWS environment variables, as it would reach any store."""
+    from moto.server import ThreadedMotoServer
+
+    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(AWS_ACCESS_KEY_ID="portal-tests", AWS_SECRET_ACCESS_KEY="portal-tests-secret",
+                      AWS_DEFAULT_REGION="eu-north-1")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dataclass
+class Bucket:
+    name: str
+    endpoint_url: str
+    client: object  # boto3's S3 client, independent of the portal's: what the store really holds
+
+    def keys(self) -> list[str]:
+        return sorted(o["Key"] for o in self.client.list_objects_v2(Bucket=self.name).get("Contents", ()))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+
+@pytest.fixture
+def s3_bucket(s3_server) -> Bucket:
+    """An empty bucket of its own for each test."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3_server)
+    name = f"portal-test-{next(_counter)}-{os.getpid()}"
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+    return Bucket(name, s3_server, client)

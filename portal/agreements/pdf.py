@@ -26,12 +26,12 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .. import paths
 from ..text import long_date
 from .document import AgreementDocument
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES = ROOT / "templates"
-STATIC = ROOT / "static"
+TEMPLATES = paths.TEMPLATES
+STATIC = paths.STATIC
 STYLESHEET = STATIC / "css" / "agreement-pdf.css"
 # Debian's fonts-dejavu-core (DejaVu Serif regular and bold are used) is the only other place read from.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")

@@ -1,3 +1,4 @@
+import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
@@ -8,7 +9,7 @@ from .. import policy
 from ..forms import EmptyForm
 from ..resources import services as catalogue
 from ..resources.models import Resource
-from ..resources.photos import photo_path
+from ..resources.photos import read_photo
 from ..transaction import attempt
 from ..urls import absolute_url
 from . import exports, services
@@ -159,7 +160,10 @@ def record_condition(exchange_id):
 def condition_photo(exchange_id, condition_id):
     exchange = services.get_visible_exchange(current_user, exchange_id)
     condition = services.get_condition_photo(exchange, condition_id)
-    return send_file(photo_path(condition.photo_sha256, "full"), mimetype="image/jpeg")
+    data = read_photo(condition.photo_sha256, "full")
+    if data is None:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", etag=condition.photo_sha256)
 
 
 # ---------------------------------------------------------------- calendar

@@ -5,13 +5,12 @@ import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from ..errors import RuleViolation
+from ..storage import get_storage
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 10 MB PNG can claim gigapixels: refuse before decoding
@@ -27,12 +26,16 @@ class StoredPhoto:
     height: int
 
 
-def photo_dir() -> Path:
-    return Path(current_app.config["PORTAL_DATA_DIR"]) / "photos"
+def photo_key(sha256: str, size: str) -> str:
+    return f"photos/{sha256[:2]}/{sha256}.{size}.jpg"
 
 
-def photo_path(sha256: str, size: str) -> Path:
-    return photo_dir() / sha256[:2] / f"{sha256}.{size}.jpg"
+def read_photo(sha256: str, size: str) -> bytes | None:
+    """The stored JPEG ("full" or "thumb"), or None when the store has none."""
+    try:
+        return get_storage().get(photo_key(sha256, size))
+    except FileNotFoundError:
+        return None
 
 
 _strict_decoding_lock = threading.Lock()
@@ -82,11 +85,11 @@ def process_upload(data: bytes) -> StoredPhoto:
         _refuse(_l("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF photo."))
     full = _encode(image, FULL_SIZE)
     sha256 = hashlib.sha256(full).hexdigest()
-    target = photo_path(sha256, "full")
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, full)
-        _write_atomically(photo_path(sha256, "thumb"), _encode(image, THUMB_SIZE))
+    storage = get_storage()
+    if not storage.exists(photo_key(sha256, "full")):
+        # The thumbnail first: a full photo in the store means both are there.
+        storage.put(photo_key(sha256, "thumb"), _encode(image, THUMB_SIZE))
+        storage.put(photo_key(sha256, "full"), full)
     width, height = _fitted(image.size, FULL_SIZE)
     return StoredPhoto(sha256, width, height)
 
@@ -103,9 +106,3 @@ def _encode(image: Image.Image, limit: int) -> bytes:
     out = io.BytesIO()
     copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)  # no EXIF: metadata is dropped
     return out.getvalue()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)

@@ -1,3 +1,5 @@
+import io
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -199,10 +201,11 @@ def remove_photo(entry_id, photo_id):
 def photo(entry_id, photo_id, size):
     entry = services.get_visible_entry(current_user, Resource, entry_id)
     stored = services.get_photo(entry, photo_id)
-    path = photos.photo_path(stored.sha256, size)
-    if not path.exists():
+    data = photos.read_photo(stored.sha256, size)
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", download_name=f"{entry.id}-{photo_id}.jpg",
-                         as_attachment=False, max_age=0 if entry.visibility != "public" else 3600)
+    response = send_file(io.BytesIO(data), mimetype="image/jpeg", download_name=f"{entry.id}-{photo_id}.jpg",
+                         as_attachment=False, max_age=0 if entry.visibility != "public" else 3600,
+                         etag=f"{stored.sha256}.{size}")
     response.headers["Content-Disposition"] = f'inline; filename="{entry.id}-{photo_id}.jpg"'
     return response
