@@ -12,7 +12,8 @@ from portal.accounts.passwords import hash_password, password_problem, verify_pa
 from portal.database import utcnow
 from portal.extensions import db
 
-from .conftest import PASSWORD, client_for, link_in, login, outbox
+from .factories import PASSWORD
+from .helpers import client_for, link_in, login, outbox
 
 NEW_PASSWORD = "a brand new lengthy secret"
 

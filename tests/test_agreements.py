@@ -26,7 +26,8 @@ from portal.mail.models import OutboxMessage
 from portal.notifications.models import Notification
 from portal.orgs import services as orgs
 
-from .conftest import PASSWORD, client_for, make_agreement, make_org, make_user
+from .factories import PASSWORD, make_agreement, make_org, make_user
+from .helpers import client_for
 
 TODAY = date.today()
 LETTERS = "ā č ē ģ ī ķ ļ ņ š ū ž"

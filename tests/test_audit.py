@@ -13,7 +13,8 @@ from portal.audit.services import GENESIS, AuditLogIsAppendOnly, event_digest, r
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 
-from .conftest import PASSWORD, client_for, link_in, login, outbox
+from .factories import PASSWORD
+from .helpers import client_for, link_in, login, outbox
 
 CLIENT_IP = "127.0.0.1"  # the Werkzeug test client's REMOTE_ADDR
 WRONG_PASSWORD = "Nepareiza parole Zilonis 9"

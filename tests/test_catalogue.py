@@ -11,7 +11,8 @@ from portal.orgs.models import SUSPENDED
 from portal.resources import services as catalogue
 from portal.resources.models import Need, Resource, ResourcePhoto
 
-from .conftest import client_for, make_resource, small_jpeg
+from .factories import make_resource, small_jpeg
+from .helpers import client_for
 
 
 def count(model) -> int:

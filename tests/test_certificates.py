@@ -44,7 +44,8 @@ from portal.extensions import db
 from portal.signing import ca, keys, pdfsign
 from portal.signing.verify import verify_pdf
 
-from .conftest import PASSWORD, client_for, make_agreement
+from .factories import PASSWORD, make_agreement
+from .helpers import client_for
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 # The three signatories get names with Latvian letters: the stamps must show them as they are.

@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.orgs.models import ACTIVE, Organization
 
-from .conftest import client_for, outbox
+from .helpers import client_for, outbox
 
 DEMO_PASSWORD = "Latgale seminārs 2017!"
 DEMO_ORGS = {

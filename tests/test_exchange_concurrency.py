@@ -18,7 +18,8 @@ from portal.exchanges.models import ACCEPTED, REQUESTED, Exchange
 from portal.extensions import db
 from portal.notifications.models import Notification
 
-from .conftest import client_for, make_org, make_resource, make_user
+from .factories import make_org, make_resource, make_user
+from .helpers import client_for
 
 ROUNDS = 5
 WON = "The request is accepted."

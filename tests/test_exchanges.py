@@ -25,7 +25,8 @@ from portal.notifications.models import Notification
 from portal.orgs import services as orgs
 from portal.resources import services as catalogue
 
-from .conftest import client_for, make_org, make_resource, make_user, outbox, request_exchange, small_jpeg
+from .factories import make_org, make_resource, make_user, request_exchange, small_jpeg
+from .helpers import client_for, outbox
 
 # "Today" for the rules, chosen explicitly: the period is days 10–11 after it.
 DAY0 = date(2031, 3, 3)

@@ -18,7 +18,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.mail.services import deliver_pending
 
-from .conftest import client_for, link_in, login, outbox
+from .helpers import client_for, link_in, login, outbox
 
 NEW_PASSWORD = "Daugavas loki 2017 rudenī"
 LV_CATALOG = Path(__file__).resolve().parent.parent / "portal" / "translations" / "lv" / "LC_MESSAGES" / "messages.po"

@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 from portal import create_app
 from portal.extensions import db
 
-from . import conftest
+from .helpers import fresh_postgres_database, make_config
 
 from portal.database import migration_include_object
 
@@ -34,13 +34,13 @@ def _fresh_database_url(backend, tmp_path, request) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}"
     server = request.getfixturevalue("postgres_server_url")
-    return conftest._fresh_postgres_database(server, f"portal_migration_roundtrip_{os.getpid()}")
+    return fresh_postgres_database(server, f"portal_migration_roundtrip_{os.getpid()}")
 
 
 def test_downgrade_to_base_and_upgrade_again(backend, tmp_path, request):
     """On SQLite always (as the brief asks); on PostgreSQL as well when that backend runs."""
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    app = create_app(conftest.make_config(_fresh_database_url(backend, tmp_path, request), tmp_path / "data"))
+    app = create_app(make_config(_fresh_database_url(backend, tmp_path, request), tmp_path / "data"))
     with app.app_context():
         try:
             model_tables = set(db.metadata.tables)

@@ -12,7 +12,7 @@ from portal.notifications.models import Notification
 from portal.orgs import services
 from portal.orgs.models import ACTIVE, APPLIED, REJECTED, SUSPENDED, Organization
 
-from .conftest import client_for, login, outbox
+from .helpers import client_for, login, outbox
 
 APPLICATION = {
     "name": "Rēzeknes jauniešu centrs “Ūdenszīme”", "legal_form": "association",

@@ -16,7 +16,8 @@ from portal.extensions import db
 from portal.resources import photos as photo_store
 from portal.resources.models import ResourcePhoto
 
-from .conftest import client_for, small_jpeg
+from .factories import small_jpeg
+from .helpers import client_for
 
 NOT_AN_IMAGE = "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF photo."
 TOO_MANY_PIXELS = "The image has too many pixels (at most 40 megapixels)."

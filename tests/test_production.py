@@ -27,7 +27,7 @@ from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.static_files import fingerprint
 
-from .conftest import client_for, make_config
+from .helpers import client_for, make_config
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 DEPLOY = CHECKOUT / "deploy"

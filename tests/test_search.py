@@ -15,7 +15,8 @@ from portal.resources import services as catalogue
 from portal.resources.models import Need, Resource
 from portal.resources.search import CatalogueQuery, search, similar
 
-from .conftest import client_for, make_org, make_resource, make_user
+from .factories import make_org, make_resource, make_user
+from .helpers import client_for
 
 # ---------------------------------------------------------------- helpers
 

@@ -13,13 +13,13 @@ from markupsafe import escape
 import portal.main.views
 from portal.accounts.models import User
 from portal.backup import row_counts
-from portal.errors import NotAllowed
 from portal.extensions import db
 from portal.notifications.services import notify
 from portal.orgs.models import APPLIED, Organization
 
-from .conftest import PASSWORD_HASH, client_for, login, make_user
-from .test_authorization_matrix import LOGIN, MATRIX, Row
+from .factories import PASSWORD_HASH, make_user
+from .helpers import client_for, link_in, login, outbox
+from .route_matrix import ENTRY_FORM, LOGIN, MATRIX, ORG_FORM, Row
 
 GET_ROWS = [row for row in MATRIX if row.method == "GET"]
 POST_ROWS = [row for row in MATRIX if row.method == "POST"]
@@ -102,7 +102,6 @@ def test_get_never_changes_data(app, world, row, role):
 
 
 def test_get_of_valid_one_time_links_spends_nothing(app, client, world):
-    from .conftest import link_in, outbox
 
     client.post("/password/forgot", data={"email": world.member.email})
     reset = link_in(outbox()[-1].body).replace("http://localhost", "")
@@ -301,21 +300,18 @@ def check_pages(app, checks):
             assert shown_in_json(value) in html, f"{tag} not shown escaped in the details on {where}"
 
 
-def sweep_all_get_pages(app, world):
-    """The payload appears unescaped on no page of the matrix, whoever looks."""
-    urls = {}
-    for row in GET_ROWS:
-        try:
-            urls[row.id] = row.url(world)
-        except NotAllowed:
-            # The row's object (an agreement) cannot be made any more: the test suspended org B.
-            assert not world.org.is_active
+def page_urls(world) -> dict:
+    """The URL of every GET row of the matrix, its objects made now (agreements need org B active)."""
+    urls = {row.id: row.url(world) for row in GET_ROWS}
     db.session.commit()
+    return urls
+
+
+def sweep_all_get_pages(app, world, urls):
+    """No payload appears unescaped on any page of the matrix, whoever looks: each page once per role."""
     for role in ("anonymous", "member", "representative", "coordinator", "other"):
         client = client_for(app, world.user(role))
         for row in GET_ROWS:
-            if row.id not in urls:
-                continue
             response = client.get(urls[row.id])
             if response.mimetype != "text/html":
                 # CSV and iCalendar are data, not markup: no browser renders them as HTML (nosniff).
@@ -324,7 +320,7 @@ def sweep_all_get_pages(app, world):
             assert_no_raw_payload(page(response), f"{urls[row.id]} as {role}")
 
 
-def test_xss_in_the_application_form(app, world, many_logins):
+def plant_in_the_application_form(app, world):
     fields = {f: payload(f) for f in ("name", "legal_address", "description", "person_name", "person_position")}
     form = {**fields, "legal_form": "association", "registration_number": "40008777666",
             "municipality": "rezekne", "email": "xss@example.org", "phone": "", "website": "",
@@ -360,10 +356,9 @@ def test_xss_in_the_application_form(app, world, many_logins):
         (applicant, "/account", {**name, **person_fields}, {}),
         (c, "/coordination/applications", name, {}),
     ])
-    sweep_all_get_pages(app, world)
 
 
-def test_xss_in_the_own_profile(app, world, many_logins):
+def plant_in_the_own_profile(app, world):
     fields = {"name": payload("name"), "position": payload("position")}
     client = client_for(app, world.member)
     assert client.post("/account", data={**fields, "locale": "lv"}).status_code == 302
@@ -373,12 +368,9 @@ def test_xss_in_the_own_profile(app, world, many_logins):
         (world.representative, f"/orgs/{world.org.id}/people", fields, {}),
         (world.coordinator, f"/orgs/{world.org.id}/people", fields, {}),
     ])
-    sweep_all_get_pages(app, world)
 
 
-def test_xss_in_the_organization_profile(app, world, many_logins):
-    from .test_authorization_matrix import ORG_FORM
-
+def plant_in_the_organization_profile(app, world):
     fields = {f: payload(f) for f in ("name", "legal_address", "description")}
     client = client_for(app, world.representative)
     assert client.post(f"/orgs/{world.org.id}/edit", data={**ORG_FORM(world), **fields}).status_code == 302
@@ -397,10 +389,10 @@ def test_xss_in_the_organization_profile(app, world, many_logins):
     coordinator = client_for(app, world.coordinator)
     assert coordinator.post(f"/orgs/{world.org.id}/suspend", data={"reason": "Pārbaude"}).status_code == 302
     check_pages(app, [(world.member, "/notifications", name, {})])
-    sweep_all_get_pages(app, world)
+    assert coordinator.post(f"/orgs/{world.org.id}/reactivate").status_code == 302
 
 
-def test_xss_in_the_invitation_name(app, world, many_logins):
+def plant_in_the_invitation_name(app, world):
     name = {"name": payload("invite")}
     client = client_for(app, world.representative)
     response = client.post(f"/orgs/{world.org.id}/people/invite",
@@ -416,10 +408,9 @@ def test_xss_in_the_invitation_name(app, world, many_logins):
     assert refused.status_code == 422
     assert_no_raw_payload(page(refused), "the refused invitation form")
     assert shown(name["name"]) in page(refused)
-    sweep_all_get_pages(app, world)
 
 
-def test_xss_in_the_rejection_reason(app, world, many_logins):
+def plant_in_the_rejection_reason(app, world):
     reason = {"reason": payload("reject")}
     coordinator = client_for(app, world.coordinator)
     assert coordinator.post(f"/coordination/applications/{world.applicant_org.id}/reject",
@@ -428,10 +419,9 @@ def test_xss_in_the_rejection_reason(app, world, many_logins):
         (world.coordinator, f"/coordination/applications/{world.applicant_org.id}", reason, {}),
         (world.coordinator, "/coordination/audit", {}, reason),
     ])
-    sweep_all_get_pages(app, world)
 
 
-def test_xss_in_the_suspension_reason(app, world, many_logins):
+def plant_in_the_suspension_reason(app, world):
     reason = {"reason": payload("suspend")}
     coordinator = client_for(app, world.coordinator)
     assert coordinator.post(f"/orgs/{world.org.id}/suspend", data=reason).status_code == 302
@@ -439,13 +429,9 @@ def test_xss_in_the_suspension_reason(app, world, many_logins):
         (world.coordinator, f"/orgs/{world.org.id}", reason, {}),
         (world.coordinator, "/coordination/audit", {}, reason),
     ])
-    sweep_all_get_pages(app, world)
 
 
-@pytest.mark.parametrize("section", ["resources", "needs"])
-def test_xss_in_catalogue_entries(app, world, many_logins, section):
-    from .test_authorization_matrix import ENTRY_FORM
-
+def plant_in_catalogue_entries(app, world, section):
     fields = {f: payload(f) for f in ("title", "description", "location", "availability", "audience")}
     fields["unit"] = "<script>alert(1)</script>u"  # at most 40 characters
     client = client_for(app, world.representative)
@@ -465,7 +451,21 @@ def test_xss_in_catalogue_entries(app, world, many_logins, section):
     for query in ("alert", "script", "onerror", "title"):
         assert_no_raw_payload(page(client_for(app, world.other_member).get(f"/{section}", query_string={"q": query})),
                               f"/{section}?q={query}")
-    sweep_all_get_pages(app, world)
+
+
+def test_stored_xss_is_escaped_everywhere(app, world, many_logins):
+    """Payloads in every kind of text a person can store, each checked where it is shown, then every page
+    of the matrix swept once per role with all of them in place."""
+    plant_in_catalogue_entries(app, world, "resources")
+    plant_in_catalogue_entries(app, world, "needs")
+    plant_in_the_application_form(app, world)
+    plant_in_the_own_profile(app, world)
+    plant_in_the_invitation_name(app, world)
+    plant_in_the_rejection_reason(app, world)
+    plant_in_the_organization_profile(app, world)
+    urls = page_urls(world)  # before org B is suspended: its agreements can still be made
+    plant_in_the_suspension_reason(app, world)
+    sweep_all_get_pages(app, world, urls)
 
 
 # ---------------------------------------------------------------- canary

@@ -12,7 +12,8 @@ import pytest
 from portal.config import ConfigError, from_environment
 from portal.storage import from_settings
 
-from .conftest import client_for, small_jpeg
+from .factories import small_jpeg
+from .helpers import client_for
 
 STORES = ("local", "s3")
 S3_PREFIX = "portal-files"

@@ -1,0 +1,95 @@
+"""Talking to the app as a browser would: a CSRF-aware client, logging in, the outbox, links in mails."""
+import contextvars
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from portal.extensions import db
+
+from .factories import PASSWORD
+
+
+def make_config(database_url: str, data_dir: Path) -> dict:
+    return {
+        "SECRET_KEY": "tests-only",
+        "PORTAL_ENV": "testing",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PORTAL_DATA_DIR": str(data_dir),
+        "BASE_URL": "http://localhost",
+        "NETWORK_NAME": "Latgales biedrību tīklojums",
+        "SESSION_COOKIE_SECURE": False,
+        "MAIL_DELIVER_AFTER_REQUEST": False,
+        "MAIL_FROM": "portal@localhost",
+        "SMTP_HOST": "",
+        "SMTP_PORT": 25,
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+    }
+
+
+class CsrfClient(FlaskClient):
+    """Adds a valid CSRF token to every form POST, as a browser would; csrf=False leaves it out."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            if "csrf_token" not in session:
+                session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+            raw = session["csrf_token"]
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, **kwargs):
+        with_csrf = kwargs.pop("csrf", True)
+        if kwargs.get("method") == "POST" and with_csrf and not kwargs.get("json"):
+            data = dict(kwargs.get("data") or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        # The test's own transaction ends first (as a person's earlier page view would have),
+        # then the request runs in a context of its own: its own app context, `g` and database
+        # session, exactly as in production rather than sharing the test's.
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, f"login of {email} failed: {response.status_code}"
+    return response
+
+
+def client_for(app, user) -> CsrfClient:
+    c = app.test_client()
+    if user is not None:
+        login(c, user.email)
+    return c
+
+
+def outbox():
+    from portal.mail.models import OutboxMessage
+
+    return db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def link_in(body: str) -> str:
+    match = re.search(r"https?://\S+", body)
+    assert match, f"no link in mail body: {body!r}"
+    return match.group(0)
+
+
+def fresh_postgres_database(server_url: str, name: str) -> str:
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)

@@ -1,0 +1,251 @@
+"""The authorization matrix: every route × {anonymous, member, representative, coordinator, member of another
+org}, with the answer each must get. tests/test_authorization_matrix.py asserts each cell; a route added
+without a row here fails `test_every_route_has_a_row`."""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .factories import PASSWORD, World, make_agreement, small_jpeg
+
+ROLES = ("anonymous", "member", "representative", "coordinator", "other")
+LOGIN = 302  # login_required redirects anonymous users to the login page
+
+
+@dataclass
+class Row:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict  # role -> status
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    scenario: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}{' ' + self.scenario if self.scenario else ''}"
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def roles(anonymous, member, representative, coordinator, other):
+    return dict(anonymous=anonymous, member=member, representative=representative,
+                coordinator=coordinator, other=other)
+
+
+ORG_FORM = lambda w: {  # noqa: E731
+    "name": "Baltā māja", "legal_form": "association", "registration_number": w.org.registration_number,
+    "legal_address": "Rīgas iela 4, Līvāni", "municipality": "livanu", "email": "balta@example.org",
+    "phone": "", "website": "", "description": "Sociālie projekti",
+}
+
+COORDINATOR_ONLY = roles(LOGIN, 403, 403, 200, 403)
+COORDINATOR_ACTION = roles(LOGIN, 403, 403, 302, 403)
+LOGGED_IN_PAGE = roles(LOGIN, 200, 200, 200, 200)
+OWN_ORG_MANAGER_ACTION = roles(LOGIN, 403, 302, 403, 404)
+
+ENTRY_FORM = lambda w: {  # noqa: E731
+    "kind": "material", "category": "equipment", "title": "Skaņas pults", "description": "Pults ar 8 kanāliem",
+    "municipality": "livanu", "location": "", "quantity": "1", "unit": "", "languages": ["lv"], "terms": "free",
+    "availability": "", "visibility": "network", "format": "", "audience": "", "handover": "pickup",
+    "value_eur": "", "value_unit": "", "licence": "",
+}
+OWNER_ACTION = roles(LOGIN, 302, 302, 404, 404)
+OWNER_PAGE = roles(LOGIN, 200, 200, 404, 404)
+PUBLISHER_PAGE = roles(LOGIN, 200, 200, 200, 200)
+PUBLISHER_ACTION = roles(LOGIN, 302, 302, 302, 302)
+
+
+PARTY_ACTION = roles(LOGIN, 302, 302, 404, 302)
+OWNER_ONLY_ACTION = roles(LOGIN, 302, 302, 404, 403)
+PARTY_PAGE = roles(LOGIN, 200, 200, 404, 200)
+
+# Agreements: a cooperation agreement of org B (drafted by its representative) and the coordinating org,
+# made when a row first asks for it. "other" (org C) is no party: 404 for the agreement and its PDF.
+AGREEMENT_PAGE = roles(LOGIN, 200, 200, 200, 404)
+AGREEMENT_DRAFTER_ACTION = roles(LOGIN, 403, 302, 403, 404)
+AGREEMENT_COORDINATOR_ACTION = roles(LOGIN, 403, 403, 302, 404)
+AGREEMENT_PARTY_ACTION = roles(LOGIN, 302, 302, 302, 404)
+AGREEMENT_REPRESENTATIVE_ACTION = roles(LOGIN, 403, 302, 302, 404)
+
+
+def agreement(w: World, state: str) -> str:
+    cache = w.__dict__.setdefault("_agreements", {})
+    if state not in cache:
+        cache[state] = make_agreement(w, state).id
+    return f"/agreements/{cache[state]}"
+
+
+
+def request_form_data(w):
+    from datetime import date, timedelta
+
+    start = date.today() + timedelta(days=60)
+    return {"starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat(), "quantity": "1",
+            "hours": "", "purpose": "Seminārs", "message": "Labdien!"}
+
+
+def photo_upload(w):
+    import io
+
+
+    return {"photo": (io.BytesIO(small_jpeg((10, 120, 60))), "zale.jpg")}
+
+
+MATRIX = [
+    Row("main.landing", "GET", lambda w: "/", everyone(200)),
+    Row("main.healthz", "GET", lambda w: "/healthz", everyone(200)),
+    Row("static", "GET", lambda w: "/static/css/portal.css", everyone(200)),
+    Row("accounts.login", "GET", lambda w: "/login", roles(200, 302, 302, 302, 302)),
+    Row("accounts.login", "POST", lambda w: "/login", roles(200, 302, 302, 302, 302),
+        data=lambda w: {"email": "nobody@example.org", "password": "wrong password!"}),
+    Row("accounts.logout", "POST", lambda w: "/logout", roles(LOGIN, 302, 302, 302, 302)),
+    Row("accounts.forgot_password", "GET", lambda w: "/password/forgot", everyone(200)),
+    Row("accounts.forgot_password", "POST", lambda w: "/password/forgot", everyone(302),
+        data=lambda w: {"email": "nobody@example.org"}),
+    Row("accounts.accept_invitation", "GET", lambda w: "/invitation/not-a-token", everyone(410)),
+    Row("accounts.accept_invitation", "POST", lambda w: "/invitation/not-a-token", everyone(410)),
+    Row("accounts.reset_password", "GET", lambda w: "/password/reset/not-a-token", everyone(410)),
+    Row("accounts.reset_password", "POST", lambda w: "/password/reset/not-a-token", everyone(410)),
+    Row("accounts.profile", "GET", lambda w: "/account", LOGGED_IN_PAGE),
+    Row("accounts.profile", "POST", lambda w: "/account", roles(LOGIN, 302, 302, 302, 302),
+        data=lambda w: {"name": "Vārds Uzvārds", "position": "", "locale": "lv"}),
+    Row("accounts.change_password", "GET", lambda w: "/account/password", LOGGED_IN_PAGE),
+    Row("accounts.change_password", "POST", lambda w: "/account/password", LOGGED_IN_PAGE,
+        data=lambda w: {"current_password": "not the password", "password": "x", "confirm": "x"}),
+    Row("orgs.apply", "GET", lambda w: "/apply", roles(200, 302, 302, 302, 302)),
+    Row("orgs.apply", "POST", lambda w: "/apply", roles(200, 302, 302, 302, 302),
+        data=lambda w: {"name": ""}),
+    Row("orgs.application_sent", "GET", lambda w: "/apply/sent", everyone(200)),
+    Row("orgs.directory", "GET", lambda w: "/orgs", everyone(200)),
+    Row("main.organization", "GET", lambda w: f"/orgs/{w.org.id}", everyone(200), scenario="active org"),
+    Row("main.organization", "GET", lambda w: f"/orgs/{w.applicant_org.id}", roles(404, 404, 404, 200, 404),
+        scenario="applied org"),
+    Row("orgs.edit", "GET", lambda w: f"/orgs/{w.org.id}/edit", roles(LOGIN, 403, 200, 403, 404)),
+    Row("orgs.edit", "POST", lambda w: f"/orgs/{w.org.id}/edit", OWN_ORG_MANAGER_ACTION, data=ORG_FORM),
+    Row("orgs.people", "GET", lambda w: f"/orgs/{w.org.id}/people", roles(LOGIN, 200, 200, 200, 404)),
+    Row("orgs.people", "GET", lambda w: f"/orgs/{w.applicant_org.id}/people", roles(LOGIN, 404, 404, 200, 404),
+        scenario="applied org"),
+    Row("orgs.invite", "POST", lambda w: f"/orgs/{w.org.id}/people/invite", OWN_ORG_MANAGER_ACTION,
+        data=lambda w: {"name": "Jauns Biedrs", "email": "new.person@example.org", "role": "member"}),
+    Row("orgs.change_role", "POST", lambda w: f"/orgs/{w.org.id}/people/{w.member.id}/role",
+        OWN_ORG_MANAGER_ACTION, data=lambda w: {"role": "representative"}),
+    Row("orgs.remove_person", "POST", lambda w: f"/orgs/{w.org.id}/people/{w.member.id}/remove",
+        OWN_ORG_MANAGER_ACTION),
+    Row("orgs.applications", "GET", lambda w: "/coordination/applications", COORDINATOR_ONLY),
+    Row("orgs.application", "GET", lambda w: f"/coordination/applications/{w.applicant_org.id}", COORDINATOR_ONLY),
+    Row("orgs.approve", "POST", lambda w: f"/coordination/applications/{w.applicant_org.id}/approve",
+        COORDINATOR_ACTION),
+    Row("orgs.reject", "POST", lambda w: f"/coordination/applications/{w.applicant_org.id}/reject",
+        COORDINATOR_ACTION, data=lambda w: {"reason": "Nav NVO"}),
+    Row("orgs.suspend", "POST", lambda w: f"/orgs/{w.org.id}/suspend", COORDINATOR_ACTION,
+        data=lambda w: {"reason": "Pārbaude"}),
+    Row("orgs.reactivate", "POST", lambda w: f"/orgs/{w.org.id}/reactivate", COORDINATOR_ACTION),
+    Row("notifications.inbox", "GET", lambda w: "/notifications", LOGGED_IN_PAGE),
+    Row("notifications.mark_read", "POST", lambda w: "/notifications/read", roles(LOGIN, 302, 302, 302, 302)),
+    Row("coordination.audit_log", "GET", lambda w: "/coordination/audit", COORDINATOR_ONLY),
+    Row("resources.catalogue", "GET", lambda w: "/resources?q=zale", everyone(200)),
+    Row("resources.needs", "GET", lambda w: "/needs", everyone(200)),
+    Row("resources.new_resource", "GET", lambda w: "/resources/new", PUBLISHER_PAGE),
+    Row("resources.new_resource", "POST", lambda w: "/resources/new", PUBLISHER_ACTION, data=ENTRY_FORM),
+    Row("resources.new_need", "GET", lambda w: "/needs/new", PUBLISHER_PAGE),
+    Row("resources.new_need", "POST", lambda w: "/needs/new", PUBLISHER_ACTION, data=ENTRY_FORM),
+    Row("resources.resource", "GET", lambda w: f"/resources/{w.resource.id}", roles(404, 200, 200, 200, 200),
+        scenario="network-only"),
+    Row("resources.resource", "GET", lambda w: f"/resources/{w.public_resource.id}", everyone(200),
+        scenario="public"),
+    Row("resources.resource", "GET", lambda w: f"/resources/{w.paused_resource.id}", roles(404, 200, 200, 200, 404),
+        scenario="paused"),
+    Row("resources.need", "GET", lambda w: f"/needs/{w.need.id}", roles(404, 200, 200, 200, 200)),
+    Row("resources.edit_resource", "GET", lambda w: f"/resources/{w.resource.id}/edit", OWNER_PAGE),
+    Row("resources.edit_resource", "POST", lambda w: f"/resources/{w.resource.id}/edit", OWNER_ACTION,
+        data=ENTRY_FORM),
+    Row("resources.edit_need", "GET", lambda w: f"/needs/{w.need.id}/edit", OWNER_PAGE),
+    Row("resources.edit_need", "POST", lambda w: f"/needs/{w.need.id}/edit", OWNER_ACTION, data=ENTRY_FORM),
+    Row("resources.resource_state", "POST", lambda w: f"/resources/{w.resource.id}/state", OWNER_ACTION,
+        data=lambda w: {"state": "paused"}),
+    Row("resources.need_state", "POST", lambda w: f"/needs/{w.need.id}/state", OWNER_ACTION,
+        data=lambda w: {"state": "archived"}),
+    Row("resources.add_photo", "POST", lambda w: f"/resources/{w.resource.id}/photos", OWNER_ACTION,
+        data=photo_upload),
+    Row("resources.remove_photo", "POST",
+        lambda w: f"/resources/{w.public_resource.id}/photos/{w.public_resource.photos[0].id}/delete", OWNER_ACTION),
+    Row("resources.photo", "GET",
+        lambda w: f"/resources/{w.public_resource.id}/photos/{w.public_resource.photos[0].id}/thumb.jpg",
+        everyone(200), scenario="public"),
+    Row("resources.photo", "GET",
+        lambda w: f"/resources/{w.resource.id}/photos/{w.public_resource.photos[0].id}/thumb.jpg",
+        everyone(404), scenario="photo of another resource"),
+    Row("exchanges.index", "GET", lambda w: "/exchanges", LOGGED_IN_PAGE),
+    Row("exchanges.request_form", "GET", lambda w: f"/resources/{w.resource.id}/request",
+        roles(LOGIN, 302, 302, 200, 200)),
+    Row("exchanges.request_form", "POST", lambda w: f"/resources/{w.resource.id}/request",
+        roles(LOGIN, 302, 302, 302, 302), data=request_form_data),
+    Row("exchanges.detail", "GET", lambda w: f"/exchanges/{w.exchange.id}", PARTY_PAGE),
+    Row("exchanges.accept", "POST", lambda w: f"/exchanges/{w.exchange.id}/accept", OWNER_ONLY_ACTION),
+    Row("exchanges.decline", "POST", lambda w: f"/exchanges/{w.exchange.id}/decline", OWNER_ONLY_ACTION,
+        data=lambda w: {"reason": "Aizņemts"}),
+    Row("exchanges.withdraw", "POST", lambda w: f"/exchanges/{w.exchange.id}/withdraw",
+        roles(LOGIN, 403, 403, 404, 302)),
+    Row("exchanges.cancel", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/cancel", PARTY_ACTION,
+        data=lambda w: {"reason": "Mainījās plāni"}),
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/complete", PARTY_ACTION,
+        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}),
+    Row("exchanges.post_message", "POST", lambda w: f"/exchanges/{w.exchange.id}/messages", PARTY_ACTION,
+        data=lambda w: {"body": "Vai der?"}),
+    Row("exchanges.record_condition", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions",
+        PARTY_ACTION, data=lambda w: {"stage": "return", "note": "Atdots"}),
+    Row("exchanges.condition_photo", "GET",
+        lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions/{w.accepted_exchange.conditions[0].id}.jpg",
+        PARTY_PAGE),
+    Row("exchanges.calendar", "GET", lambda w: "/calendar", LOGGED_IN_PAGE),
+    Row("exchanges.renew_calendar", "POST", lambda w: "/calendar/renew", roles(LOGIN, 302, 302, 302, 302)),
+    Row("exchanges.ical_feed", "GET", lambda w: f"/calendar/{w.feed_token}.ics", everyone(200)),
+    Row("exchanges.ical_feed", "GET", lambda w: "/calendar/not-the-token.ics", everyone(404), scenario="bad token"),
+    Row("exchanges.ledger", "GET", lambda w: "/ledger", LOGGED_IN_PAGE),
+    Row("exchanges.ledger_csv", "GET", lambda w: "/ledger.csv", LOGGED_IN_PAGE),
+
+    Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
+    Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),
+    Row("agreements.new", "GET", lambda w: "/agreements/new", roles(LOGIN, 403, 200, 200, 403)),
+    Row("agreements.new", "POST", lambda w: "/agreements/new", roles(LOGIN, 403, 302, 302, 403),
+        data=lambda w: {"kind": "cooperation", "partner": str(w.other_org.id), "language": "lv",
+                        "valid_from": "2030-01-01", "valid_to": ""}),
+    Row("agreements.draft_for_exchange", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/agreement",
+        roles(LOGIN, 403, 302, 404, 403), data=lambda w: {"language": "lv"}),
+    Row("agreements.detail", "GET", lambda w: agreement(w, "draft"), AGREEMENT_PAGE),
+    Row("agreements.edit", "GET", lambda w: agreement(w, "draft") + "/edit", roles(LOGIN, 403, 200, 403, 404)),
+    Row("agreements.edit", "POST", lambda w: agreement(w, "draft") + "/edit", AGREEMENT_DRAFTER_ACTION,
+        data=lambda w: {"title": "Sadarbības līgums", "place": "Līvānos", "valid_from": "2030-01-01",
+                        "valid_to": "", "review_on": "", "clauses-0-heading": "Priekšmets",
+                        "clauses-0-text": "Puses sadarbojas.", "edit_stamp": ""}),
+    Row("agreements.comment", "POST", lambda w: agreement(w, "draft") + "/comments", AGREEMENT_PARTY_ACTION,
+        data=lambda w: {"body": "Labs projekts."}),
+    Row("agreements.choose_signatory", "POST", lambda w: agreement(w, "draft") + "/signatory",
+        roles(LOGIN, 403, 302, 302, 404), data=lambda w: {"signatory": str(w.representative.id)}),
+    Row("agreements.submit", "POST", lambda w: agreement(w, "draft") + "/submit", AGREEMENT_DRAFTER_ACTION),
+    Row("agreements.approve", "POST", lambda w: agreement(w, "submitted") + "/approve",
+        AGREEMENT_COORDINATOR_ACTION),
+    Row("agreements.return_to_drafter", "POST", lambda w: agreement(w, "submitted") + "/return",
+        AGREEMENT_COORDINATOR_ACTION, data=lambda w: {"comment": "Precizējiet termiņu."}),
+    Row("agreements.sign", "GET", lambda w: agreement(w, "approved") + "/sign", roles(LOGIN, 403, 200, 200, 404)),
+    # Typed as B's representative: the coordinator (who signs for the coordinating org) gets the form back.
+    Row("agreements.sign", "POST", lambda w: agreement(w, "approved") + "/sign", roles(LOGIN, 403, 302, 200, 404),
+        data=lambda w: {"password": PASSWORD, "typed_name": w.representative.name, "consent": "y"}),
+    Row("agreements.terminate", "POST", lambda w: agreement(w, "approved") + "/terminate",
+        AGREEMENT_REPRESENTATIVE_ACTION, data=lambda w: {"reason": "Sadarbība beigusies."}),
+    Row("agreements.upload_signed", "POST", lambda w: agreement(w, "approved") + "/upload",
+        roles(LOGIN, 403, 200, 200, 404), data=lambda w: {}, scenario="no file: the form again"),
+    Row("agreements.pdf", "GET", lambda w: agreement(w, "draft") + "/pdf", AGREEMENT_PAGE, scenario="draft"),
+    Row("agreements.pdf", "GET", lambda w: agreement(w, "approved") + "/pdf", AGREEMENT_PAGE,
+        scenario="signing copy"),
+
+    Row("verification.verify", "GET", lambda w: "/verify", everyone(200)),
+    Row("verification.verify", "GET", lambda w: "/verify?code=" + make_agreement(w, "approved").verification_code,
+        everyone(200), scenario="code"),
+    Row("verification.verify", "POST", lambda w: "/verify", everyone(200), data=lambda w: {"code": "NONE-SUCH-CODE"}),
+    Row("certificates.ca_certificate", "GET", lambda w: "/verify/network-ca.pem", everyone(200)),
+    Row("coordination.certificates", "GET", lambda w: "/coordination/certificates", COORDINATOR_ONLY),
+    Row("coordination.rotate_certificate", "POST", lambda w: f"/coordination/certificates/{w.org.id}/rotate",
+        COORDINATOR_ACTION),
+]
