@@ -34,11 +34,15 @@ def init_command():
 def daily_command():
     """The daily agreement jobs: expiry by end date, reminders to sign, review reminders (run from cron)."""
     from .agreements.schedule import run_daily
+    from .audit.checkpoints import make_checkpoint
+    from .certificates.services import network_signer
 
     result = run_daily()
+    checkpoint = make_checkpoint(network_signer())
     db.session.commit()
     click.echo(f"expired {result['expired']}, sign reminders {result['sign_reminders']}, "
-               f"review reminders {result['review_reminders']}")
+               f"review reminders {result['review_reminders']}, audit checkpoint "
+               f"{checkpoint.last_event_id if checkpoint else '—'}")
 
 
 @portal_group.command("demo")
@@ -130,15 +134,18 @@ def collect_static_command(target):
 
 @portal_group.command("verify-audit")
 def verify_audit_command():
-    """Check the audit chain; exits 1 if an event was changed."""
-    from .audit.services import verify_chain
+    """Check the audit chain and its signed checkpoints; exits 1 if an event was changed or removed."""
+    from .coordination.services import audit_integrity
 
-    result = verify_chain()
-    if result.intact:
-        click.echo(f"Audit chain intact ({result.events_checked} events).")
-    else:
-        click.echo(f"Audit chain BROKEN at event {result.first_broken_id}.", err=True)
+    result = audit_integrity()
+    if not result.chain.intact:
+        click.echo(f"Audit chain BROKEN at event {result.chain.first_broken_id}.", err=True)
         sys.exit(1)
+    if not result.checkpoints.intact:
+        click.echo(f"Audit checkpoint {result.checkpoints.checkpoint_id}: {result.checkpoints.problem}.", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact ({result.chain.events_checked} events, "
+               f"{result.checkpoints.checked} checkpoints).")
 
 
 def main():

@@ -98,11 +98,16 @@ DEFAULTS = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
     "BABEL_TRANSLATION_DIRECTORIES": "translations",
     "LANGUAGES": ("lv", "en"),
+    # Wrong passwords (at login, signing or changing the password) counted per account: after this many the
+    # account pauses password checks for LOGIN_LOCK_DURATION and its owner is e-mailed a link to get in.
     "LOGIN_ATTEMPTS_BEFORE_LOCK": 5,
     "LOGIN_LOCK_DURATION": timedelta(minutes=15),
-    "LOGIN_RATE_LIMIT": "10 per minute",
+    # Per IP address: all login attempts, and the failed ones. A room of twenty on one Wi-Fi never meets them.
+    "LOGIN_RATE_LIMIT": "60 per minute",
+    "LOGIN_FAILURE_RATE_LIMIT": "30 per 10 minutes",
     "INVITATION_VALID_FOR": timedelta(days=7),
     "PASSWORD_RESET_VALID_FOR": timedelta(hours=2),
+    "UNLOCK_LINK_VALID_FOR": timedelta(hours=1),
     "MAIL_MAX_ATTEMPTS": 8,
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; set redis://… when running several workers
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -110,6 +115,7 @@ DEFAULTS = {
     "AGREEMENT_REVIEW_NOTICE_DAYS": 30,  # remind the parties this many days before an agreement's review date
     "VERIFY_MAX_BYTES": 10 * 1024 * 1024,  # the largest PDF the public verify page checks
     "VERIFY_RATE_LIMIT": "20 per minute",  # checks of uploaded PDFs from one IP address
+    "PREVIEW_RATE_LIMIT": "12 per minute",  # draft previews (each rendered afresh) per person
     "EXTERNAL_SIGNATURE_TRUST_ROOTS": [],  # PEM files: roots a party's own qualified signature must chain to
     "STORAGE_URL": "",  # photos, agreement files, backups: '' = the data directory, or s3://bucket/prefix
     "S3_ENDPOINT_URL": "",  # an S3-compatible store's address; '' = AWS

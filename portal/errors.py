@@ -9,6 +9,12 @@ class RuleViolation(Exception):
         self.message = message
         self.field = field  # the form field the message belongs next to, if any
         self.field_messages = {field: message} if field else {}
+        self.standing: list = []  # writes that stand although the action is refused (counted failures, audit)
+
+    def keeping(self, write) -> "RuleViolation":
+        """`write` (a callable) is done after the refused action's own writes are undone."""
+        self.standing.append(write)
+        return self
 
     @classmethod
     def of_fields(cls, messages: dict) -> "RuleViolation":
@@ -24,7 +30,12 @@ class NotAllowed(Exception):
 
 
 class NotFound(Exception):
-    """No such object, or one the user may not know of (404: its existence is not revealed)."""
+    """No such object, or one the user may not know of (404: its existence is not revealed). `hidden`: the
+    object exists but is not the user's to see (another organization's): audited as a refusal."""
+
+    def __init__(self, obj=None):
+        super().__init__()
+        self.hidden = obj
 
 
 def require(allowed: bool) -> None:
@@ -35,6 +46,8 @@ def require(allowed: bool) -> None:
 
 def found(obj, visible: bool = True):
     """`obj` if it exists and is visible to the user; otherwise NotFound."""
-    if obj is None or not visible:
+    if obj is None:
         raise NotFound()
+    if not visible:
+        raise NotFound(obj)
     return obj

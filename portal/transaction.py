@@ -47,6 +47,8 @@ def attempt(action: Callable[[], Any], *, form=None, field: str | None = None, s
         with db.session.begin_nested():
             value = action()
     except RuleViolation as refused:
+        for write in refused.standing:
+            write()
         _show_refusal(refused, form, field)
         return Attempt(False, refusal=refused)
     if success is not None:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHT
 
 from . import policy, transaction
 from .accounts.auth import enforce_session_limits
+from .audit.services import record
 from .errors import NotAllowed, NotFound
 from .extensions import db
 from .mail.services import MAIL_WAITING
@@ -53,8 +54,8 @@ def register(app) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_helpers)
     app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(NotAllowed, lambda _error: _http_error(Forbidden()))
-    app.register_error_handler(NotFound, lambda _error: _http_error(NotFoundHTTP()))
+    app.register_error_handler(NotAllowed, _not_allowed)
+    app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     transaction.register(app, render_error)  # after the hooks above, so its commit runs before them
@@ -138,6 +139,30 @@ def render_error(status: int, message=None):
 
 def _csrf_error(error):
     return render_error(400, _l("The form has expired or was not sent from this site. Reload the page and try again."))
+
+
+def _not_allowed(error: NotAllowed):
+    """A role refused (403): answered, and audited after the refused work is undone."""
+    response = _http_error(Forbidden())
+    _audit_refusal("access.refused", None)
+    return response
+
+
+def _not_found(error: NotFound):
+    """404. When the object exists but belongs to another organization, the attempt is audited."""
+    response = _http_error(NotFoundHTTP())
+    if error.hidden is not None:
+        _audit_refusal("access.hidden", error.hidden)
+    return response
+
+
+def _audit_refusal(action: str, obj) -> None:
+    user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+    try:
+        record(action, actor=user, obj=obj, outcome="refused", method=request.method, path=request.path[:300])
+    except Exception:  # auditing a refusal must not turn it into a 500
+        db.session.rollback()
+        log.exception("could not audit a refusal on %s %s", request.method, request.path)
 
 
 def _http_error(error: HTTPException):

@@ -1,6 +1,7 @@
 """Fixtures: the app on SQLite and on PostgreSQL, a CSRF-aware client, people of three orgs, an S3 store.
 The data they make comes from tests/factories.py; the client and its helpers from tests/helpers.py."""
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +102,8 @@ def app(_migrated_app):
         ctx.pop()
         app.config.clear()
         app.config.update(saved_config)
+        # Stored files that belong to the emptied tables (the audit checkpoints' copies) go with them.
+        shutil.rmtree(Path(saved_config["PORTAL_DATA_DIR"]) / "audit", ignore_errors=True)
 
 
 # ---------------------------------------------------------------- clients

@@ -100,6 +100,8 @@ MATRIX = [
     Row("accounts.login", "POST", lambda w: "/login", roles(200, 302, 302, 302, 302),
         data=lambda w: {"email": "nobody@example.org", "password": "wrong password!"}),
     Row("accounts.logout", "POST", lambda w: "/logout", roles(LOGIN, 302, 302, 302, 302)),
+    Row("accounts.unlock", "GET", lambda w: "/login/unlock/not-a-token", everyone(410)),
+    Row("accounts.unlock", "POST", lambda w: "/login/unlock/not-a-token", everyone(410)),
     Row("accounts.forgot_password", "GET", lambda w: "/password/forgot", everyone(200)),
     Row("accounts.forgot_password", "POST", lambda w: "/password/forgot", everyone(302),
         data=lambda w: {"email": "nobody@example.org"}),

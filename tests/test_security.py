@@ -12,6 +12,7 @@ from markupsafe import escape
 
 import portal.main.views
 from portal.accounts.models import User
+from portal.audit.models import AuditEvent
 from portal.backup import row_counts
 from portal.extensions import db
 from portal.notifications.services import notify
@@ -39,9 +40,22 @@ def snapshot() -> dict:
     }
 
 
+AUDIT_TABLE = "audit_events"  # appended to by refused GETs (403, another org's 404): checked on its own
+
+
 def database_state() -> tuple[dict, dict]:
     db.session.commit()
-    return row_counts(), snapshot()
+    counts, rows = row_counts(), snapshot()
+    counts.pop(AUDIT_TABLE), rows.pop(AUDIT_TABLE)
+    return counts, rows
+
+
+def audit_actions_since(last_id: int) -> list[str]:
+    return db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.id > last_id)).all()
+
+
+def last_audit_id() -> int:
+    return db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
 
 
 def acting_role(row: Row) -> str:
@@ -93,12 +107,16 @@ def test_get_never_changes_data(app, world, row, role):
     notify([world.coordinator, world.representative], "org_approved", link="/", org="Baltā māja")
     client = client_for(app, world.user(role))
     url = row.url(world)
-    before = database_state()
+    before, audited = database_state(), last_audit_id()
 
     response = client.get(url)
 
     assert response.status_code == row.expected[role]
     assert database_state() == before
+    new_events = set(audit_actions_since(audited))
+    assert new_events <= {"access.refused", "access.hidden"}
+    if response.status_code == 403:
+        assert new_events == {"access.refused"}
 
 
 def test_get_of_valid_one_time_links_spends_nothing(app, client, world):
@@ -149,8 +167,9 @@ def _break_landing(monkeypatch, *, sql=False):
 
 
 def _rate_limited(app, world):
+    app.config["LOGIN_FAILURE_RATE_LIMIT"] = "3 per minute"
     client = app.test_client()
-    for _ in range(10):
+    for _ in range(3):
         client.post("/login", data={"email": "nobody@example.org", "password": "wrong password!"})
     return client.post("/login", data={"email": "nobody@example.org", "password": "wrong password!"})
 

@@ -1,45 +1,50 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..forms import select_choices, strip
+from ..forms import PortalForm, select_choices, strip
 from .passwords import password_problem
 
 LANGUAGE_CHOICES = (("lv", "Latviešu"), ("en", "English"))
 
 
 class NewPassword:
-    """Validates a new password against the password rules."""
+    """Validates a new password against the password rules; `personal_fields` name the form's fields whose
+    values (the person's e-mail and name) the password must not contain."""
+
+    def __init__(self, personal_fields: tuple[str, ...] = ()):
+        self.personal_fields = personal_fields
 
     def __call__(self, form, field):
-        problem = password_problem(field.data or "")
+        inputs = tuple(getattr(form, name).data or "" for name in self.personal_fields if hasattr(form, name))
+        problem = password_problem(field.data or "", user_inputs=inputs)
         if problem:
             raise ValidationError(str(problem))
 
 
-def new_password_field(label=None):
+def new_password_field(label=None, personal_fields: tuple[str, ...] = ()):
     return PasswordField(
         label or _l("New password"),
-        validators=[InputRequired(), NewPassword()],
+        validators=[InputRequired(), NewPassword(personal_fields)],
         description=_l("At least 12 characters. A few unrelated words make a good one."),
         render_kw={"autocomplete": "new-password"},
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PortalForm):
     email = EmailField(_l("E-mail"), filters=[strip],
                        validators=[InputRequired(), Email(message=_l("Enter a valid e-mail address."))])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(PortalForm):
     password = new_password_field()
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -51,7 +56,7 @@ class ChangePasswordForm(SetPasswordForm):
                                      render_kw={"autocomplete": "current-password"})
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), filters=[strip], validators=[Length(max=120)])
     locale = SelectField(_l("Language"), choices=select_choices(LANGUAGE_CHOICES))

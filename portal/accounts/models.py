@@ -11,7 +11,7 @@ from ..extensions import db
 MEMBER, REPRESENTATIVE = "member", "representative"
 ROLES = (MEMBER, REPRESENTATIVE)
 
-INVITATION, PASSWORD_RESET = "invitation", "password_reset"
+INVITATION, PASSWORD_RESET, UNLOCK = "invitation", "password_reset", "unlock"
 
 
 def new_session_token() -> str:

@@ -12,12 +12,13 @@ from ..database import utcnow
 from ..errors import RuleViolation
 from ..extensions import db
 from ..urls import absolute_url
-from .models import INVITATION, PASSWORD_RESET, OneTimeToken, User, email_key
+from .models import INVITATION, PASSWORD_RESET, UNLOCK, OneTimeToken, User, email_key
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
 __all__ = [
     "INVITATION", "PASSWORD_RESET", "hash_password", "email_taken", "account_for_email",
-    "authenticate", "issue_token", "token_url", "redeem_token", "change_password",
+    "authenticate", "issue_token", "token_url", "redeem_token", "change_password", "check_password",
+    "count_wrong_password", "password_problem",
 ]
 
 
@@ -52,42 +53,100 @@ def new_account(org, email: str, **fields) -> User:
 
 @dataclass
 class LoginResult:
+    """A login: the user, or why not. `refusal` is said only after the right password: "pending" (the
+    organization's application waits), "rejected" (it was not approved), "removed" (the account was closed).
+    Without it, the answer is the same for an unknown address, a wrong password and a paused account."""
+
     user: User | None
-    locked: bool = False
+    refusal: str | None = None
+    account: User | None = None
+
+
+def password_paused(user: User) -> bool:
+    return bool(user.locked_until and user.locked_until > utcnow())
+
+
+def count_wrong_password(user: User, purpose: str) -> None:
+    """One more wrong password for this account (at login, signing, changing it), counted with an UPDATE so
+    parallel attempts cannot overwrite each other's count, and audited. At the limit, password checks pause
+    for LOGIN_LOCK_DURATION and the owner is e-mailed a one-time link that lets them in at once: a stranger
+    who knows the address can slow the account down, never keep its owner out."""
+    config = current_app.config
+    db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
+    db.session.refresh(user)
+    record("auth.password_refused", actor=user, outcome="refused", purpose=purpose)
+    if user.failed_logins < config["LOGIN_ATTEMPTS_BEFORE_LOCK"]:
+        return
+    user.failed_logins = 0
+    user.locked_until = utcnow() + config["LOGIN_LOCK_DURATION"]
+    db.session.flush()
+    record("auth.paused", actor=user, outcome="refused", purpose=purpose)
+    if user.is_active:
+        from ..mail.services import enqueue_template
+
+        token = issue_token(user, UNLOCK)
+        enqueue_template(user, "account_paused", link=token_url(token, UNLOCK, user.locale),
+                         minutes=int(config["LOGIN_LOCK_DURATION"].total_seconds() // 60))
+
+
+def check_password(user: User, password: str, purpose: str) -> bool:
+    """Whether `password` is the user's, for an action after login (signing, changing the password): wrong
+    ones count with the login failures and pause the account the same way. Raises RuleViolation while paused."""
+    if password_paused(user):
+        verify_password(None, password)
+        record("auth.password_refused", actor=user, outcome="refused", purpose=purpose, reason="paused")
+        raise RuleViolation(_l("Too many wrong passwords: password checks are paused for a few minutes. We have "
+                               "e-mailed you a link that lets you in at once."), field="password")
+    return verify_password(user.password_hash, password)
+
+
+def _closed_account_reason(user: User) -> str:
+    return "pending" if user.org.state == "applied" else "rejected" if user.org.state == "rejected" else "removed"
 
 
 def authenticate(email: str, password: str) -> LoginResult:
-    """Check a login. Failed attempts are counted per account in the database, so every
-    worker and every IP sees the same counter; the caller commits."""
+    """Check a login; the caller's transaction keeps the counters and the audit events."""
     user = account_for_email(email)
-    now = utcnow()
-    if user is None or not user.is_active:
+    if user is None or not user.password_hash:
         verify_password(None, password)
         record("auth.login", outcome="refused", email=email_key(email)[:254], reason="unknown")
         return LoginResult(None)
-    if user.locked_until and user.locked_until > now:
+    if password_paused(user):
         verify_password(None, password)
-        record("auth.login", actor=user, outcome="refused", reason="locked")
-        return LoginResult(None, locked=True)
+        record("auth.login", actor=user, outcome="refused", reason="paused")
+        return LoginResult(None)
     if not verify_password(user.password_hash, password):
-        # Counted with an UPDATE so parallel attempts cannot overwrite each other's count.
-        db.session.execute(
-            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-        )
-        db.session.refresh(user)
-        locked = user.failed_logins >= current_app.config["LOGIN_ATTEMPTS_BEFORE_LOCK"]
-        if locked:
-            user.locked_until = now + current_app.config["LOGIN_LOCK_DURATION"]
-            user.failed_logins = 0
-        record("auth.login", actor=user, outcome="refused", reason="locked_now" if locked else "password")
-        return LoginResult(None, locked=locked)
+        count_wrong_password(user, "login")
+        record("auth.login", actor=user, outcome="refused", reason="password")
+        return LoginResult(None)
+    user.failed_logins = 0
+    if not user.is_active:
+        reason = _closed_account_reason(user)
+        record("auth.login", actor=user, outcome="refused", reason=reason)
+        return LoginResult(None, refusal=reason, account=user)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     record("auth.login", actor=user)
     return LoginResult(user)
+
+
+def redeem_unlock_link(token: str) -> User:
+    """The e-mailed link of a paused account: spent once, it ends the pause and lets its owner in."""
+    found = find_token(token, UNLOCK)
+    if found is None or not found.user.is_active:
+        raise RuleViolation(_l("This link has expired or has already been used."))
+    spent = db.session.execute(update(OneTimeToken).where(OneTimeToken.id == found.id, OneTimeToken.used_at.is_(None))
+                               .values(used_at=utcnow()))
+    if spent.rowcount != 1:
+        raise RuleViolation(_l("This link has expired or has already been used."))
+    user = found.user
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    record("auth.login", actor=user, via="unlock_link")
+    return user
 
 
 def _digest(token: str) -> str:
@@ -102,7 +161,8 @@ def issue_token(user: User, purpose: str) -> str:
         .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
         .values(used_at=now)
     )
-    lifetime = current_app.config["INVITATION_VALID_FOR" if purpose == INVITATION else "PASSWORD_RESET_VALID_FOR"]
+    lifetime = current_app.config[{INVITATION: "INVITATION_VALID_FOR", PASSWORD_RESET: "PASSWORD_RESET_VALID_FOR",
+                                   UNLOCK: "UNLOCK_LINK_VALID_FOR"}[purpose]]
     token = secrets.token_urlsafe(32)
     db.session.add(OneTimeToken(user=user, purpose=purpose, token_hash=_digest(token), expires_at=now + lifetime))
     db.session.flush()
@@ -111,7 +171,8 @@ def issue_token(user: User, purpose: str) -> str:
 
 def token_url(token: str, purpose: str, locale: str) -> str:
     """The link for the e-mail; it opens in the language the e-mail is written in."""
-    endpoint = "accounts.accept_invitation" if purpose == INVITATION else "accounts.reset_password"
+    endpoint = {INVITATION: "accounts.accept_invitation", PASSWORD_RESET: "accounts.reset_password",
+                UNLOCK: "accounts.unlock"}[purpose]
     return absolute_url(endpoint, token=token, lang=locale)
 
 
@@ -161,11 +222,12 @@ def request_password_reset(email: str) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not verify_password(user.password_hash, current_password):
-        raise RuleViolation(_l("The current password is not correct."))
+    if not check_password(user, current_password, "password_change"):
+        raise RuleViolation(_l("The current password is not correct."), field="current_password").keeping(
+            lambda: count_wrong_password(user, "password_change"))
     problem = password_problem(new_password, user_inputs=(user.email, user.name))
     if problem:
-        raise RuleViolation(problem)
+        raise RuleViolation(problem, field="password")
     user.password_hash = hash_password(new_password)
     user.end_all_sessions()
     record("auth.password_changed", actor=user)

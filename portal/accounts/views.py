@@ -4,19 +4,39 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..audit.services import record
 from ..extensions import limiter
 from ..forms import EmptyForm
 from ..transaction import attempt
 from . import services
 from .auth import end_session, start_session
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, SetPasswordForm
-from .models import INVITATION, PASSWORD_RESET
+from .models import INVITATION, PASSWORD_RESET, UNLOCK
 
 bp = Blueprint("accounts", __name__)
 
 
 def _login_rate_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_failure_rate_limit():
+    return current_app.config["LOGIN_FAILURE_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    """A login form shown again (not a redirect): a failed attempt, counted against the address."""
+    return response.status_code == 200 and request.method == "POST"
+
+
+REFUSALS = {
+    "pending": lambda org: _("The password is right, but the application of %(org)s is still waiting for the "
+                             "coordinators' decision. You will get an e-mail as soon as it is decided.", org=org.name),
+    "rejected": lambda org: _("The application of %(org)s was not approved: %(reason)s", org=org.name,
+                              reason=org.decision_reason or "—"),
+    "removed": lambda org: _("Your account in %(org)s has been closed. Ask its representative to invite you "
+                             "again.", org=org.name),
+}
 
 
 def safe_next(target: str | None) -> str:
@@ -31,6 +51,7 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_failure_rate_limit, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.landing"))
@@ -41,11 +62,28 @@ def login():
             start_session(result.user)
             flash(_("Welcome, %(name)s!", name=result.user.name), "success")
             return redirect(safe_next(request.args.get("next")))
-        if result.locked:
-            form.form_errors.append(_("Too many failed attempts. The account is locked for 15 minutes."))
+        if result.refusal:
+            form.form_errors.append(REFUSALS[result.refusal](result.account.org))
         else:
             form.form_errors.append(_("Wrong e-mail or password."))
-    return render_template("accounts/login.html", form=form)
+            form.password.errors = [*form.password.errors, _("Type the password again.")]
+    return render_template("accounts/login.html", form=form,
+                           pause_minutes=int(current_app.config["LOGIN_LOCK_DURATION"].total_seconds() // 60))
+
+
+@bp.route("/login/unlock/<token>", methods=["GET", "POST"])
+def unlock(token):
+    """The link e-mailed when wrong passwords paused an account: its owner gets in at once (one click)."""
+    if services.find_token(token, UNLOCK) is None:
+        return render_template("accounts/link_invalid.html"), 410
+    form = EmptyForm()
+    if form.validate_on_submit():
+        unlocked = attempt(lambda: services.redeem_unlock_link(token))
+        if unlocked:
+            start_session(unlocked.value)
+            flash(_("Welcome, %(name)s! Password checks work again.", name=unlocked.value.name), "success")
+            return redirect(url_for("main.landing"))
+    return render_template("accounts/unlock.html", form=form)
 
 
 @bp.post("/logout")
@@ -53,6 +91,7 @@ def login():
 def logout():
     if EmptyForm().validate_on_submit():
         current_user.end_all_sessions()
+        record("auth.logout", actor=current_user._get_current_object())
         end_session()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.landing"))

@@ -1,16 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, PasswordField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import DOCUMENT_LANGUAGES, select_choices, strip
+from ..forms import DOCUMENT_LANGUAGES, PortalForm, select_choices, strip
 
 DATE_MESSAGE = _l("Enter a date.")
 
 
-class NewAgreementForm(FlaskForm):
+class NewAgreementForm(PortalForm):
     kind = RadioField(_l("Kind"), default="cooperation", choices=select_choices((
         ("cooperation", _l("Cooperation agreement with another organization")),
         ("network", _l("Network agreement of all member organizations")),
@@ -26,11 +26,11 @@ class NewAgreementForm(FlaskForm):
 
 class ClauseForm(Form):
     heading = StringField(_l("Heading"), filters=[strip], validators=[Length(max=200)])
-    text = TextAreaField(_l("Text"), filters=[strip], validators=[Length(max=20_000)],
+    text = TextAreaField(_l("Text"), filters=[strip], validators=[Length(max=8_000)],
                          description=_l("One point per line; the points are numbered in the PDF."))
 
 
-class EditAgreementForm(FlaskForm):
+class EditAgreementForm(PortalForm):
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     place = StringField(_l("Place"), filters=[strip], validators=[Length(max=100)],
                         description=_l("As printed under the title, e.g. “Daugavpilī”."))
@@ -39,35 +39,35 @@ class EditAgreementForm(FlaskForm):
                          description=_l("Leave empty for an indefinite period."))
     review_on = DateField(_l("Review date"), validators=[Optional()],
                           description=_l("Optional: the parties are reminded before it."))
-    clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=61)
+    clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=41)
     edit_stamp = HiddenField()
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PortalForm):
     body = TextAreaField(_l("Comment"), filters=[strip], validators=[DataRequired(), Length(max=4000)])
 
 
-class SignatoryForm(FlaskForm):
+class SignatoryForm(PortalForm):
     signatory = SelectField(_l("Signs for our organization"), coerce=int)
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(PortalForm):
     comment = TextAreaField(_l("What should be changed"), filters=[strip],
                             validators=[DataRequired(), Length(max=4000)])
 
 
-class TerminateForm(FlaskForm):
+class TerminateForm(PortalForm):
     reason = TextAreaField(_l("Reason for termination"), filters=[strip],
                            validators=[DataRequired(), Length(max=4000)])
 
 
-class SignForm(FlaskForm):
+class SignForm(PortalForm):
     password = PasswordField(_l("Your password"), validators=[InputRequired()],
                              render_kw={"autocomplete": "current-password"})
     typed_name = StringField(_l("Your full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     consent = BooleanField(_l("I have read the signing copy and sign this agreement for my organization."))
 
 
-class ExternalSignatureForm(FlaskForm):
+class ExternalSignatureForm(PortalForm):
     document = FileField(_l("The signed PDF"), description=_l(
         "The signing copy as downloaded from here, signed with your organization's qualified e-signature."))

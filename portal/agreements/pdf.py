@@ -222,24 +222,25 @@ class LocalOnlyFetcher(URLFetcher):
         raise ValueError(f"refused: {url}")
 
 
-FONT_CONFIG = FontConfiguration()
 _FETCHER = LocalOnlyFetcher()
 _JINJA = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
     trim_blocks=True, lstrip_blocks=True,
 )
-_lock = threading.Lock()  # one FontConfiguration and the parsed stylesheets, shared: render one document at a time
-_stylesheets: list[CSS] = []
+class _Renderer(threading.local):
+    """What rendering reuses, once per thread: a FontConfiguration and the parsed look (static/css/
+    agreement-pdf.css) and geometry (geometry_css()). Per thread, not per process, so that documents render
+    side by side: a long draft being rendered never makes another person's wait for a lock."""
+
+    def __init__(self):
+        self.font_config = FontConfiguration()
+        self.stylesheets = [
+            CSS(filename=str(STYLESHEET), url_fetcher=_FETCHER, font_config=self.font_config),
+            CSS(string=geometry_css(), url_fetcher=_FETCHER, font_config=self.font_config),
+        ]
 
 
-def _get_stylesheets() -> list[CSS]:
-    """The look (static/css/agreement-pdf.css) and the geometry (geometry_css()), parsed once per process."""
-    if not _stylesheets:
-        _stylesheets.extend([
-            CSS(filename=str(STYLESHEET), url_fetcher=_FETCHER, font_config=FONT_CONFIG),
-            CSS(string=geometry_css(), url_fetcher=_FETCHER, font_config=FONT_CONFIG),
-        ])
-    return _stylesheets
+_renderer = _Renderer()
 
 
 def _css_string(text: str) -> str:
@@ -282,23 +283,22 @@ def _html(doc: AgreementDocument) -> HTML:
 
 
 def _stylesheets_for(doc: AgreementDocument) -> list[CSS]:
-    return [*_get_stylesheets(), CSS(string=margin_css(doc), url_fetcher=_FETCHER, font_config=FONT_CONFIG)]
+    return [*_renderer.stylesheets,
+            CSS(string=margin_css(doc), url_fetcher=_FETCHER, font_config=_renderer.font_config)]
 
 
 def render_document(doc: AgreementDocument):
     """The laid-out WeasyPrint document (its pages, for counting); `render_pdf` is what the portal stores."""
-    with _lock:
-        try:
-            return _html(doc).render(stylesheets=_stylesheets_for(doc), font_config=FONT_CONFIG)
-        except FatalURLFetchingError as error:  # a BaseException: would slip past the app's error handling
-            raise AgreementRenderError(str(error)) from error
+    try:
+        return _html(doc).render(stylesheets=_stylesheets_for(doc), font_config=_renderer.font_config)
+    except FatalURLFetchingError as error:  # a BaseException: would slip past the app's error handling
+        raise AgreementRenderError(str(error)) from error
 
 
 def render_pdf(doc: AgreementDocument) -> bytes:
     """The agreement as PDF/A-3b bytes. Deterministic: the same document gives the same bytes."""
-    with _lock:
-        try:
-            return _html(doc).write_pdf(
-                stylesheets=_stylesheets_for(doc), font_config=FONT_CONFIG, pdf_variant=PDF_VARIANT)
-        except FatalURLFetchingError as error:
-            raise AgreementRenderError(str(error)) from error
+    try:
+        return _html(doc).write_pdf(
+            stylesheets=_stylesheets_for(doc), font_config=_renderer.font_config, pdf_variant=PDF_VARIANT)
+    except FatalURLFetchingError as error:
+        raise AgreementRenderError(str(error)) from error

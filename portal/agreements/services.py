@@ -33,8 +33,13 @@ from .pdf import render_pdf, signature_boxes
 from .printing import DEFAULT_PLACE, build_document, freeze_parties, printed_org_name
 from .workflow import conflict, transition
 
-MAX_CLAUSES = 60
-MAX_CLAUSE_TEXT = 20_000
+# What one draft may hold: enough for a long agreement (the templates' longest section is ~1,100 characters,
+# the whole network agreement ~6,800), bounded so that rendering one stays around a second.
+MAX_CLAUSES = 40
+MAX_POINTS = 40  # per section
+MAX_POINT_TEXT = 2_000
+MAX_CLAUSE_TEXT = 8_000
+MAX_DRAFT_TEXT = 60_000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
 
@@ -190,21 +195,36 @@ def draft_for_exchange(actor, exchange, *, language: str) -> Agreement:
 
 
 def clean_clauses(clauses: list[tuple[str, str]]) -> list[dict]:
-    """Drops sections left empty (that is how a section is removed); a text without a heading is refused."""
-    result = []
+    """Drops sections left empty (that is how a section is removed); checks every section against the limits
+    and reports every problem of the draft at once, each next to its section."""
+    result, problems = [], {}
     for index, (heading, text) in enumerate(clauses):
         heading, text = (heading or "").strip(), (text or "").strip()
         if not heading and not text:
             continue
+        n = index + 1
+        points = [line for line in text.splitlines() if line.strip()]
         if not heading:
-            raise RuleViolation(_l("Section %(n)d needs a heading.", n=index + 1), field=f"clauses-{index}-heading")
+            problems[f"clauses-{index}-heading"] = _l("Section %(n)d needs a heading.", n=n)
         if len(text) > MAX_CLAUSE_TEXT:
-            raise RuleViolation(_l("Section %(n)d is too long.", n=index + 1), field=f"clauses-{index}-text")
+            problems[f"clauses-{index}-text"] = _l("Section %(n)d is too long: at most %(max)d characters.",
+                                                   n=n, max=MAX_CLAUSE_TEXT)
+        elif len(points) > MAX_POINTS:
+            problems[f"clauses-{index}-text"] = _l("Section %(n)d has too many points: at most %(max)d.",
+                                                   n=n, max=MAX_POINTS)
+        elif any(len(point) > MAX_POINT_TEXT for point in points):
+            problems[f"clauses-{index}-text"] = _l("A point of section %(n)d is too long: at most %(max)d "
+                                                   "characters a point. Split it into several points.",
+                                                   n=n, max=MAX_POINT_TEXT)
         result.append({"heading": heading, "text": text})
     if not result:
-        raise RuleViolation(_l("An agreement needs at least one section."), field="clauses")
-    if len(result) > MAX_CLAUSES:
-        raise RuleViolation(_l("An agreement can have at most %(n)d sections.", n=MAX_CLAUSES), field="clauses")
+        problems["clauses"] = _l("An agreement needs at least one section.")
+    elif len(result) > MAX_CLAUSES:
+        problems["clauses"] = _l("An agreement can have at most %(n)d sections.", n=MAX_CLAUSES)
+    elif sum(len(c["heading"]) + len(c["text"]) for c in result) > MAX_DRAFT_TEXT:
+        problems["clauses"] = _l("The agreement is too long: at most %(n)d characters in all.", n=MAX_DRAFT_TEXT)
+    if problems:
+        raise RuleViolation.of_fields(problems)
     return result
 
 

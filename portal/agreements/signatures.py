@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..accounts.passwords import verify_password
+from ..accounts.services import check_password, count_wrong_password
 from ..audit.services import record
 from ..certificates import services as certificates
 from ..database import utcnow
@@ -62,14 +62,18 @@ def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent
         raise RuleViolation(_l("%(name)s signs for your organization, as the agreement says.",
                                name=party.printed_signatory))
     problems = {}
-    if not verify_password(actor.password_hash, password):
+    wrong_password = not check_password(actor, password, "signing")
+    if wrong_password:
         problems["password"] = _l("The password is not right.")
     if not _same_name(typed_name, actor.name):
         problems["typed_name"] = _l("Type your full name as it is in your profile: %(name)s.", name=actor.name)
     if not consent:
         problems["consent"] = _l("Tick the box to confirm that you sign for your organization.")
     if problems:
-        raise RuleViolation.of_fields(problems)
+        refused = RuleViolation.of_fields(problems)
+        if wrong_password:
+            refused.keeping(lambda: count_wrong_password(actor, "signing"))
+        raise refused
     signature = Signature(agreement_id=agreement.id, org_id=actor.org_id, user_id=actor.id,
                           typed_name=" ".join(typed_name.split()), position=party.printed_position,
                           signed_at=now or utcnow(), **_client())

@@ -8,6 +8,7 @@ from .. import policy
 from ..errors import RuleViolation, require
 from ..exchanges import services as exchanges
 from ..exchanges.forms import ExchangeAgreementForm
+from ..extensions import limiter
 from ..forms import EmptyForm
 from ..i18n import local_today
 from ..transaction import attempt
@@ -294,8 +295,10 @@ def pdf(agreement_id):
     rendered again (`?copy=signing` gives the signing copy as approved, before any signature)."""
     agreement = _load(agreement_id)
     if not agreement.is_frozen:
-        data, name = render_pdf(build_document(agreement)), f"{_file_stem(agreement)}-draft.pdf"
-        return _pdf_response(data, name, cache=False)
+        with limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"],
+                           key_func=lambda: f"preview:{current_user.id}"):
+            data = render_pdf(build_document(agreement))
+        return _pdf_response(data, f"{_file_stem(agreement)}-draft.pdf", cache=False)
     stored = files.file_to_download(agreement, signing=request.args.get("copy") == "signing")
     return _pdf_response(stored.data, f"{_file_stem(agreement)}-{stored.revision}.pdf", etag=stored.sha256)
 

@@ -27,3 +27,20 @@ class AuditEvent(db.Model):
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821
     org: Mapped["Organization | None"] = relationship()  # noqa: F821
+
+
+class AuditCheckpoint(db.Model):
+    """The chain's head at a moment, signed by the network: events can then be neither removed from the end
+    nor rewritten (with the chain recomputed after them) without the checkpoint giving it away. A copy of
+    each is also kept in the file store, apart from the database."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_event_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    events: Mapped[int]  # how many events the chain had up to and including last_event_id
+    signer: Mapped[str] = mapped_column(String(64))  # fingerprint of the network CA certificate that signed
+    signature: Mapped[str] = mapped_column(Text)  # base64 of the signature over `statement`
+    timestamp_token: Mapped[str] = mapped_column(Text, default="")  # base64 RFC 3161 token, when a TSA is set

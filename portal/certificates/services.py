@@ -21,6 +21,7 @@ from ..errors import NotAllowed, RuleViolation
 from ..extensions import db
 from ..signing import ca as network_ca
 from ..signing import keys
+from ..signing.blobs import sign_statement, statement_signed_by
 from ..signing.pdfsign import certify, sign_party
 from .models import CertificateAuthority, OrgCertificate
 
@@ -223,3 +224,24 @@ def sign_for_org(pdf_bytes: bytes, org, *, field_name: str, signer_name: str, po
                       org_cert=network_ca.certificate_from_pem(row.certificate_pem.encode()), ca_cert=ca_cert,
                       signer_name=signer_name, position=position, org_name=org_name, signed_at=signed_at,
                       language=language)
+
+
+# ---------------------------------------------------------------- statements signed by the network
+
+def network_signer():
+    """The network CA as the signer of statements such as the audit chain's checkpoints."""
+    from ..audit.checkpoints import Signer
+
+    key, certificate = authority()
+    return Signer(fingerprint=network_ca.fingerprint_sha256(certificate),
+                  sign=lambda statement: sign_statement(key, statement))
+
+
+def network_verifiers() -> dict:
+    """For every CA certificate the network has used: fingerprint → whether it signed a statement."""
+    verifiers = {}
+    for certificate in network_trust_roots():
+        verifiers[network_ca.fingerprint_sha256(certificate)] = (
+            lambda statement, signature, certificate=certificate: statement_signed_by(certificate, statement,
+                                                                                      signature))
+    return verifiers

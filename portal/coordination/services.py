@@ -6,7 +6,10 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit.models import AuditEvent
+from ..audit.checkpoints import CheckpointCheck, newest_checkpoint, verify_checkpoints
+from ..audit.models import AuditCheckpoint
 from ..audit.services import ChainCheck, verify_chain
+from ..certificates.services import network_verifiers
 from ..certificates.models import OrgCertificate
 from ..extensions import db
 from ..orgs.models import ACTIVE, SUSPENDED, Organization
@@ -17,6 +20,22 @@ AUDIT_FILTERS = ("action", "org", "actor", "from", "to")
 
 
 @dataclass
+class AuditIntegrity:
+    chain: ChainCheck
+    checkpoints: CheckpointCheck
+    newest: AuditCheckpoint | None
+
+    @property
+    def intact(self) -> bool:
+        return self.chain.intact and self.checkpoints.intact
+
+
+def audit_integrity() -> AuditIntegrity:
+    """The hash chain, and the chain against every signed checkpoint (truncation and rewriting show)."""
+    return AuditIntegrity(verify_chain(), verify_checkpoints(network_verifiers()), newest_checkpoint())
+
+
+@dataclass
 class AuditPage:
     events: list[AuditEvent]
     has_next: bool
@@ -24,6 +43,7 @@ class AuditPage:
     actions: list[str]
     orgs: list[Organization]
     chain: ChainCheck
+    integrity: AuditIntegrity
 
 
 def _day(value: str, end_of_day: bool = False) -> datetime | None:
@@ -54,7 +74,7 @@ def audit_page(filters: dict, page: int) -> AuditPage:
         events=events[:AUDIT_PAGE_SIZE], has_next=len(events) > AUDIT_PAGE_SIZE, page=page,
         actions=db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all(),
         orgs=db.session.scalars(select(Organization).order_by(Organization.name)).all(),
-        chain=verify_chain(),
+        chain=(integrity := audit_integrity()).chain, integrity=integrity,
     )
 
 

@@ -1,15 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+
 from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import DOCUMENT_LANGUAGES, select_choices, strip
+from ..forms import DOCUMENT_LANGUAGES, PortalForm, select_choices, strip
 
 DATE_MESSAGE = _l("Enter a date.")
 
 
-class RequestForm(FlaskForm):
+class RequestForm(PortalForm):
     starts_on = DateField(_l("From"), validators=[InputRequired(DATE_MESSAGE)])
     ends_on = DateField(_l("To"), validators=[InputRequired(DATE_MESSAGE)])
     hours = DecimalField(_l("Hours"), places=1, validators=[
@@ -23,29 +23,29 @@ class RequestForm(FlaskForm):
     message = TextAreaField(_l("Message to the owner"), filters=[strip], validators=[Length(max=4000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PortalForm):
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(PortalForm):
     value_units = DecimalField(_l("Hours, days or units"), places=2, validators=[Optional(), NumberRange(min=0)])
     value_eur = DecimalField(_l("In-kind value, EUR"), places=2, validators=[
         Optional(), NumberRange(min=0, max=10_000_000, message=_l("Enter an amount of 0 or more."))])
     feedback = TextAreaField(_l("Feedback (optional)"), filters=[strip], validators=[Length(max=4000)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     body = TextAreaField(_l("Message"), filters=[strip], validators=[DataRequired(), Length(max=4000)])
 
 
-class ConditionForm(FlaskForm):
+class ConditionForm(PortalForm):
     stage = SelectField(_l("When"), choices=select_choices((("handover", _l("Hand-over")), ("return", _l("Return")))))
     note = TextAreaField(_l("Condition"), filters=[strip], validators=[DataRequired(), Length(max=4000)],
                          description=_l("e.g. all 40 chairs in order, projector lamp works, a scratch on the table"))
     photo = FileField(_l("Photo (optional)"))
 
 
-class LedgerFilterForm(FlaskForm):
+class LedgerFilterForm(PortalForm):
     class Meta:
         csrf = False
 
@@ -53,6 +53,6 @@ class LedgerFilterForm(FlaskForm):
     end = DateField(_l("To"), validators=[Optional()])
 
 
-class ExchangeAgreementForm(FlaskForm):
+class ExchangeAgreementForm(PortalForm):
     """Drafting an exchange agreement from the exchange's page (the agreements' view takes it)."""
     language = SelectField(_l("Language of the agreement"), choices=select_choices(DOCUMENT_LANGUAGES))

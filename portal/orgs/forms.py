@@ -1,13 +1,13 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, URL, ValidationError
 
 from ..accounts.models import MEMBER, REPRESENTATIVE
 from ..accounts.forms import new_password_field
-from ..forms import select_choices, strip
+from ..forms import PortalForm, select_choices, strip
 from .choices import LEGAL_FORMS, MUNICIPALITIES
 
 ROLE_CHOICES = ((MEMBER, _l("Member")), (REPRESENTATIVE, _l("Representative")))
@@ -27,7 +27,7 @@ def phone_number(form, field):
         raise ValidationError(_l("Enter a phone number, e.g. +371 29 123 456."))
 
 
-class OrganizationFields(FlaskForm):
+class OrganizationFields(PortalForm):
     name = StringField(_l("Name of the organization"), filters=[strip],
                        validators=[DataRequired(), Length(max=200)])
     legal_form = SelectField(_l("Legal form"), choices=select_choices(LEGAL_FORMS), validators=[InputRequired()])
@@ -61,14 +61,14 @@ class ApplicationForm(OrganizationFields):
     person_email = EmailField(_l("Your e-mail (for logging in)"), filters=[strip],
                               validators=[InputRequired(), Email(message=_l("Enter a valid e-mail address.")),
                                           Length(max=254)])
-    password = new_password_field(_l("Password"))
+    password = new_password_field(_l("Password"), personal_fields=("person_email", "person_name"))
 
 
 class OrganizationProfileForm(OrganizationFields):
     pass
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PortalForm):
     name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), filters=[strip],
                        validators=[InputRequired(), Email(message=_l("Enter a valid e-mail address.")),
@@ -76,10 +76,10 @@ class InviteForm(FlaskForm):
     role = SelectField(_l("Role"), choices=select_choices(ROLE_CHOICES), default=MEMBER)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PortalForm):
     role = SelectField(_l("Role"), choices=select_choices(ROLE_CHOICES))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PortalForm):
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
 

@@ -79,6 +79,9 @@ def apply_for_membership(org_data: dict, person: dict, password: str, locale: st
                             field="registration_number")
     if accounts.email_taken(person["email"]):
         raise RuleViolation(_l("An account with this e-mail address already exists."), field="person_email")
+    problem = accounts.password_problem(password, user_inputs=(person["email"], person["name"]))
+    if problem:
+        raise RuleViolation(problem, field="password")
     try:
         with db.session.begin_nested():
             org = Organization(state=APPLIED, **{k: org_data[k] for k in ORG_FIELDS})

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import select_choices, strip
+from ..forms import PortalForm, select_choices, strip
 from ..orgs.choices import MUNICIPALITIES
 from . import choices
 
@@ -21,7 +21,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EntryForm(FlaskForm):
+class EntryForm(PortalForm):
     kind = SelectField(_l("Kind"), choices=select_choices(choices.KINDS), validators=[InputRequired()])
     category = SelectField(_l("Category"), validators=[InputRequired()])
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
@@ -85,10 +85,10 @@ class NeedForm(EntryForm):
     pass
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(PortalForm):
     photo = FileField(_l("Photo"), validators=[FileRequired(_l("Choose a photo to upload."))],
                       description=_l("JPEG, PNG or WebP, at most 8 MB; up to 6 photos"))
 
 
-class StateForm(FlaskForm):
+class StateForm(PortalForm):
     state = SelectField(choices=select_choices(choices.STATES))
