@@ -142,3 +142,28 @@ def test_photos_say_what_they_show(open_page, sweep_ids):
     member = open_page("member", 390, f"/exchanges/{sweep_ids.accepted_exchange}")
     expect(member.locator(".condition img")).to_have_attribute(
         "alt", lv("Photo at hand-over: %(note)s", note=CONDITION_NOTE))
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_verification_report_fits_and_passes_axe(browser, live_server, sweep_ids, tmp_path, shot, width):
+    """The report on an uploaded file is a POST answer, so the sweep does not reach it: the document of
+    record of the network agreement, checked by a visitor."""
+    from portal.agreements.services import current_file
+
+    with live_server.app.app_context():
+        document = tmp_path / "tiklojuma-ligums.pdf"
+        document.write_bytes(current_file(sweep_ids.network_agreement).data)
+    context = browser.new_context(viewport={"width": width, "height": 860}, locale="de-DE")
+    context.add_init_script(script=checks.axe_source())
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/verify?lang=lv")
+        page.locator("main input[name=document]").set_input_files(str(document))
+        page.locator("main form[action='/verify'] button[type=submit]").click()
+        expect(page.locator("[data-testid=verify-report]")).to_be_visible()
+        found = checks.problems(page, "structure", "overflow",
+                                *(("targets", "cell_labels") if width == 390 else ("header_rows",)))
+        assert found + checks.axe_violations(page) == []
+        shot(page, f"sweep/verify-report-{width}")
+    finally:
+        context.close()
