@@ -7,7 +7,7 @@ PORT ?= 5000
 DEMO_PASSWORD ?= demo-Latgale-2017
 DEV_ENV = PORTAL_ENV=development PORTAL_DATA_DIR=$(CURDIR)/instance
 
-.PHONY: setup catalogs system-deps run test test-fast bench translations clean
+.PHONY: setup catalogs system-deps browser-test-deps run test test-fast bench translations clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -23,13 +23,18 @@ catalogs: $(VENV)/.installed
 system-deps:
 	@scripts/install-system-deps
 
+# axe-core from the npm registry, pinned in tests/browser/vendor/package-lock.json (the browser tests
+# install it themselves when it is missing).
+browser-test-deps:
+	@scripts/install-browser-test-deps
+
 run: setup
 	$(DEV_ENV) $(BIN)/portal init
 	$(DEV_ENV) $(BIN)/portal demo --password '$(DEMO_PASSWORD)'
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (mails land in instance/outbox/)"
 	$(DEV_ENV) $(BIN)/flask --app wsgi run --port $(PORT)
 
-test: setup system-deps
+test: setup system-deps browser-test-deps
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
@@ -43,4 +48,4 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching >/dev/null
 
 clean:
-	rm -rf $(VENV) instance test-artifacts .pytest_cache
+	rm -rf $(VENV) instance test-artifacts .pytest_cache tests/browser/vendor/node_modules

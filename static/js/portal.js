@@ -1,3 +1,7 @@
+// Loaded in <head> without defer, so that the "js" class is set before the page is drawn: the CSS folds
+// the menu and the catalogue filters on phones only when this script can unfold them again.
+document.documentElement.classList.add("js");
+
 // Asks before destructive actions: any form with data-confirm="question".
 document.addEventListener("submit", function (event) {
   var question = event.target.getAttribute("data-confirm");
@@ -6,8 +10,30 @@ document.addEventListener("submit", function (event) {
   }
 });
 
+// Disclosure buttons (the menu, the filters): <button data-disclosure aria-controls="id" aria-expanded>
+// shows and hides the element with that id by its "open" class. Escape closes it and returns to the button.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button[data-disclosure]");
+  if (!button) { return; }
+  var panel = document.getElementById(button.getAttribute("aria-controls"));
+  var open = button.getAttribute("aria-expanded") !== "true";
+  button.setAttribute("aria-expanded", String(open));
+  panel.classList.toggle("open", open);
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  document.querySelectorAll("button[data-disclosure][aria-expanded=true]").forEach(function (button) {
+    var panel = document.getElementById(button.getAttribute("aria-controls"));
+    if (panel.contains(document.activeElement) || button === document.activeElement) {
+      button.setAttribute("aria-expanded", "false");
+      panel.classList.remove("open");
+      button.focus();
+    }
+  });
+});
+
 // The resource form: show only the fields and categories of the chosen kind.
-(function () {
+document.addEventListener("DOMContentLoaded", function () {
   var kind = document.querySelector("select[name=kind]");
   var category = document.querySelector("select[name=category]");
   if (!kind || !category) { return; }
@@ -29,4 +55,4 @@ document.addEventListener("submit", function (event) {
   }
   kind.addEventListener("change", sync);
   sync();
-})();
+});

@@ -142,6 +142,39 @@ def page(browser):
         context.close()
 
 
+# ---------------------------------------------------------------- the sweep's data and logins
+
+@pytest.fixture(scope="session")
+def sweep_ids(live_server):
+    """What the page sweep and the navigation tests visit (tests/browser/sweep_data.py)."""
+    from sweep_data import prepare
+
+    return prepare(live_server.app, live_server.demo_password)
+
+
+@pytest.fixture(scope="session")
+def role_states(live_server, browser, sweep_ids):
+    """Each role's logged-in browser state (cookies), made by logging in once through the form."""
+    from steps import reset_login_rate_limit
+    from sweep_data import LOGINS
+
+    reset_login_rate_limit(live_server.app)
+    states = {"visitor": None}
+    for role, email in LOGINS.items():
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login")
+        form = page.locator("main form[method=post]")
+        form.locator("[name=email]").fill(email)
+        form.locator("[name=password]").fill(live_server.demo_password)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/")
+        states[role] = context.storage_state()
+        context.close()
+    reset_login_rate_limit(live_server.app)
+    return states
+
+
 # ---------------------------------------------------------------- screenshots
 
 def shot(page, name: str) -> Path:
