@@ -19,6 +19,7 @@ with the already loaded key of any type (the stock class is RSA-only and re-pars
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 from datetime import datetime, timezone
 
@@ -189,8 +190,11 @@ def external_timestamper(url: str, *, username: str | None = None, password: str
     process: it remembers the size of the TSA's tokens (one extra request the first time, see token_size)."""
     if (username is None) != (password is None):
         raise ValueError("give both the TSA user name and its password, or neither")
-    auth = (username, password) if username is not None else None
-    return HTTPTimeStamper(url, auth=auth, timeout=timeout)
+    headers = {}
+    if username is not None:  # as a header: aiohttp deprecates its BasicAuth helper
+        credentials = base64.b64encode(f"{username}:{password}".encode("utf-8")).decode("ascii")
+        headers["Authorization"] = f"Basic {credentials}"
+    return HTTPTimeStamper(url, headers=headers, timeout=timeout)
 
 
 def token_size(timestamper: TimeStamper, md_algorithm: str = "sha256") -> int:
