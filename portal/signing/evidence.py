@@ -12,14 +12,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import cms, x509 as asn1_x509
+from asn1crypto import cms, ocsp as asn1_ocsp, x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509 import ocsp
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
-from pyhanko.sign.general import extract_certificate_info
+from pyhanko.sign.general import extract_certificate_info, get_pyca_cryptography_hash
 from pyhanko.sign.validation import DocumentSecurityStore
 from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
@@ -121,11 +120,13 @@ def _crl_next_update(der: bytes) -> datetime | None:
 
 
 def _ocsp_next_update(der: bytes) -> datetime | None:
+    """The latest nextUpdate of the response's entries (None: unreadable, or none given)."""
     try:
-        response = ocsp.load_der_ocsp_response(der)
-        return response.next_update_utc if response.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL else None
-    except ValueError:
+        basic = asn1_ocsp.OCSPResponse.load(der)['response_bytes']['response'].parsed
+        updates = [single['next_update'].native for single in basic['tbs_response_data']['responses']]
+    except (ValueError, TypeError, KeyError):
         return None
+    return max(updates) if updates and None not in updates else None
 
 
 # ------------------------------------------------------------------ revocation status at a moment
@@ -205,50 +206,61 @@ def _crl_reason(entry) -> str:
 
 
 def _from_ocsp(der: bytes, cert, issuer_cert, moment: datetime) -> RevocationStatus | None:
+    """Read with asn1crypto: cryptography's strict parser refuses responses some responders really send
+    (fractions of a second in producedAt)."""
     try:
-        response = ocsp.load_der_ocsp_response(der)
-        if response.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+        response = asn1_ocsp.OCSPResponse.load(der)
+        if response['response_status'].native != 'successful':
             return None
-        if not _ocsp_signed_by(response, issuer_cert):
+        basic = response['response_bytes']['response'].parsed
+        if not _ocsp_signed_by(basic, issuer_cert):
             return None
-        for single in response.responses:
-            if single.serial_number != cert.serial_number or not _same_issuer(single, issuer_cert):
+        for single in basic['tbs_response_data']['responses']:
+            cert_id = single['cert_id']
+            if cert_id['serial_number'].native != cert.serial_number or not _same_issuer(cert_id, issuer_cert):
                 continue
-            if single.certificate_status == ocsp.OCSPCertStatus.REVOKED:
-                revoked_at = single.revocation_time_utc
-                reason = single.revocation_reason.name if single.revocation_reason else "unspecified"
+            status = single['cert_status']
+            if status.name == 'revoked':
+                revoked_at = status.chosen['revocation_time'].native
+                reason = status.chosen['revocation_reason'].native or "unspecified"
                 return RevocationStatus("revoked" if revoked_at <= moment else "good", revoked_at, reason, "ocsp")
-            if single.certificate_status == ocsp.OCSPCertStatus.GOOD:
-                covers = single.this_update_utc >= moment or (
-                    single.next_update_utc is None or single.next_update_utc >= moment)
+            if status.name == 'good':
+                this_update, next_update = single['this_update'].native, single['next_update'].native
+                covers = this_update >= moment or next_update is None or next_update >= moment
                 return RevocationStatus("good", source="ocsp") if covers else None
-    except (ValueError, TypeError, InvalidSignature):
+    except (ValueError, TypeError, KeyError):
         return None
     return None
 
 
-def _same_issuer(single, issuer_cert) -> bool:
-    """Whether the response's CertID names `issuer_cert` (hashes of its subject and of its public key)."""
+def _same_issuer(cert_id, issuer_cert) -> bool:
+    """Whether the CertID names `issuer_cert` (hashes of its subject and of its public key)."""
     issuer = asn1_x509.Certificate.load(issuer_cert.public_bytes(Encoding.DER))
-    algorithm = single.hash_algorithm.name
+    algorithm = cert_id['hash_algorithm']['algorithm'].native
     key_bits = issuer.public_key['public_key'].contents[1:]  # the BIT STRING's value without its unused-bits byte
-    return (hashlib.new(algorithm, issuer.subject.dump()).digest() == single.issuer_name_hash
-            and hashlib.new(algorithm, key_bits).digest() == single.issuer_key_hash)
+    return (hashlib.new(algorithm, issuer.subject.dump()).digest() == cert_id['issuer_name_hash'].native
+            and hashlib.new(algorithm, key_bits).digest() == cert_id['issuer_key_hash'].native)
 
 
-def _ocsp_signed_by(response, issuer_cert) -> bool:
+def _ocsp_signed_by(basic, issuer_cert) -> bool:
     """Signed by the issuer itself, or by a responder certificate the issuer gave OCSPSigning."""
     candidates = [issuer_cert]
-    for responder in response.certificates:
+    for embedded in basic['certs'] or ():
         try:
+            responder = x509.load_der_x509_certificate(embedded.dump())
             responder.verify_directly_issued_by(issuer_cert)
             usage = responder.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
         except (ValueError, TypeError, InvalidSignature, x509.ExtensionNotFound):
             continue
         if x509.oid.ExtendedKeyUsageOID.OCSP_SIGNING in usage:
             candidates.append(responder)
-    return any(_verifies(c.public_key(), response.signature, response.tbs_response_bytes,
-                         response.signature_hash_algorithm) for c in candidates)
+    algorithm = basic['signature_algorithm']
+    try:
+        hash_algorithm = get_pyca_cryptography_hash(algorithm.hash_algo)
+    except (ValueError, KeyError, AttributeError):
+        return False
+    signature, data = basic['signature'].native, basic['tbs_response_data'].dump()
+    return any(_verifies(c.public_key(), signature, data, hash_algorithm) for c in candidates)
 
 
 def _verifies(public_key, signature: bytes, data: bytes, hash_algorithm) -> bool:

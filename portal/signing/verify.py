@@ -47,6 +47,7 @@ PDF_HEADER_WINDOW = 1024  # readers accept the %PDF- header anywhere in the firs
 # reading backwards one byte at a time in Python: seconds for a 20 MB file without line breaks. Checked first.
 PDF_TRAILER = re.compile(rb"startxref\s+\d+\s+%%EOF")
 PDF_TRAILER_WINDOW = 2048
+END_OF_FILE = re.compile(rb"%%EOF\s*\Z")
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,17 @@ class Report:
     timestamps: list[DocumentTimeStampReport] = field(default_factory=list)  # document time-stamps
     problem: str | None = None  # too_large, not_pdf, encrypted, unreadable, no_signatures
     checked_at: datetime | None = None  # the validation moment
+    ends_with_revision: bool = True  # nothing follows the last revision's %%EOF
 
     @property
     def ok(self) -> bool:
+        """Every signature and document time-stamp holds, and the last of them covers the whole file, or what
+        follows it is only validation data (a DSS update), with nothing after the last revision."""
         items = [*self.signatures, *self.timestamps]
-        return (self.problem is None and bool(self.signatures) and all(item.ok for item in items)
-                and max(items, key=lambda item: item.signed_up_to).covers_whole_file)
+        if self.problem is not None or not self.signatures or not all(item.ok for item in items):
+            return False
+        last = max(items, key=lambda item: item.signed_up_to)
+        return self.ends_with_revision and (last.covers_whole_file or last.modification_level == "lta_updates")
 
     @property
     def level(self) -> str | None:
@@ -148,8 +154,12 @@ def verify_pdf(data: bytes, trust_roots: list, *, crls=(), ocsps=(), moment: dat
     if not signatures:
         return Report(digest, problem="no_signatures")
     checker = _Checker(reader, trust_roots, known, moment or datetime.now(timezone.utc), trusted_list, network_ca)
+    last = max(embedded, key=signed_up_to)
+    if signed_up_to(last) < len(data):
+        checker.review_also = last  # what follows it decides whether the file is complete
     archive = checker.archive([s for s in embedded if _kind(s) == "/DocTimeStamp"])
-    return Report(digest, [checker.signature(s) for s in signatures], archive, checked_at=checker.moment)
+    return Report(digest, [checker.signature(s) for s in signatures], archive, checked_at=checker.moment,
+                  ends_with_revision=bool(END_OF_FILE.search(data[-PDF_TRAILER_WINDOW:])))
 
 
 def validation_context(trust_roots: list, moment: datetime | None = None, *, crls=(), ocsps=(),
@@ -182,6 +192,7 @@ class _Checker:
         self.proofs: list[tuple[int, datetime]] = []  # (signed revision, time) of each valid document time-stamp
         self.first_review = None  # pyHanko's status of the first signature, with its review of later changes
         self._dss: dict[int | None, ValidationData] = {}
+        self.review_also = None  # a signature reviewed even when the first review would do
 
     def dss_at(self, revision: int | None) -> ValidationData:
         """The DSS as of `revision` (None: as the file ends), read once."""
@@ -284,7 +295,8 @@ class _Checker:
         TSA at `timestamp_at`. The review of the changes after a signature reads every object of its revision
         and compares it with each later one; the first signature's review covers every later change, so
         while it finds nothing wrong the later signatures are not reviewed again (see _changes_after)."""
-        skip_diff = self.first_review is not None and self.first_review.docmdp_ok is not False
+        skip_diff = (self.first_review is not None and self.first_review.docmdp_ok is not False
+                     and signature is not self.review_also)
         status = outside_event_loop(validate_pdf_signature, signature, self.context(signer_at),
                                     self.context(timestamp_at), skip_diff=skip_diff)
         if self.first_review is None:
