@@ -61,7 +61,7 @@ def network():
     tsa_key, tsa_cert = ca.issue_tsa_certificate(ca_key, ca_cert, network_name=NETWORK, now=NOW - timedelta(days=1))
     org = ca.issue_org_certificate(ca_key, ca_cert, org_name=PARTIES[0].name,
                                    registration_number=PARTIES[0].registration_number, now=NOW - timedelta(days=1))
-    return ca_key, ca_cert, tsa.NetworkTSA(tsa_key, tsa_cert, ca_cert), org
+    return ca_key, ca_cert, tsa.NetworkTSA(tsa_key, tsa_cert), org
 
 
 @pytest.fixture(scope="module")

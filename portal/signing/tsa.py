@@ -52,13 +52,14 @@ class NetworkTSA(DummyTimeStamper):
     """The network's time-stamping authority. `clock`: returns the current time (timezone-aware); tests pass
     a fixed one, the portal leaves the default (the server's clock, in UTC)."""
 
-    def __init__(self, key, certificate, ca_certificate, *, clock=None, policy: str = POLICY):
+    def __init__(self, key, certificate, *, clock=None, policy: str = POLICY):
         self._key = key
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self.policy = policy
         self.certificate = asn1_certificate(certificate)
-        self.ca_certificate = asn1_certificate(ca_certificate)
-        super().__init__(tsa_cert=self.certificate, tsa_key=None, certs_to_embed=[self.ca_certificate])
+        # Only the TSA's own certificate goes into the tokens (RFC 3161 asks for no more): the CA certificate is
+        # every validator's trust root anyway, and each token is embedded in a signature, hex-encoded.
+        super().__init__(tsa_cert=self.certificate, tsa_key=None, certs_to_embed=[])
         # ESS signing-certificate-v2 by the certificate's hash alone (RFC 5035 makes issuerSerial optional):
         # validators compare an issuerSerial's names with LDAP string preparation, slowly for Latvian letters.
         self._signing_certificate = tsp.SigningCertificateV2({'certs': [tsp.ESSCertIDv2({
