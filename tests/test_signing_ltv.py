@@ -470,3 +470,21 @@ def test_a_signature_made_before_the_revocation_stays_valid(network, revoked_org
     assert report.ok and party.ok and party.level == "B-T"
     assert party.revocation.state == "good" and party.revocation.revoked_at == revoked_at
     assert party.checked_at < revoked_at
+
+
+# ------------------------------------------------------------------ hostile input
+
+def test_damaged_b_lta_files_give_a_report_never_an_exception(b_lta, network):
+    """Flipped bytes across the file (text, signatures, time-stamp tokens, DSS, cross-reference tables) and cut
+    files: every answer is a Report, and none of the damaged ones passes as the document of record."""
+    current = [crl_at(network, NOW)]
+    markers = [b"/DSS", b"/CRLs", b"/Contents <", b"/ByteRange", b"xref", b"startxref", b"/Type /Page", b"stream"]
+    for marker in markers:
+        at = b_lta.rindex(marker) + len(marker) + 3
+        damaged = bytearray(b_lta)
+        damaged[at] = (damaged[at] + 1) % 256
+        report = verify_pdf(bytes(damaged), [network[1]], crls=current)
+        assert report.problem or not report.ok, marker
+    for cut in (len(b_lta) // 2, len(b_lta) - 2000, len(b_lta) - 40):
+        report = verify_pdf(b_lta[:cut], [network[1]], crls=current)
+        assert not report.ok
