@@ -22,22 +22,24 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, SuspiciousModification
 from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 
-from .changes import forbidden_changes
+from .changes import CODES, forbidden_changes
 from .verify import SignatureReport, verify_pdf
 
 REASONS = ("not_pdf", "encrypted", "too_large", "unreadable", "different_document", "not_one_signature",
-           "wrong_field", "invalid", "revoked", "untrusted", "timestamp_invalid", "page_added", "annotation",
-           "form_field", "signature_replaced", "metadata", "other_changes", "not_whole_file")
+           "wrong_field", "invalid", "untrusted", "other_changes", "not_whole_file")
+# What exactly was wrong, where a reason covers several cases: for "other_changes" every kind of change found
+# (changes.CODES), for "untrusted" "revoked", for "invalid" "timestamp_invalid".
+DETAILS = (*CODES, "revoked", "timestamp_invalid")
 
 
 class ExternalSignatureRejected(Exception):
-    """The upload is not acceptable; `code` (one of REASONS) says why, for a translated message. For changes
-    besides the signature, `changes` lists every kind found (the code is the first)."""
+    """The upload is not acceptable; `code` (one of REASONS) says why, for a translated message; `details`
+    (from DETAILS, possibly empty) names what exactly, for a more precise one."""
 
-    def __init__(self, code: str, changes: list[str] | None = None):
-        super().__init__(code)
+    def __init__(self, code: str, details: list[str] | None = None):
+        super().__init__(": ".join([code, ", ".join(details)]) if details else code)
         self.code = code
-        self.changes = changes or [code]
+        self.details = list(details or [])
 
 
 def check_external_signature(current_copy: bytes, uploaded: bytes, trust_roots: list, *,
@@ -66,18 +68,18 @@ def check_external_signature(current_copy: bytes, uploaded: bytes, trust_roots: 
     if not (signature.intact and signature.valid):
         raise ExternalSignatureRejected("invalid")
     if signature.revocation.state == "revoked":
-        raise ExternalSignatureRejected("revoked")
+        raise ExternalSignatureRejected("untrusted", ["revoked"])
     if not signature.trusted:
         raise ExternalSignatureRejected("untrusted")
     stamps = [t for t in report.timestamps if t.signed_up_to > len(current_copy)]
     if (signature.timestamp is not None and not signature.timestamp.ok) or not all(t.ok for t in stamps):
-        raise ExternalSignatureRejected("timestamp_invalid")
+        raise ExternalSignatureRejected("invalid", ["timestamp_invalid"])
 
     reader = PdfFileReader(io.BytesIO(uploaded), strict=False)
     base_revision = current.xrefs.total_revisions - 1
     changes = _changes(reader, base_revision)
-    if changes:
-        raise ExternalSignatureRejected(changes[0], changes)
+    if changes is not None:
+        raise ExternalSignatureRejected("other_changes", changes)
     earlier = [s for s in report.signatures if s is not signature]
     if any(s.docmdp_ok is False for s in earlier) or not _only_validation_data_after(reader, signature):
         raise ExternalSignatureRejected("other_changes")
@@ -93,19 +95,20 @@ def _field_names(reader) -> set[str]:
         return set()
 
 
-def _changes(reader, base_revision: int) -> list[str]:
-    """The named changes since the current copy, or ["other_changes"] if pyHanko's difference analysis (at
-    form-filling level, whatever the earlier certification allowed) finds anything more than signing."""
+def _changes(reader, base_revision: int) -> list[str] | None:
+    """The named changes since the current copy; [] if pyHanko's difference analysis (at form-filling level,
+    whatever the earlier certification allowed) finds more than signing but nothing with a name; None if
+    there is nothing but signing."""
     try:
         named = forbidden_changes(reader, base_revision)
         if named:
             return named
         result = DEFAULT_DIFF_POLICY.review_file(reader, base_revision, doc_mdp=MDPPerm.FILL_FORMS)
     except Exception:  # a revision the analysis cannot even read is not "only a signature"
-        return ["other_changes"]
+        return []
     if isinstance(result, SuspiciousModification) or result.modification_level > ModificationLevel.FORM_FILLING:
-        return ["other_changes"]
-    return []
+        return []
+    return None
 
 
 def _only_validation_data_after(reader, signature: SignatureReport) -> bool:
