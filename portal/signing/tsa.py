@@ -13,8 +13,9 @@ own, `NetworkTSA`, with a certificate from the network CA (`ca.issue_tsa_certifi
 - a pyHanko `TimeStamper`, so the portal's own signatures get their tokens in-process, without an HTTP call
   to itself.
 
-It builds its tokens with pyHanko's `DummyTimeStamper` (the TSTInfo and SignedData structure), signing them
-with the already loaded key of any type (the stock class is RSA-only and re-parses the key every time).
+It is pyHanko's `DummyTimeStamper` (which builds the TSTInfo) with the token signed by the already loaded key
+of any type (the stock class is RSA-only and re-parses the key every time), the parts every token shares
+encoded once, and the certificate included only when the query asks for it.
 """
 from __future__ import annotations
 
@@ -60,12 +61,18 @@ class NetworkTSA(DummyTimeStamper):
         # Only the TSA's own certificate goes into the tokens (RFC 3161 asks for no more): the CA certificate is
         # every validator's trust root anyway, and each token is embedded in a signature, hex-encoded.
         super().__init__(tsa_cert=self.certificate, tsa_key=None, certs_to_embed=[])
+        # The parts every token shares, encoded once. asn1crypto re-encodes a whole structure each time one is
+        # put into another (a few ms each); parsed from DER they are taken as they are.
+        self._content_type_der = simple_cms_attribute('content_type', 'tst_info').dump()
         # ESS signing-certificate-v2 by the certificate's hash alone (RFC 5035 makes issuerSerial optional):
         # validators compare an issuerSerial's names with LDAP string preparation, slowly for Latvian letters.
-        self._signing_certificate = tsp.SigningCertificateV2({'certs': [tsp.ESSCertIDv2({
-            'hash_algorithm': {'algorithm': 'sha256'},
-            'cert_hash': hashlib.sha256(self.certificate.dump()).digest(),
-        })]})
+        self._signing_certificate_der = simple_cms_attribute('signing_certificate_v2', tsp.SigningCertificateV2({
+            'certs': [tsp.ESSCertIDv2({'hash_algorithm': {'algorithm': 'sha256'},
+                                       'cert_hash': hashlib.sha256(self.certificate.dump()).digest()})],
+        })).dump()
+        self._signer_id_der = cms.SignerIdentifier({'issuer_and_serial_number': cms.IssuerAndSerialNumber({
+            'issuer': self.certificate.issuer, 'serial_number': self.certificate.serial_number})}).dump()
+        self._certificates_der = cms.CertificateSet([cms.CertificateChoices({'certificate': self.certificate})]).dump()
 
     # ---------------------------------------------------------------- the HTTP endpoint's helper
 
@@ -92,11 +99,9 @@ class NetworkTSA(DummyTimeStamper):
         tst_info_data = tst_info.dump()
         md_algorithm = req['message_imprint']['hash_algorithm']['algorithm'].native
         signature, signed_attrs = self._sign_tst_info(tst_info_data, md_algorithm, moment)
-        signed_data = self._build_signed_data(tst_info_data, md_algorithm, signature, signed_attrs)
-        signed_data['signer_infos'][0]['signature_algorithm'] = _signature_algorithm(self._key, md_algorithm)
-        if not req['cert_req'].native:  # RFC 3161 2.4.1: certificates only when asked for
-            del signed_data['certificates']
-        token = cms.ContentInfo({'content_type': 'signed_data', 'content': cms.SignedData(signed_data)})
+        signed_data = self._signed_data(tst_info_data, md_algorithm, signature, signed_attrs,
+                                        with_certificate=bool(req['cert_req'].native))
+        token = cms.ContentInfo({'content_type': 'signed_data', 'content': signed_data})
         return tsp.TimeStampResp({'status': tsp.PKIStatusInfo({'status': tsp.PKIStatus('granted')}),
                                   'time_stamp_token': token})
 
@@ -130,12 +135,34 @@ class NetworkTSA(DummyTimeStamper):
         digest.update(tst_info_data)
         time_type = 'utc_time' if dt.year < 2050 else 'generalized_time'  # RFC 5652 11.3
         signed_attrs = cms.CMSAttributes([
-            simple_cms_attribute('content_type', 'tst_info'),
+            cms.CMSAttribute.load(self._content_type_der),
             simple_cms_attribute('signing_time', cms.Time({time_type: dt})),
-            simple_cms_attribute('signing_certificate_v2', self._signing_certificate),
+            cms.CMSAttribute.load(self._signing_certificate_der),
             simple_cms_attribute('message_digest', digest.finalize()),
         ])
         return _sign(self._key, signed_attrs.dump(), md_algorithm), signed_attrs
+
+    def _signed_data(self, tst_info_data: bytes, md_algorithm: str, signature: bytes, signed_attrs,
+                     *, with_certificate: bool) -> cms.SignedData:
+        """DummyTimeStamper's SignedData, with the signature algorithm of the TSA's key and the certificate
+        only when the query asks for it (RFC 3161 2.4.1)."""
+        digest_algorithm = algos.DigestAlgorithm({'algorithm': md_algorithm})
+        signer_info = cms.SignerInfo({
+            'version': 'v1', 'sid': cms.SignerIdentifier.load(self._signer_id_der),
+            'digest_algorithm': digest_algorithm,
+            'signature_algorithm': _signature_algorithm(self._key, md_algorithm),
+            'signed_attrs': signed_attrs, 'signature': signature,
+        })
+        signed_data = {
+            'version': 'v3',  # for the EncapsulatedContentInfo
+            'digest_algorithms': cms.DigestAlgorithms((digest_algorithm,)),
+            'encap_content_info': cms.EncapsulatedContentInfo({
+                'content_type': cms.ContentType('tst_info'), 'content': cms.ParsableOctetString(tst_info_data)}),
+            'signer_infos': [signer_info],
+        }
+        if with_certificate:
+            signed_data['certificates'] = cms.CertificateSet.load(self._certificates_der)
+        return cms.SignedData(signed_data)
 
 
 class _RejectionResp(core.Sequence):
