@@ -193,6 +193,7 @@ class _Checker:
         self.first_review = None  # pyHanko's status of the first signature, with its review of later changes
         self._dss: dict[int | None, ValidationData] = {}
         self.review_also = None  # a signature reviewed even when the first review would do
+        self._contexts: dict[datetime, ValidationContext] = {}
 
     def dss_at(self, revision: int | None) -> ValidationData:
         """The DSS as of `revision` (None: as the file ends), read once."""
@@ -202,9 +203,13 @@ class _Checker:
         return self._dss[revision]
 
     def context(self, moment: datetime) -> ValidationContext:
-        usable = usable_at(self.known, moment)
-        return validation_context(self.roots, moment, crls=usable.crls, ocsps=usable.ocsps,
-                                  other_certs=self.known.certificates)
+        """One context per moment: every signature's time-stamp is checked at the same time (the first
+        document time-stamp's), and a context remembers the paths it has validated."""
+        if moment not in self._contexts:
+            usable = usable_at(self.known, moment)
+            self._contexts[moment] = validation_context(self.roots, moment, crls=usable.crls, ocsps=usable.ocsps,
+                                                        other_certs=self.known.certificates)
+        return self._contexts[moment]
 
     def proven_time(self, revision: int) -> datetime:
         """When the revision provably existed: the earliest valid document time-stamp after it, else now."""
