@@ -157,8 +157,13 @@ def verify_pdf(data: bytes, trust_roots: list, *, crls=(), ocsps=(), moment: dat
     last = max(embedded, key=signed_up_to)
     if signed_up_to(last) < len(data):
         checker.review_also = last  # what follows it decides whether the file is complete
-    archive = checker.archive([s for s in embedded if _kind(s) == "/DocTimeStamp"])
-    return Report(digest, [checker.signature(s) for s in signatures], archive, checked_at=checker.moment,
+    try:
+        archive = checker.archive([s for s in embedded if _kind(s) == "/DocTimeStamp"])
+        reports = [checker.signature(s) for s in signatures]
+    except Exception as error:  # each signature catches its own failures; this is for the file's structure
+        log.info("PDF %s could not be checked: %r", digest, error)
+        return Report(digest, problem="unreadable")
+    return Report(digest, reports, archive, checked_at=checker.moment,
                   ends_with_revision=bool(END_OF_FILE.search(data[-PDF_TRAILER_WINDOW:])))
 
 
