@@ -102,12 +102,14 @@ def create_ca(network_name: str, *, now: datetime, years: int = 20):
 
 
 def issue_org_certificate(ca_key, ca_cert: x509.Certificate, *, org_name: str, registration_number: str,
-                          now: datetime, days: int = 3 * 365):
+                          now: datetime, days: int = 3 * 365, crl_url: str | None = None):
     """A new key and a certificate for one organisation: (key, certificate).
 
     Key usage nonRepudiation (content_commitment) besides digitalSignature: validators (pyHanko among them)
     treat a document signature without it as untrusted. The registration number goes into the subject's
-    serialNumber, which is where verification reads it back from; names longer than NAME_LIMIT are shortened."""
+    serialNumber, which is where verification reads it back from; names longer than NAME_LIMIT are shortened.
+    `crl_url` (the portal's `<BASE_URL>/ca.crl`): where a validator outside the portal finds out whether the
+    certificate has been revoked since."""
     _require_aware(now)
     key = new_signing_key()
     subject = x509.Name([
@@ -116,16 +118,45 @@ def issue_org_certificate(ca_key, ca_cert: x509.Certificate, *, org_name: str, r
         x509.NameAttribute(NameOID.SERIAL_NUMBER, registration_number),
         x509.NameAttribute(NameOID.COMMON_NAME, short_name(org_name)),
     ])
+    return key, _issue(ca_key, ca_cert, key, subject, not_after=now + timedelta(days=days), now=now,
+                       crl_url=crl_url)
+
+
+# A time-stamp made late in the TSA certificate's life must still verify once the signing certificate has long
+# expired; the document time-stamp over it is renewed before this certificate expires (see ltv.renewal_due).
+TSA_YEARS = 12
+
+
+def issue_tsa_certificate(ca_key, ca_cert: x509.Certificate, *, network_name: str, now: datetime,
+                          years: int = TSA_YEARS, crl_url: str | None = None):
+    """A new key and the certificate of the network's time-stamping authority: (key, certificate).
+
+    RFC 3161 (2.3) wants extended key usage timeStamping as the only purpose, marked critical; `openssl ts
+    -verify` refuses the answers of any other certificate. The key signs time-stamps and nothing else."""
+    _require_aware(now)
+    key = new_signing_key()
+    subject = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, COUNTRY),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, short_name(network_name)),
+        x509.NameAttribute(NameOID.COMMON_NAME, short_name(f"{network_name} TSA")),
+    ])
+    return key, _issue(ca_key, ca_cert, key, subject, not_after=_years_later(now, years), now=now,
+                       crl_url=crl_url, extended_usage=[x509.oid.ExtendedKeyUsageOID.TIME_STAMPING])
+
+
+def _issue(ca_key, ca_cert: x509.Certificate, key, subject: x509.Name, *, not_after: datetime, now: datetime,
+           crl_url: str | None, extended_usage: list | None = None) -> x509.Certificate:
+    """An end-entity certificate for `key` signed by the CA, never outliving the CA's own."""
     public_key = key.public_key()
     ca_ski = ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca_cert.subject)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - BACKDATE)
-        .not_valid_after(min(now + timedelta(days=days), ca_cert.not_valid_after_utc))
+        .not_valid_after(min(not_after, ca_cert.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
@@ -133,9 +164,24 @@ def issue_org_certificate(ca_key, ca_cert: x509.Certificate, *, org_name: str, r
         ), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
-        .sign(ca_key, _signature_hash(ca_key))
     )
-    return key, certificate
+    if extended_usage:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usage), critical=True)
+    if crl_url:
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None, reasons=None,
+            crl_issuer=None)]), critical=False)
+    return builder.sign(ca_key, _signature_hash(ca_key))
+
+
+def crl_distribution_urls(certificate: x509.Certificate) -> list[str]:
+    """The CRL URLs a certificate names ([] if none)."""
+    try:
+        points = certificate.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    except x509.ExtensionNotFound:
+        return []
+    return [name.value for point in points for name in (point.full_name or [])
+            if isinstance(name, x509.UniformResourceIdentifier)]
 
 
 def load_ca_from_files(cert_path: str | Path, key_path: str | Path, password: bytes | None):

@@ -11,8 +11,10 @@ own text stamps garble Latvian letters with the built-in Courier, and with an em
 em is not 1000 units (DejaVu has 2048) it writes the glyph widths unscaled and the letters drift apart.
 WeasyPrint shapes and embeds the text exactly like the agreement itself, in about 10 ms.
 
-Signing times come from the caller (the server's clock at the moment of signing); no time-stamping
-authority is reachable from the portal.
+The signing time in the signature comes from the caller (the server's clock at the moment of signing).
+Given a `timestamper` (the network's own TSA, `tsa.NetworkTSA`, or a configured one, `tsa.external_timestamper`)
+every signature also carries an RFC 3161 signature time-stamp (PAdES B-T): the time a validator can rely on
+after the certificate has expired.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from weasyprint import CSS, HTML
@@ -48,6 +51,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..text import long_date
 from .ca import asn1_certificate
 from .loop import outside_event_loop
+from .tsa import token_size
 
 CERTIFICATION_FIELD = "network-certification"
 CERTIFICATION_REASON = "Approved by the network coordinator"
@@ -56,6 +60,10 @@ CMS_MARGIN = 4096
 
 class SigningError(RuntimeError):
     """The PDF could not be signed (not an agreement made by certify, a missing field, a damaged file)."""
+
+
+class TimeStampUnavailable(SigningError):
+    """The time-stamping authority did not answer or refused: nothing was signed; try again later."""
 
 
 # ------------------------------------------------------------------ key material for pyHanko
@@ -76,11 +84,13 @@ class _LoadedKeySigner(signers.SimpleSigner):
             cert_registry=SimpleCertificateStore.from_certs(self.embedded_certificates[1:]),
         )
 
-    def container_size(self) -> int:
+    def container_size(self, timestamp_size: int = 0) -> int:
         """Bytes to reserve for the CMS container. pyHanko would otherwise make a complete dummy signature
         first just to measure it (a third of the signing time). Besides the certificates the container holds
-        the signed attributes, the issuer's name twice and the signature: well under the margin."""
-        size = sum(len(c.dump()) for c in self.embedded_certificates) + CMS_MARGIN
+        the signed attributes, the issuer's name twice and the signature: well under the margin. A signature
+        time-stamp adds its token (`timestamp_size` bytes, tsa.token_size) as an unsigned attribute; pyHanko
+        counts the reserve in hex digits, two a byte."""
+        size = sum(len(c.dump()) for c in self.embedded_certificates) + CMS_MARGIN + 2 * timestamp_size
         return size + size % 2  # pyHanko wants an even number
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
@@ -122,22 +132,26 @@ def _common_name(certificate) -> str:
 
 def _sign(writer: IncrementalPdfFileWriter, meta: signers.PdfSignatureMetadata, signer: _LoadedKeySigner,
           signing_time: datetime, *, new_field: SigFieldSpec | None = None,
-          stamp_style: StaticStampStyle | None = None) -> bytes:
+          stamp_style: StaticStampStyle | None = None, timestamper: TimeStamper | None = None) -> bytes:
     """Sign into `meta.field_name`: the existing field, or `new_field` created in the same update."""
     pdf_signer = _PdfSignerAt(meta, signer, signing_time=signing_time, new_field_spec=new_field,
-                              stamp_style=stamp_style)
+                              stamp_style=stamp_style, timestamper=timestamper)
     try:
+        reserved = signer.container_size(token_size(timestamper) if timestamper else 0)
         output = outside_event_loop(pdf_signer.sign_pdf, writer, existing_fields_only=new_field is None,
-                                    bytes_reserved=signer.container_size())
+                                    bytes_reserved=reserved)
     except (PyHankoSigningError, PdfError) as error:
         raise SigningError(str(error)) from error
+    except TimestampRequestError as error:
+        raise TimeStampUnavailable(str(error)) from error
     return output.getvalue()
 
 
 # ------------------------------------------------------------------ the network's certification
 
 def certify(pdf_bytes: bytes, *, fields: list[tuple[str, int, tuple]], ca_key, ca_cert, signing_time: datetime,
-            reason: str = CERTIFICATION_REASON, location: str | None = None) -> bytes:
+            reason: str = CERTIFICATION_REASON, location: str | None = None,
+            timestamper: TimeStamper | None = None) -> bytes:
     """The agreement with every party's empty signature field and the network's invisible certification
     signature, in one incremental update. `fields`: (name, page index, (x1, y1, x2, y2)) per party, the page
     and box as `portal.agreements.pdf.signature_boxes` gives them. DocMDP FILL_FORMS: afterwards only
@@ -155,13 +169,14 @@ def certify(pdf_bytes: bytes, *, fields: list[tuple[str, int, tuple]], ca_key, c
         name=_common_name(ca_cert), reason=reason, location=location,
     )
     signer = _LoadedKeySigner(ca_key, ca_cert, issuers=[])
-    return _sign(writer, meta, signer, signing_time, new_field=SigFieldSpec(CERTIFICATION_FIELD))
+    return _sign(writer, meta, signer, signing_time, new_field=SigFieldSpec(CERTIFICATION_FIELD),
+                 timestamper=timestamper)
 
 
 # ------------------------------------------------------------------ a party's approval signature
 
 def sign_party(pdf_bytes: bytes, *, field_name: str, org_key, org_cert, ca_cert, signer_name: str, position: str,
-               org_name: str, signed_at: datetime, language: str) -> bytes:
+               org_name: str, signed_at: datetime, language: str, timestamper: TimeStamper | None = None) -> bytes:
     """The PDF with the party's visible approval signature in its (existing, empty) field, as an incremental
     update. The signer's name goes into the signature dictionary (/Name) as well as the stamp, so a
     verifier can name the person, not only the organisation the certificate belongs to."""
@@ -176,7 +191,7 @@ def sign_party(pdf_bytes: bytes, *, field_name: str, org_key, org_cert, ca_cert,
         field_name=field_name, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256", name=signer_name,
     )
     signer = _LoadedKeySigner(org_key, org_cert, issuers=[ca_cert])
-    return _sign(writer, meta, signer, signed_at, stamp_style=_static_style(stamp_pdf))
+    return _sign(writer, meta, signer, signed_at, stamp_style=_static_style(stamp_pdf), timestamper=timestamper)
 
 
 def _field_size(writer: IncrementalPdfFileWriter, field_name: str) -> tuple[float, float]:
