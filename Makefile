@@ -4,6 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 PORT ?= 5000
+TEST_WORKERS ?= auto
 DEMO_PASSWORD ?= demo-Latgale-2017
 DEV_ENV = PORTAL_ENV=development PORTAL_DATA_DIR=$(CURDIR)/instance
 
@@ -34,9 +35,12 @@ run: setup
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (mails land in instance/outbox/)"
 	$(DEV_ENV) $(BIN)/flask --app wsgi run --port $(PORT)
 
+# The suite runs on every core (pytest-xdist; each worker has its own databases), then the browser journeys,
+# which drive one Chromium and must come after every test that calls pyHanko directly (see tests/conftest.py).
 test: setup system-deps browser-test-deps
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
+	$(BIN)/pytest -m browser
 
 # Without the browser tests, on SQLite only: the quick loop while coding.
 test-fast: setup
