@@ -13,7 +13,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHT
 from . import policy, transaction
 from .accounts.auth import enforce_session_limits
 from .audit.services import record
-from .errors import NotAllowed, NotFound
+from .errors import NotAllowed, NotFound, RuleViolation
 from .extensions import db
 from .mail.services import MAIL_WAITING
 from .urls import absolute_url
@@ -38,6 +38,7 @@ ERROR_TEXTS = {
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Conflict"), _l("Someone else changed this at the same moment. Reload the page and try again.")),
     413: (_l("Too large"), _l("The upload is larger than allowed.")),
+    422: (_l("Not possible"), _l("This cannot be done now. Nothing was saved.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Wait a minute and try again.")),
     503: (_l("Busy"), _l("The portal is busy right now and nothing was saved. Try again in a moment.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. Nothing was saved. Please try again.")),
@@ -54,6 +55,7 @@ def register(app) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_helpers)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RuleViolation, _refused_outside_attempt)
     app.register_error_handler(NotAllowed, _not_allowed)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(HTTPException, _http_error)
@@ -139,6 +141,15 @@ def render_error(status: int, message=None):
 
 def _csrf_error(error):
     return render_error(400, _l("The form has expired or was not sent from this site. Reload the page and try again."))
+
+
+def _refused_outside_attempt(error: RuleViolation):
+    """A rule refused in a view that did not run it through attempt(): nothing is saved and the reason is
+    shown (422), never a 500."""
+    db.session.rollback()
+    for write in error.standing:
+        write()
+    return render_error(422, error.message)
 
 
 def _not_allowed(error: NotAllowed):

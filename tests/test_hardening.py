@@ -233,3 +233,22 @@ def test_a_signature_behind_a_proxy_records_the_clients_address(app, database_ur
     db.session.expire_all()
     signed = db.session.get(Agreement, agreement_id).party_for(world.org.id).signature
     assert signed.ip_address == "198.51.100.44"
+
+
+def test_a_rule_refused_outside_attempt_is_a_clear_422_not_a_500(app, world, monkeypatch):
+    """A view that forgot attempt(): the refusal still reaches the person, and nothing is saved."""
+    from portal.errors import RuleViolation
+    from portal.notifications import services as notifications
+
+    org_id = world.org.id
+
+    def refuse(user):
+        db.session.execute(sa.text("UPDATE organizations SET phone = '+371 1' WHERE id = :id"), {"id": org_id})
+        raise RuleViolation("Šobrīd nevar.")
+
+    monkeypatch.setattr(notifications, "mark_all_read", refuse)
+    member = client_for(app, world.member)
+    response = member.post("/notifications/read")
+    assert response.status_code == 422 and "Šobrīd nevar." in page(response)
+    db.session.expire_all()
+    assert db.session.get(Organization, org_id).phone != "+371 1"
