@@ -11,7 +11,6 @@ import re
 import shutil
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -27,8 +26,7 @@ from portal.mail.services import build_email
 from portal.orgs import services as orgs
 
 from .factories import PASSWORD, make_agreement, request_exchange
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "mails"
+from .helpers import MAIL_ARTIFACTS, save_mail
 
 # Past active participles (and the like) agree with the person's gender: "Ilze ir parakstījusi", "Jānis ir
 # parakstījis". The mails use past-tense verbs and nouns instead ("Līgumu parakstīja Ilze Ķirsone").
@@ -56,7 +54,7 @@ class Mails:
         self.locale = locale
         self.seen = 0
         self.pending: list[OutboxMessage] = []
-        self.folder = ARTIFACTS / locale / name
+        self.folder = MAIL_ARTIFACTS / locale / name
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def new(self, to=None) -> list[OutboxMessage]:
@@ -66,7 +64,7 @@ class Mails:
             self.seen = arrived[-1].id
         for message in arrived:
             check_mail(message, self.locale)
-            save(message, self.folder)
+            save_mail(message, self.folder)
         self.pending += arrived
         taken = [m for m in self.pending if to is None or m.recipient == to.email]
         self.pending = [m for m in self.pending if m not in taken]
@@ -129,15 +127,6 @@ def check_mail(message: OutboxMessage, locale: str) -> None:
         assert not ENGLISH_IN_LATVIAN.search(words), (ENGLISH_IN_LATVIAN.findall(words), message.body)
     else:
         assert not LATVIAN_IN_ENGLISH.search(words), (LATVIAN_IN_ENGLISH.findall(words), message.body)
-
-
-def save(message: OutboxMessage, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"\W+", "-", message.subject.lower()).strip("-")[:50]
-    stem = folder / f"{message.id:03d}-{slug}"
-    stem.with_suffix(".txt").write_text(f"To: {message.recipient}\nSubject: {message.subject}\n\n{message.body}")
-    stem.with_suffix(".html").write_text(message.html_body)
-    stem.with_suffix(".eml").write_bytes(bytes(build_email(message)))
 
 
 @pytest.fixture(params=["lv", "en"])

@@ -16,7 +16,7 @@ from portal.mail.services import build_email
 from portal.notifications.models import Notification
 
 from .factories import make_agreement, request_exchange
-from .helpers import client_for, outbox
+from .helpers import MAIL_ARTIFACTS, client_for, outbox, save_mail
 
 
 def mails_to(person) -> list:
@@ -138,6 +138,7 @@ def test_a_daily_digest_gathers_the_held_mails_and_is_sent_once(app, world):
     assert send_digests("daily") == 1
     db.session.commit()
     [digest] = mails_to(world.representative)
+    save_mail(digest, MAIL_ARTIFACTS / "lv" / "digest")
     assert digest.category == "digest"
     assert digest.subject == "Jūsu dienas kopsavilkums: 2 jaunumi"
     for text in ("Apmaiņas", "Ziņas un komentāri", "Vai zālē ir projektors?", "Un vai var ienākt jau 9:00?",
