@@ -38,7 +38,7 @@ GENDERED_WORDS = {
     "uzaicināts", "uzaicināta", "pievienojies", "pievienojusies", "kļuvis", "kļuvusi", "ierakstījis",
     "ierakstījusi", "pabeidzis", "pabeigusi", "atzīmējis", "atzīmējusi", "rakstījis", "rakstījusi",
     "veicis", "veikusi", "mainījis", "mainījusi", "lūdzis", "lūgusi", "pieteicies", "pieteikusies",
-    "cienījamais", "cienījamā", "sveiks", "sveika", "koordinators", "koordinatore",
+    "cienījamais", "cienījamā", "sveiks", "sveika", "koordinators", "koordinatore", "pieteicējs", "pieteicēja",
 }
 PARTICIPLE = re.compile(r"\w+(?:ījis|ājis|ējis|ojis|ījusi|ājusi|ējusi|ojusi|ījušies|ējies|ājies)\b", re.IGNORECASE)
 ENGLISH_IN_LATVIAN = re.compile(r"\b(?:the|Hello|Open|Reason|Period|agreement|request)\b")
@@ -286,3 +286,14 @@ def test_membership_and_account_mails(app, world, locale):
     reset = mails.one(world.member)
     says(reset, world.member.email)
     assert "/password/reset/" in action_link(reset)
+
+
+def test_what_people_write_is_escaped_in_the_html_part(app, world):
+    mails = Mails("lv", "escaping")
+    planted = '<script>alert("x")</script> <a href="https://evil.example">spied</a> & <b>bold</b>'
+    exchanges.post_message(world.other_member, world.exchange, planted)
+    message = mails.one(world.representative)
+    assert planted in message.body  # the plain text says it as written
+    assert "<script" not in message.html_body and 'href="https://evil.example"' not in message.html_body
+    assert "&lt;script&gt;" in message.html_body and "&amp; &lt;b&gt;bold&lt;/b&gt;" in message.html_body
+    says(message, planted)
