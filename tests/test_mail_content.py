@@ -297,3 +297,22 @@ def test_what_people_write_is_escaped_in_the_html_part(app, world):
     assert "<script" not in message.html_body and 'href="https://evil.example"' not in message.html_body
     assert "&lt;script&gt;" in message.html_body and "&amp; &lt;b&gt;bold&lt;/b&gt;" in message.html_body
     says(message, planted)
+
+
+def test_digest_mail(app, world, locale):
+    from portal.mail import preferences
+    from portal.mail.digests import send_digests
+
+    mails = Mails(locale, "digest")
+    preferences.set_frequency(world.representative, "exchanges", "weekly")
+    preferences.set_frequency(world.representative, "messages", "weekly")
+    exchange = request_exchange(world.other_member, world.resource, start_in_days=20, message="Vai der sestdien?")
+    exchanges.post_message(world.other_member, exchange, "Un svētdien?")
+    assert mails.new(world.representative) == []
+    assert send_digests("weekly") == 1
+    digest = mails.one(world.representative)
+    says(digest, world.resource.title, "Vai der sestdien?", "Un svētdien?", "Apmaiņas" if locale == "lv" else "Exchanges")
+    link = f"http://localhost/exchanges/{exchange.id}"
+    assert link in digest.body and f'<a href="{link}">' in digest.html_body
+    assert digest.subject == ("Jūsu nedēļas kopsavilkums: 2 jaunumi" if locale == "lv"
+                              else "Your weekly summary: 2 updates")
