@@ -272,7 +272,7 @@ def test_representative_edits_the_profile(app, world):
 
 
 def test_directory_is_in_latvian_alphabetical_order(client, world):
-    from .conftest import make_org
+    from .factories import make_org
 
     for name in ("Čiekuri", "Ābeles", "Cēsu draugi", "Žagatas", "Zīles"):
         make_org(name)
