@@ -100,6 +100,18 @@ def send_mail_command(loop, interval):
         time.sleep(interval)
 
 
+@portal_group.command("send-digests")
+@click.option("--frequency", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+def send_digests_command(frequency):
+    """Queue the daily (or weekly) summaries of the mails people chose to get that way (run it once a day,
+    and once a week with --frequency weekly); `send-mail` delivers them."""
+    from .mail.digests import send_digests
+
+    queued = send_digests(frequency)
+    db.session.commit()
+    click.echo(f"{queued} {frequency} digests queued")
+
+
 @portal_group.command("backup")
 @click.option("--output", type=click.Path(path_type=Path),
               help="Write to this file instead of the file store's backups/ (the data directory or STORAGE_URL).")

@@ -86,6 +86,22 @@ def link_in(body: str) -> str:
     return match.group(0)
 
 
+MAIL_ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "mails"
+
+
+def save_mail(message, folder: Path) -> Path:
+    """Writes an outbox message as .txt, .html and .eml under `folder`, for a reviewer to read."""
+    from portal.mail.services import build_email
+
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"\W+", "-", message.subject.lower()).strip("-")[:50]
+    stem = folder / f"{message.id:03d}-{slug}"
+    stem.with_suffix(".txt").write_text(f"To: {message.recipient}\nSubject: {message.subject}\n\n{message.body}")
+    stem.with_suffix(".html").write_text(message.html_body)
+    stem.with_suffix(".eml").write_bytes(bytes(build_email(message)))
+    return stem
+
+
 def fresh_postgres_database(server_url: str, name: str) -> str:
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

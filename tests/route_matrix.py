@@ -92,6 +92,31 @@ def photo_upload(w):
     return {"photo": (io.BytesIO(small_jpeg((10, 120, 60))), "zale.jpg")}
 
 
+def member_notification(w: World) -> str:
+    """A notification of org B's member: only they may open it."""
+    from portal.notifications.services import notify, recent
+
+    cache = w.__dict__.setdefault("_notification", [])
+    if not cache:
+        notify([w.member], "member_joined", link=f"/orgs/{w.org.id}", name="Anna Liepa", org=w.org.name)
+        cache.append(recent(w.member)[0].id)
+    return f"/notifications/{cache[0]}/open"
+
+
+def unsubscribe_link(w: World) -> str:
+    """The member's one-click link that stops mails about exchanges: it works without logging in."""
+    from portal.mail.preferences import unsubscribe_token
+
+    return f"/unsubscribe/{unsubscribe_token(w.member, 'exchanges')}"
+
+
+# POSTs that need no CSRF token: the one-click unsubscribe (RFC 8058), which a mail reader sends with the
+# signed token in the address as its only proof.
+CSRF_EXEMPT = {"accounts.unsubscribe"}
+
+MAIL_CHOICES = lambda w: {"exchanges": "daily", "messages": "instant", "agreements": "weekly",  # noqa: E731
+                          "network": "off"}
+
 MATRIX = [
     Row("main.landing", "GET", lambda w: "/", everyone(200)),
     Row("main.healthz", "GET", lambda w: "/healthz", everyone(200)),
@@ -145,6 +170,16 @@ MATRIX = [
     Row("orgs.reactivate", "POST", lambda w: f"/orgs/{w.org.id}/reactivate", COORDINATOR_ACTION),
     Row("notifications.inbox", "GET", lambda w: "/notifications", LOGGED_IN_PAGE),
     Row("notifications.mark_read", "POST", lambda w: "/notifications/read", roles(LOGIN, 302, 302, 302, 302)),
+    Row("notifications.open_notification", "POST", member_notification, roles(LOGIN, 302, 404, 404, 404)),
+    Row("accounts.save_mail_choices", "POST", lambda w: "/account/mail", roles(LOGIN, 302, 302, 302, 302),
+        data=MAIL_CHOICES),
+    Row("accounts.unsubscribe", "GET", unsubscribe_link, everyone(200)),
+    Row("accounts.unsubscribe", "GET", lambda w: "/unsubscribe/WzEsImV4Y2hhbmdlcyJd.forged", everyone(404),
+        scenario="forged token"),
+    Row("accounts.unsubscribe", "POST", unsubscribe_link, everyone(200),
+        data=lambda w: {"List-Unsubscribe": "One-Click"}),
+    Row("accounts.unsubscribe", "POST", lambda w: "/unsubscribe/WzEsImV4Y2hhbmdlcyJd.forged", everyone(404),
+        data=lambda w: {"List-Unsubscribe": "One-Click"}, scenario="forged token"),
     Row("coordination.audit_log", "GET", lambda w: "/coordination/audit", COORDINATOR_ONLY),
     Row("resources.catalogue", "GET", lambda w: "/resources?q=zale", everyone(200)),
     Row("resources.needs", "GET", lambda w: "/needs", everyone(200)),

@@ -327,7 +327,7 @@ def test_send_mail_writes_eml_files_without_smtp(app, runner, world, tmp_path):
     assert parsed["To"] == "anna.liepa@example.org"
     assert parsed["Subject"] == message.subject
     assert parsed["From"] == app.config["MAIL_FROM"]
-    assert "/invitation/" in parsed.get_content()
+    assert "/invitation/" in parsed.get_body(("plain",)).get_content()
 
     db.session.refresh(message)
     assert message.sent_at is not None and message.attempts == 1

@@ -42,7 +42,8 @@ def test_application_creates_an_applied_org_and_its_future_representative(client
     applicant = org.people[0]
     assert (applicant.email, applicant.role, applicant.position) == \
         ("zanna@udenszime.example.org", REPRESENTATIVE, "valdes priekšsēdētāja")
-    assert [m.recipient for m in outbox()] == ["zanna@udenszime.example.org"]
+    # A receipt to the applicant; the coordinators hear what waits for their decision.
+    assert [m.recipient for m in outbox()] == ["zanna@udenszime.example.org", "coordinator@example.org"]
     assert db.session.scalar(select(Notification).where(Notification.user_id == world.coordinator.id))
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "org.applied")).org_id == org.id
 

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from ..forms import PortalForm, select_choices, strip
+from ..mail import preferences
 from .passwords import password_problem
 
 LANGUAGE_CHOICES = (("lv", "Latviešu"), ("en", "English"))
@@ -60,3 +61,22 @@ class ProfileForm(PortalForm):
     name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Position"), filters=[strip], validators=[Length(max=120)])
     locale = SelectField(_l("Language"), choices=select_choices(LANGUAGE_CHOICES))
+
+
+def _mail_choice(category: str) -> RadioField:
+    return RadioField(preferences.CATEGORY_LABELS[category], description=preferences.CATEGORY_HINTS[category],
+                      choices=select_choices((value, preferences.FREQUENCY_LABELS[value])
+                                             for value in preferences.FREQUENCIES),
+                      validators=[InputRequired(message=_l("Choose how to get these e-mails."))])
+
+
+class MailChoicesForm(PortalForm):
+    """Which e-mails to get (portal.mail.preferences), one choice per kind."""
+
+    exchanges = _mail_choice(preferences.EXCHANGES)
+    messages = _mail_choice(preferences.MESSAGES)
+    agreements = _mail_choice(preferences.AGREEMENTS)
+    network = _mail_choice(preferences.NETWORK)
+
+    def kind_fields(self):
+        return [getattr(self, category) for category in preferences.CATEGORIES]

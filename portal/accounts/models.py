@@ -37,6 +37,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which e-mails this person gets, per kind (portal.mail.preferences): instant, daily, weekly or off.
+    mail_exchanges: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
+    mail_messages: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
+    mail_agreements: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
+    mail_network: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
 
     org: Mapped["Organization"] = relationship(back_populates="people", foreign_keys=[org_id])  # noqa: F821
 

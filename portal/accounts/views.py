@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..audit.services import record
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..forms import EmptyForm
+from ..mail import preferences
 from ..transaction import attempt
-from . import services
+from . import mail_choices, services
 from .auth import end_session, start_session
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, SetPasswordForm
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, MailChoicesForm, ProfileForm, SetPasswordForm
 from .models import INVITATION, PASSWORD_RESET, UNLOCK
 
 bp = Blueprint("accounts", __name__)
@@ -142,7 +143,7 @@ def profile():
         session["lang"] = current_user.locale
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_template("accounts/profile.html", form=form, mail_form=_mail_form())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -158,3 +159,37 @@ def change_password():
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
 
+
+
+def _mail_form(form=None) -> MailChoicesForm:
+    return form or MailChoicesForm(data=preferences.choices(current_user))
+
+
+@bp.post("/account/mail")
+@login_required
+def save_mail_choices():
+    form = MailChoicesForm()
+    if form.validate_on_submit():
+        attempt(lambda: mail_choices.set_mail_choices(current_user, {f.name: f.data for f in form.kind_fields()}),
+                success=_("Your e-mail choices are saved."))
+        return redirect(url_for("accounts.profile") + "#mail")
+    return render_template("accounts/profile.html", form=ProfileForm(obj=current_user), mail_form=_mail_form(form))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the mail reader POSTs "List-Unsubscribe=One-Click" here; the signed token is the proof
+def unsubscribe(token):
+    """The link in each mail: a page with one button (a GET changes nothing, for link checkers), and the
+    one-click POST that mail readers send."""
+    found = mail_choices.person_of_token(token)
+    if found is None:
+        return render_template("accounts/unsubscribe.html", invalid=True), 404
+    person, scope = found
+    if request.method == "POST":
+        result = mail_choices.unsubscribe(token)
+        kinds = [preferences.CATEGORY_LABELS[c] for c in preferences.scope_categories(person, scope)] \
+            if scope in preferences.CATEGORIES else [preferences.CATEGORY_LABELS[c] for c in result.stopped]
+        return render_template("accounts/unsubscribe.html", done=True, person=person, scope=scope, kinds=kinds,
+                               stopped=result.stopped)
+    kinds = [preferences.CATEGORY_LABELS[c] for c in preferences.scope_categories(person, scope)]
+    return render_template("accounts/unsubscribe.html", person=person, scope=scope, kinds=kinds)

@@ -284,7 +284,7 @@ def add_comment(actor, agreement: Agreement, body: str) -> AgreementComment:
     db.session.add(comment)
     db.session.flush()
     record("agreement.comment", actor=actor, obj=agreement)
-    notices.tell_parties(actor, agreement, "comment")
+    notices.tell_parties(actor, agreement, "comment", comment=comment.body)
     return comment
 
 
@@ -301,7 +301,7 @@ def submit(actor, agreement: Agreement) -> None:
     transition(agreement, DRAFT, SUBMITTED, submitted_at=utcnow(), return_comment="")
     record("agreement.submitted", actor=actor, obj=agreement)
     notices.tell_parties(actor, agreement, "submitted")
-    notices.tell_coordinators(agreement, "submitted")
+    notices.tell_coordinators(actor, agreement, "submitted")
 
 
 def return_to_drafter(actor, agreement: Agreement, comment: str) -> None:

@@ -144,9 +144,10 @@ def _signed(actor, agreement: Agreement, signature: Signature, stored: Agreement
     db.session.refresh(agreement)
     record("agreement.signed", actor=actor, obj=agreement, org=actor.org, position=signature.position,
            method=signature.method, sha256=stored.sha256)
-    notices.tell_parties(actor, agreement, "signed")
     if len(agreement.signatures) == len(agreement.parties):
-        _enter_into_force(actor, agreement, signature.signed_at)
+        _enter_into_force(actor, agreement, signature.signed_at)  # its notice says it all: one, not two
+    else:
+        notices.tell_parties(actor, agreement, "signed")
 
 
 def _enter_into_force(actor, agreement: Agreement, when: datetime) -> None:

@@ -18,7 +18,7 @@ from ..database import StateConflict, compare_and_set, utcnow
 from ..errors import RuleViolation, found, require
 from ..extensions import db
 from ..mail.services import enqueue_template
-from ..notifications.services import notify
+from ..notifications.services import notify, resolve
 from ..resources import choices as catalogue
 from ..resources.models import Resource
 from .models import (ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN, CalendarFeed,
@@ -65,7 +65,15 @@ def _contacts(org, *people) -> list:
     return list(chosen.values())
 
 
-def _tell_other_side(actor, exchange: Exchange, event: str) -> None:
+def answer_key(exchange: Exchange) -> str:
+    """The action a request asks of the owner's people: accept or decline it."""
+    return f"exchange:{exchange.id}:answer"
+
+
+def _tell_other_side(actor, exchange: Exchange, event: str, **details) -> None:
+    """`details` go to the mail: the text of a message (message=…), a condition record (note=…, stage=…)."""
+    if event in ("accepted", "declined", "withdrawn"):
+        resolve(answer_key(exchange))
     if actor.org_id == exchange.owner_org_id:
         org, people = exchange.requester_org, _contacts(exchange.requester_org, exchange.requested_by)
     else:
@@ -73,9 +81,10 @@ def _tell_other_side(actor, exchange: Exchange, event: str) -> None:
         org, people = exchange.owner_org, _contacts(exchange.owner_org, creator)
     link = f"/exchanges/{exchange.id}"
     notify([p for p in org.people if p.is_active], f"exchange_{event}", link=link,
+           action=answer_key(exchange) if event == "requested" else "",
            org=actor.org.name, resource=exchange.resource.title)
     for person in people:
-        enqueue_template(person, "exchange_event", event=event, exchange=exchange, actor=actor, link=link)
+        enqueue_template(person, "exchange_event", event=event, exchange=exchange, actor=actor, link=link, **details)
 
 
 # ---------------------------------------------------------------- requesting
@@ -109,7 +118,7 @@ def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: dat
     if message.strip():
         db.session.add(ExchangeMessage(exchange=exchange, author_id=actor.id, org_id=actor.org_id, body=message.strip()))
     record("exchange.requested", actor=actor, obj=exchange, resource_id=resource.id)
-    _tell_other_side(actor, exchange, "requested")
+    _tell_other_side(actor, exchange, "requested", message=message.strip())
     return exchange
 
 
@@ -244,7 +253,7 @@ def post_message(actor, exchange: Exchange, body: str) -> ExchangeMessage:
     db.session.add(message)
     db.session.flush()
     record("exchange.message", actor=actor, obj=exchange)
-    _tell_other_side(actor, exchange, "message")
+    _tell_other_side(actor, exchange, "message", message=message.body)
     return message
 
 
@@ -266,7 +275,7 @@ def record_condition(actor, exchange: Exchange, stage: str, note: str, photo: by
     db.session.add(condition)
     db.session.flush()
     record("exchange.condition", actor=actor, obj=exchange, stage=stage)
-    _tell_other_side(actor, exchange, "condition")
+    _tell_other_side(actor, exchange, "condition", note=condition.note, stage=condition.stage)
     return condition
 
 

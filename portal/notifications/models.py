@@ -8,7 +8,11 @@ from ..extensions import db
 
 
 class Notification(db.Model):
-    """An in-app message; its text is rendered in the reader's language at display time."""
+    """An in-app message; its text is rendered in the reader's language at display time.
+
+    One that asks its reader to act (sign, approve, answer…) carries an `action_key` naming that action,
+    e.g. "agreement:5:sign:3"; it waits at the top of the list until the service that does the action
+    resolves the key (`resolved_at`), whether or not it has been read."""
 
     __tablename__ = "notifications"
 
@@ -19,3 +23,9 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    action_key: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def waits_for_action(self) -> bool:
+        return bool(self.action_key) and self.resolved_at is None

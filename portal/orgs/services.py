@@ -13,7 +13,7 @@ from ..database import StateConflict, compare_and_set, utcnow
 from ..errors import RuleViolation, found, require
 from ..extensions import db
 from ..mail.services import enqueue_template
-from ..notifications.services import notify
+from ..notifications.services import notify, resolve
 from ..text import latvian_sort_key
 from .models import ACTIVE, APPLIED, REJECTED, SUSPENDED, Organization
 
@@ -96,9 +96,18 @@ def apply_for_membership(org_data: dict, person: dict, password: str, locale: st
         raise RuleViolation(_l("This organization or e-mail address has just been registered."),
                             field="registration_number") from None
     record("org.applied", actor=applicant, org=org, obj=org, name=org.name)
-    notify(coordinators(), "application_received", link=f"/coordination/applications/{org.id}", org=org.name)
+    waiting_for = coordinators()
+    notify(waiting_for, "application_received", link=f"/coordination/applications/{org.id}",
+           action=decision_key(org), org=org.name)
     enqueue_template(applicant, "application_received", org=org)
+    for coordinator in waiting_for:
+        enqueue_template(coordinator, "application_waiting", org=org, applicant=applicant)
     return org
+
+
+def decision_key(org: Organization) -> str:
+    """The action an application asks of the coordinators: approve or reject it."""
+    return f"org:{org.id}:decide"
 
 
 def _require_coordinator(actor):
@@ -122,6 +131,7 @@ def approve_application(actor, org: Organization) -> None:
         decided_at=utcnow(), decided_by_id=actor.id, decision_reason="",
     )
     record("org.approved", actor=actor, org=org, obj=org)
+    resolve(decision_key(org))
     issue_certificate(org, actor=actor)
     for person in org.people:
         enqueue_template(person, "application_approved", org=org)
@@ -138,8 +148,9 @@ def reject_application(actor, org: Organization, reason: str) -> None:
         decided_at=utcnow(), decided_by_id=actor.id, decision_reason=reason.strip(),
     )
     record("org.rejected", actor=actor, org=org, obj=org, reason=reason.strip())
+    resolve(decision_key(org))
     for person in org.people:
-        enqueue_template(person, "application_rejected", org=org, reason=reason.strip())
+        enqueue_template(person, "application_rejected", org=org, reason=reason.strip(), actor=actor)
         # A rejected applicant cannot log in: the account only existed for the application.
         person.removed_at = utcnow()
         person.end_all_sessions()
@@ -154,7 +165,7 @@ def suspend(actor, org: Organization, reason: str) -> None:
     record("org.suspended", actor=actor, org=org, obj=org, reason=reason.strip())
     notify(org.people, "org_suspended", link=f"/orgs/{org.id}", org=org.name)
     for person in representatives(org):
-        enqueue_template(person, "org_suspended", org=org, reason=reason.strip())
+        enqueue_template(person, "org_suspended", org=org, reason=reason.strip(), actor=actor)
 
 
 def reactivate(actor, org: Organization) -> None:
@@ -163,7 +174,7 @@ def reactivate(actor, org: Organization) -> None:
     record("org.reactivated", actor=actor, org=org, obj=org)
     notify(org.people, "org_reactivated", link=f"/orgs/{org.id}", org=org.name)
     for person in representatives(org):
-        enqueue_template(person, "org_reactivated", org=org)
+        enqueue_template(person, "org_reactivated", org=org, actor=actor)
 
 
 def update_profile(actor, org: Organization, data: dict) -> None:
