@@ -42,7 +42,43 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "") == "1"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")  # stdout: the journal under systemd
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}o)s'
+
+# One JSON object per line (LOG_FORMAT=json, the portal's default outside development), as the portal writes
+# its own: gunicorn's messages and its access log, each line with the request id (portal/logs.py).
+if (os.environ.get("LOG_FORMAT") or ("text" if os.environ.get("PORTAL_ENV") == "development" else "json")) == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        },
+        "root": {"level": "WARNING", "handlers": []},  # the portal sets its own handler on the root logger
+        "loggers": {
+            "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
+
+
+# Prometheus: each worker process counts in files of PROMETHEUS_MULTIPROC_DIR (deploy/portal-web.service sets
+# it), which /metrics adds up; they start empty, and a worker that ends is marked so.
+def on_starting(server):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 # The heartbeat files of the workers in memory, not on a disk that may stall.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 BLUEPRINT_DOMAINS = ("main", "accounts", "orgs", "resources", "exchanges", "agreements", "certificates",
-                     "verification", "coordination", "notifications")
+                     "verification", "coordination", "notifications", "operations")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -34,7 +34,12 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(paths.TRANSLATIONS)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_KEY_PREFIX"])
     Path(app.config["PORTAL_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("TESTING"):
+        from . import logs
+
+        logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
     register_extensions(app)
     register_blueprints(app)
@@ -56,6 +61,8 @@ def register_proxy_fix(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import database, models  # noqa: F401  (engine event listeners; every table for the mappers)
+    from .jobs import queue  # noqa: F401  (jobs asked for in a transaction go out when it commits)
+    from .mail import delivery  # noqa: F401  (mail queued in a transaction is delivered when it commits)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale, select_timezone
 

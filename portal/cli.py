@@ -1,5 +1,6 @@
 """The `portal` command: `portal init`, `portal demo`, … (also `flask --app wsgi portal …`)."""
 import secrets
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -32,7 +33,8 @@ def init_command():
 
 @portal_group.command("daily")
 def daily_command():
-    """The daily agreement jobs: expiry by end date, reminders to sign, review reminders (run from cron)."""
+    """The daily duties now: expiry by end date, reminders to sign, review reminders (`portal worker` runs them
+    every day by itself)."""
     from .agreements.schedule import run_daily
     from .audit.checkpoints import make_checkpoint
     from .certificates.services import network_signer
@@ -43,6 +45,19 @@ def daily_command():
     click.echo(f"expired {result['expired']}, sign reminders {result['sign_reminders']}, "
                f"review reminders {result['review_reminders']}, audit checkpoint "
                f"{checkpoint.last_event_id if checkpoint else '—'}")
+
+
+@portal_group.command("worker")
+@click.option("--burst", is_flag=True, help="Do what is queued, then stop (no scheduler).")
+def worker_command(burst):
+    """Run the background worker: jobs from the queue on Redis (REDIS_URL), and the scheduler of the periodic
+    ones (the outbox sweep, the daily duties). Stop it with SIGTERM: it finishes the job in hand."""
+    from .jobs import worker
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without Redis there is no queue (jobs run inside the "
+                                   "app servers, mail retries with `portal send-mail --loop`).")
+    worker.run(current_app._get_current_object(), burst=burst)
 
 
 @portal_group.command("demo")
@@ -87,13 +102,14 @@ def create_coordinator_command(email, name, password, org_name):
 @click.option("--loop", is_flag=True, help="Keep running, sending every --interval seconds.")
 @click.option("--interval", default=30, show_default=True)
 def send_mail_command(loop, interval):
-    """Deliver the e-mails waiting in the outbox (failed ones are retried later)."""
+    """Deliver the e-mails due in the outbox now (failed ones are retried later; a message that can never be
+    sent is marked failed and shown to the coordinators). Exits 1 when some failed in this run."""
     import time
 
-    from .mail.services import deliver_pending
+    from .mail.delivery import deliver_due
 
     while True:
-        sent, failed = deliver_pending()
+        sent, failed = deliver_due()
         click.echo(f"sent {sent}, failed {failed}")
         if not loop:
             sys.exit(1 if failed else 0)
@@ -114,28 +130,62 @@ def send_digests_command(frequency):
 
 @portal_group.command("backup")
 @click.option("--output", type=click.Path(path_type=Path),
-              help="Write to this file instead of the file store's backups/ (the data directory or STORAGE_URL).")
+              help="Write the archive to this file instead of the file store's backups/.")
 def backup_command(output):
-    """A consistent copy of the database (VACUUM INTO for SQLite, pg_dump for PostgreSQL), in the file store."""
-    from .backup import backup_database, backup_key, store_backup
+    """One archive of the database (VACUUM INTO for SQLite, pg_dump for PostgreSQL) and every stored file, in
+    the file store's backups/ (the data directory, or STORAGE_URL)."""
+    from .backup import backup_key, store_backup, write_archive
     from .storage import get_storage
 
+    scratch = Path(current_app.config["PORTAL_DATA_DIR"])
     try:
         if output is not None:
-            location = backup_database(output)
+            manifest = write_archive(output, get_storage(), scratch)
+            location = f"{output} ({manifest['files']} files)"
         else:
-            key = backup_key(db.engine.dialect.name, datetime.now())
-            location = store_backup(get_storage(), key, Path(current_app.config["PORTAL_DATA_DIR"]))
+            location = store_backup(get_storage(), backup_key(datetime.now()), scratch)
     except (RuntimeError, subprocess.CalledProcessError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(str(getattr(exc, "stderr", "") or exc)) from exc
     click.echo(f"Backup written: {location}")
+
+
+@portal_group.command("restore")
+@click.argument("backup")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(backup, yes):
+    """Bring back the database and the stored files of BACKUP: a file, or a key in the file store
+    (backups/portal-….tar.gz). Stop the app servers and workers first: the database is replaced."""
+    import tempfile
+
+    from .backup import restore
+    from .storage import get_storage
+
+    storage = get_storage()
+    scratch = Path(current_app.config["PORTAL_DATA_DIR"])
+    if not yes:
+        click.confirm(f"Replace the database {db.engine.url.render_as_string(hide_password=True)} and put back "
+                      f"the stored files of {backup}?", abort=True)
+    try:
+        if Path(backup).is_file():
+            restored = restore(Path(backup), storage, scratch)
+        else:
+            with tempfile.NamedTemporaryFile(prefix=".restore-", suffix=".tar.gz", dir=scratch) as local:
+                with storage.open(backup) as stream:
+                    shutil.copyfileobj(stream, local, 1024 * 1024)
+                local.flush()
+                restored = restore(Path(local.name), storage, scratch)
+    except FileNotFoundError:
+        raise click.ClickException(f"no backup {backup} (neither a file here nor a key in the file store)") from None
+    except (RuntimeError, ValueError, subprocess.CalledProcessError) as exc:
+        raise click.ClickException(str(getattr(exc, "stderr", "") or exc)) from exc
+    click.echo(f"Restored the {restored.database} database of {restored.manifest['created']} "
+               f"(revision {restored.manifest['revision']}) and {restored.files} files.")
 
 
 @portal_group.command("collect-static")
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 def collect_static_command(target):
     """Copy the static files to TARGET, for the web server to serve (deploy/nginx-portal.conf)."""
-    import shutil
 
     from .paths import STATIC
 

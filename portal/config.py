@@ -39,6 +39,13 @@ def _storage_url() -> str:
     return url
 
 
+def _redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "").strip()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"REDIS_URL must be empty or redis://host:port/db, rediss://… or unix://…, not {url!r}")
+    return url
+
+
 def from_environment() -> dict:
     env = os.environ.get("PORTAL_ENV", "production")
     data_dir = Path(os.environ.get("PORTAL_DATA_DIR", "instance")).resolve()
@@ -68,7 +75,18 @@ def from_environment() -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "portal@localhost"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # With Redis, every app server counts the rate limits together there; RATELIMIT_STORAGE_URI still wins.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or _redis_url() or "memory://",
+        "REDIS_URL": _redis_url(),
+        "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "portal").strip() or "portal",
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text" if env == "development" else "json"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        "DAILY_JOBS_CRON": os.environ.get("DAILY_JOBS_CRON", "15 3 * * *"),
+        **_int_settings("MAIL_BATCH_SIZE", "MAIL_MAX_ATTEMPTS", unit="messages"),
+        **_int_settings("MAIL_RETRY_SECONDS", "MAIL_CLAIM_SECONDS", "SWEEP_SECONDS", "JOB_TIMEOUT_SECONDS",
+                        "SCHEDULER_LEASE_SECONDS", unit="seconds"),
+        **_int_settings("WORKER_METRICS_PORT", unit="(a port number)"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env != "development"),
         "SIGNING_SECRET": os.environ.get("SIGNING_SECRET", ""),  # empty: derived from SECRET_KEY
         "SIGNING_CA_CERT": os.environ.get("SIGNING_CA_CERT", ""),
@@ -108,9 +126,26 @@ DEFAULTS = {
     "INVITATION_VALID_FOR": timedelta(days=7),
     "PASSWORD_RESET_VALID_FOR": timedelta(hours=2),
     "UNLOCK_LINK_VALID_FOR": timedelta(hours=1),
-    "MAIL_MAX_ATTEMPTS": 8,
-    "RATELIMIT_STORAGE_URI": "memory://",  # one process; set redis://… when running several workers
+    "MAIL_MAX_ATTEMPTS": 8,  # then the message is marked failed (coordinators see it at /coordination/mail)
+    "MAIL_RETRY_SECONDS": 60,  # the n-th retry waits this × 2^n (at most a day)
+    "MAIL_BATCH_SIZE": 20,  # messages a sender claims at once (and sends over one SMTP connection)
+    "MAIL_CLAIM_SECONDS": 300,  # a claim not finished by then (the sender died) is free for another sender
+    "MAIL_DELIVER_AFTER_REQUEST": True,  # deliver as soon as the transaction that queued the mail commits
+    "REDIS_URL": "",  # '' = no Redis: rate limits in each process's memory, jobs in-process (embedded)
+    "REDIS_KEY_PREFIX": "portal",  # the job queue's name and the start of every key the portal keeps in Redis
+    "SWEEP_SECONDS": 60,  # how often the worker's scheduler hands out again what the database says is due
+    "DAILY_JOBS_CRON": "15 3 * * *",  # when the daily duties run (cron fields, the worker machine's local time)
+    "JOB_TIMEOUT_SECONDS": 600,
+    # Of several workers one schedules the periodic jobs; if it dies, another takes over within this time.
+    "SCHEDULER_LEASE_SECONDS": 15,
+    "WORKER_METRICS_PORT": 0,  # `portal worker` serves its metrics on 127.0.0.1:<port>; 0 = not at all
+    "METRICS_TOKEN": "",  # GET /metrics with "Authorization: Bearer <token>"; '' = /metrics answers 404
+    "LOG_FORMAT": "text",  # or "json": one JSON object per line, with the request id
+    "LOG_LEVEL": "INFO",
+    "RATELIMIT_STORAGE_URI": "memory://",  # one process; from_environment() takes REDIS_URL when it is set
     "RATELIMIT_HEADERS_ENABLED": True,
+    # If Redis does not answer, each process counts in its memory rather than refusing every login.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "AGREEMENT_SIGN_REMINDER_DAYS": 7,  # remind representatives who have not signed, every this many days
     "AGREEMENT_REVIEW_NOTICE_DAYS": 30,  # remind the parties this many days before an agreement's review date
     "VERIFY_MAX_BYTES": 10 * 1024 * 1024,  # the largest PDF the public verify page checks

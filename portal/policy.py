@@ -121,9 +121,9 @@ def can_choose_signatory(user, agreement) -> bool:
 
 
 def unsigned_party(user, agreement):
-    """The user's party, while the agreement is being signed, if the party has not signed yet and the user is
-    one of its representatives (and may act); otherwise None."""
-    if agreement.state != "approved" or not can_draft_agreement(user):
+    """The user's party, while the agreement is being signed (approved, and its signing copy made), if the
+    party has not signed yet and the user is one of its representatives (and may act); otherwise None."""
+    if agreement.state != "approved" or agreement.certified_at is None or not can_draft_agreement(user):
         return None
     party = agreement.party_for(user.org_id)
     return party if party is not None and party.signature is None else None

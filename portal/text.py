@@ -1,4 +1,5 @@
 """Latvian-aware text helpers: sorting as a Latvian reader expects; dates, numbers and sums as documents write them."""
+import re
 import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -7,6 +8,16 @@ from decimal import ROUND_HALF_UP, Decimal
 # the long vowels ā ē ī ū sort with their short ones and only break ties.
 _OWN_LETTERS = {"č": "c\uffff", "ģ": "g\uffff", "ķ": "k\uffff", "ļ": "l\uffff", "ņ": "n\uffff",
                 "š": "s\uffff", "ž": "z\uffff"}
+
+
+# Everything str.splitlines() and mail readers break a line on (CR, LF, VT, FF, FS, GS, RS, NEL, U+2028,
+# U+2029), tabs, and the other control characters.
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """`text` on a single line (a mail header): breaks and controls become one space."""
+    return " ".join(_LINE_BREAKS.sub(" ", str(text)).split())
 
 
 def fold_diacritics(text: str) -> str:

@@ -1,21 +1,18 @@
-"""Request-wide behaviour: security headers, error pages, template helpers, mail after commit."""
+"""Request-wide behaviour: the request id and metrics, security headers, error pages, template helpers."""
 import logging
-import threading
+import time
 
-from flask import abort, current_app, has_request_context, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHTTP
 
-from . import policy, transaction
+from . import logs, metrics, policy, transaction
 from .accounts.auth import enforce_session_limits
 from .audit.services import record
 from .errors import NotAllowed, NotFound, RuleViolation
 from .extensions import db
-from .mail.services import MAIL_WAITING
 from .urls import absolute_url
 
 log = logging.getLogger("portal")
@@ -50,6 +47,9 @@ def register(app) -> None:
     # verify page that is any stranger's upload, and the page reports it anyway.
     logging.getLogger("pyhanko").setLevel(logging.ERROR)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+    app.teardown_request(_end_request)
     app.before_request(_refuse_nul_in_query)
     app.before_request(enforce_session_limits)
     app.after_request(_security_headers)
@@ -66,6 +66,29 @@ def register(app) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")
+
+
+def _start_request():
+    """The request id (the proxy's X-Request-ID, or a new one) for the logs, the response and the jobs."""
+    request_id = logs.new_request_id(request.headers.get("X-Request-ID"))
+    request.environ["portal.request"] = (request_id, logs.set_request_id(request_id), time.perf_counter())
+
+
+def _finish_request(response):
+    started = request.environ.get("portal.request")
+    if started is not None:
+        request_id, _token, at = started
+        response.headers["X-Request-ID"] = request_id
+        route = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        metrics.REQUESTS.labels(method=request.method, route=route, status=str(response.status_code)).inc()
+        metrics.LATENCY.labels(method=request.method, route=route).observe(time.perf_counter() - at)
+    return response
+
+
+def _end_request(_error=None):
+    started = request.environ.pop("portal.request", None)
+    if started is not None:
+        logs.reset_request_id(started[1])
 
 
 def _refuse_nul_in_query():
@@ -85,32 +108,6 @@ def _security_headers(response):
     if current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
     return response
-
-
-_delivery_lock = threading.Lock()
-
-
-@event.listens_for(Session, "after_commit")
-def _deliver_mail_after_commit(session):
-    """A request whose transaction queued mail starts its delivery once that transaction is committed, in a
-    thread of its own, so nobody waits for the SMTP server (the outbox keeps what fails; `portal send-mail`
-    retries)."""
-    if not session.info.pop(MAIL_WAITING, False) or not has_request_context():
-        return
-    if not current_app.config.get("MAIL_DELIVER_AFTER_REQUEST", True):
-        return
-    app = current_app._get_current_object()
-
-    def deliver():
-        from .mail.services import deliver_pending
-
-        with _delivery_lock, app.app_context():
-            try:
-                deliver_pending()
-            except Exception:
-                log.exception("mail delivery after commit failed")
-
-    threading.Thread(target=deliver, name="mail-after-commit", daemon=True).start()
 
 
 def _template_helpers():

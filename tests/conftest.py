@@ -2,6 +2,8 @@
 The data they make comes from tests/factories.py; the client and its helpers from tests/helpers.py."""
 import os
 import shutil
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from portal import create_app
 from portal.extensions import db, limiter
 
 from .factories import World, build_world, next_number
-from .helpers import CsrfClient, fresh_postgres_database, make_config
+from .helpers import CsrfClient, forget_redis_keys, free_port, fresh_postgres_database, make_config, redis_answers
 from .pg_cluster import ThrowawayCluster
 
 BACKENDS = ("sqlite", "postgresql")
@@ -116,6 +118,51 @@ def world(app) -> World:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# ---------------------------------------------------------------- Redis
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory):
+    """TEST_REDIS_URL, or the Redis answering at 127.0.0.1:6379, or a redis-server of our own (Debian's) on a
+    free port. Each test that uses it keeps its keys under a prefix of its own (`redis_prefix`)."""
+    given = os.environ.get("TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    if redis_answers("redis://127.0.0.1:6379/0"):
+        yield "redis://127.0.0.1:6379/0"
+        return
+    server = shutil.which("redis-server")
+    assert server, "no Redis answers at 127.0.0.1:6379 and redis-server is not installed (scripts/install-system-deps)"
+    port, directory = free_port(), tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                                "--dir", str(directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 20
+        while not redis_answers(url):
+            assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def redis_prefix(redis_server_url):
+    """A key prefix (and queue name) of this test's own, its keys removed afterwards."""
+    prefix = f"portal-test-{os.getpid()}-{next_number()}"
+    yield prefix
+    forget_redis_keys(redis_server_url, prefix)
+
+
+@pytest.fixture
+def queue_app(app, redis_server_url, redis_prefix):
+    """The app with a job queue: jobs go to Redis for `portal worker` instead of running in-process."""
+    app.config.update(REDIS_URL=redis_server_url, REDIS_KEY_PREFIX=redis_prefix, MAIL_DELIVER_AFTER_REQUEST=True)
+    return app
 
 
 # ---------------------------------------------------------------- S3-compatible store

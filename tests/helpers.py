@@ -3,6 +3,7 @@ import contextvars
 import hashlib
 import os
 import re
+import socket
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -109,3 +110,39 @@ def fresh_postgres_database(server_url: str, name: str) -> str:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
     return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def forget_redis_keys(url: str, prefix: str) -> None:
+    """Removes what a test left in Redis: every key naming its prefix (queue, registries, jobs, limits), and
+    the jobs its queue's registries list (RQ names those by id)."""
+    import redis
+    from rq import Queue
+
+    connection = redis.Redis.from_url(url)
+    queue = Queue(prefix, connection=connection)
+    registries = (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry,
+                  queue.scheduled_job_registry, queue.deferred_job_registry, queue.canceled_job_registry)
+    job_ids = set(queue.get_job_ids())
+    for registry in registries:
+        job_ids.update(registry.get_job_ids())
+    for job_id in job_ids:
+        connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}", f"rq:job:{job_id}:dependents")
+    keys = list(connection.scan_iter(match=f"*{prefix}*", count=1000))
+    if keys:
+        connection.delete(*keys)
+    connection.close()

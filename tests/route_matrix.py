@@ -69,6 +69,20 @@ AGREEMENT_PARTY_ACTION = roles(LOGIN, 302, 302, 302, 404)
 AGREEMENT_REPRESENTATIVE_ACTION = roles(LOGIN, 403, 302, 302, 404)
 
 
+def failed_mail(w: World) -> int:
+    """A mail of the outbox that the sender gave up on."""
+    from portal.database import utcnow
+    from portal.extensions import db
+    from portal.mail.services import enqueue
+
+    if "_failed_mail" not in w.__dict__:
+        message = enqueue("nobody@example.org", "Sveiki", "Teksts")
+        message.failed_at, message.attempts, message.last_error = utcnow(), 8, "SMTPDataError: (554, b'refused')"
+        db.session.commit()
+        w.__dict__["_failed_mail"] = message.id
+    return w.__dict__["_failed_mail"]
+
+
 def agreement(w: World, state: str) -> str:
     cache = w.__dict__.setdefault("_agreements", {})
     if state not in cache:
@@ -119,7 +133,9 @@ MAIL_CHOICES = lambda w: {"exchanges": "daily", "messages": "instant", "agreemen
 
 MATRIX = [
     Row("main.landing", "GET", lambda w: "/", everyone(200)),
-    Row("main.healthz", "GET", lambda w: "/healthz", everyone(200)),
+    Row("operations.healthz", "GET", lambda w: "/healthz", everyone(200)),
+    Row("operations.readyz", "GET", lambda w: "/readyz", everyone(200)),
+    Row("operations.prometheus_metrics", "GET", lambda w: "/metrics", everyone(404)),  # no METRICS_TOKEN set
     Row("static", "GET", lambda w: "/static/css/portal.css", everyone(200)),
     Row("accounts.login", "GET", lambda w: "/login", roles(200, 302, 302, 302, 302)),
     Row("accounts.login", "POST", lambda w: "/login", roles(200, 302, 302, 302, 302),
@@ -181,6 +197,9 @@ MATRIX = [
     Row("accounts.unsubscribe", "POST", lambda w: "/unsubscribe/WzEsImV4Y2hhbmdlcyJd.forged", everyone(404),
         data=lambda w: {"List-Unsubscribe": "One-Click"}, scenario="forged token"),
     Row("coordination.audit_log", "GET", lambda w: "/coordination/audit", COORDINATOR_ONLY),
+    Row("coordination.mail", "GET", lambda w: "/coordination/mail", COORDINATOR_ONLY),
+    Row("coordination.send_mail_again", "POST", lambda w: f"/coordination/mail/{failed_mail(w)}/send-again",
+        COORDINATOR_ACTION),
     Row("resources.catalogue", "GET", lambda w: "/resources?q=zale", everyone(200)),
     Row("resources.needs", "GET", lambda w: "/needs", everyone(200)),
     Row("resources.new_resource", "GET", lambda w: "/resources/new", PUBLISHER_PAGE),

@@ -650,7 +650,7 @@ def test_a_signature_records_who_when_where_and_the_last_one_puts_it_in_force(ap
 
     # Every step is an audit event, in order, with who did it, in an intact chain.
     assert audit_actions(agreement) == ["agreement.drafted", "agreement.submitted", "agreement.approved",
-                                        "agreement.signed", "agreement.signed", "agreement.in_force"]
+                                        "agreement.certified", "agreement.signed", "agreement.signed", "agreement.in_force"]
     signed = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "agreement.signed", AuditEvent.object_id == agreement.id).order_by(AuditEvent.id)).all()
     assert [e.actor_id for e in signed] == [world.representative.id, world.coordinator.id]
@@ -681,7 +681,8 @@ def test_every_step_notifies_the_parties_and_is_audited(world):
                                                      world.other_representative.id, world.other_member.id}
     assert audit_actions(agreement) == [
         "agreement.drafted", "agreement.comment", "agreement.submitted", "agreement.returned", "agreement.edited",
-        "agreement.submitted", "agreement.approved", "agreement.signed", "agreement.signed", "agreement.in_force",
+        "agreement.submitted", "agreement.approved", "agreement.certified", "agreement.signed", "agreement.signed",
+        "agreement.in_force",
         "agreement.terminated"]
 
 
@@ -700,7 +701,7 @@ def test_two_coordinators_approving_at_once_approve_once(app, world):
         results = at_once(app, *(approving(uid) for uid in deciders))
 
         refused = [r for r in results if isinstance(r, RuleViolation)]
-        approved = [r for r in results if isinstance(r, AgreementFile)]
+        approved = [r for r in results if r is None]  # approve() returns nothing; a refusal is raised
         assert len(approved) == 1 and len(refused) == 1, f"round {round_}: {results}"
         assert workflow.state_label(APPROVED) in str(refused[0].message)  # "…it is now approved"
         assert db.session.get(Agreement, agreement_id).state == APPROVED

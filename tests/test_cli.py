@@ -1,11 +1,13 @@
 """The `portal` command line: init, demo, create-coordinator, backup, verify-audit, send-mail."""
 import email
 import email.policy
+import json
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -251,9 +253,17 @@ def _restored_counts_postgres(dump, tables) -> dict[str, int]:
         admin.dispose()
 
 
+def database_in(archive: Path, into: Path) -> Path:
+    """The database dump inside a backup archive, written to `into`."""
+    with tarfile.open(archive) as backup:
+        manifest = json.loads(backup.extractfile("manifest.json").read())
+        into.write_bytes(backup.extractfile(manifest["database"]).read())
+    return into
+
+
 def test_backup_is_a_complete_consistent_copy(runner, backend, tmp_path):
     assert portal(runner, "demo", "--password", DEMO_PASSWORD).exit_code == 0
-    output = tmp_path / ("portal.sqlite3" if backend == "sqlite" else "portal.sql")
+    output = tmp_path / "portal.tar.gz"
 
     result = portal(runner, "backup", "--output", str(output))
     assert result.exit_code == 0, result.output
@@ -265,14 +275,14 @@ def test_backup_is_a_complete_consistent_copy(runner, backend, tmp_path):
     assert live["organizations"] == 6 and live["users"] == 11 and live["audit_events"] > 0
 
     if backend == "sqlite":
-        with sqlite3.connect(output) as copy:
+        with sqlite3.connect(database_in(output, tmp_path / "portal.sqlite3")) as copy:
             assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             restored = {t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in live}
             version = copy.execute("SELECT version_num FROM alembic_version").fetchone()
         copy.close()
         assert version is not None
     else:
-        restored = _restored_counts_postgres(output, list(live))
+        restored = _restored_counts_postgres(database_in(output, tmp_path / "portal.sql"), list(live))
     assert restored == live
 
 

@@ -16,7 +16,8 @@ from babel.messages.pofile import read_po
 from portal.accounts.models import User
 from portal.database import utcnow
 from portal.extensions import db
-from portal.mail.services import deliver_pending
+from portal.mail.delivery import deliver_due as deliver_pending
+from portal.mail.services import enqueue
 
 from .helpers import client_for, link_in, login, outbox
 
@@ -227,3 +228,139 @@ def test_password_reset_mail_and_no_account_enumeration(app, world):
     assert unknown.status_code == known.status_code
     assert unknown.headers["Location"] == known.headers["Location"]
     assert unknown.get_data() == known.get_data()
+
+
+# ---------------------------------------------------------------- one bad message never blocks the next
+
+class Choosy(Collector):
+    """Refuses some recipients: for good (550) or for now (451)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 No such mailbox"
+        if address.startswith("busy@"):
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def choosy_smtp(app):
+    server = SmtpServer(free_port())
+    server.collector = Choosy()
+    server.controller = Controller(server.collector, hostname="127.0.0.1", port=server.port)
+    with server:
+        app.config["SMTP_HOST"] = "127.0.0.1"
+        app.config["SMTP_PORT"] = server.port
+        yield server
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\r", "\n", "\x85", "\u2029", "\r\n\t"])
+def test_a_subject_with_a_line_separator_arrives_on_one_line(app, smtp, separator):
+    """Issue 11, finding 1: an organization's name with U+2028 (or CR, NEL…) reaches a subject; the subject is
+    written on one line instead of making the message unbuildable."""
+    enqueue("anna@example.org", f"Jauna biedrība{separator}Bcc: evil@example.org", "Teksts\n")
+    assert deliver_pending() == (1, 0)
+    [received] = smtp.messages()
+    assert received["Subject"] == "Jauna biedrība Bcc: evil@example.org"
+    assert received["Bcc"] is None and smtp.envelopes[0].rcpt_tos == ["anna@example.org"]
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_next_is_sent(app, smtp):
+    broken = enqueue("anna@example.org\nBcc: evil@example.org", "Sveiki", "Teksts\n")
+    fine = enqueue("janis@example.org", "Sveiki", "Teksts\n")
+    assert deliver_pending() == (1, 1)
+    db.session.refresh(broken)
+    db.session.refresh(fine)
+    assert fine.sent_at is not None and [e.rcpt_tos for e in smtp.envelopes] == [["janis@example.org"]]
+    assert broken.failed_at is not None and broken.sent_at is None and "ValueError" in broken.last_error
+    assert deliver_pending() == (0, 0)  # given up on: never tried again by itself
+
+
+def test_refused_for_good_fails_at_once_refused_for_now_is_retried(app, choosy_smtp):
+    gone = enqueue("gone@example.org", "Sveiki", "Teksts\n")
+    busy = enqueue("busy@example.org", "Sveiki", "Teksts\n")
+    fine = enqueue("anna@example.org", "Sveiki", "Teksts\n")
+    assert deliver_pending() == (1, 2)
+    for message in (gone, busy, fine):
+        db.session.refresh(message)
+    assert gone.failed_at is not None and "550" in gone.last_error
+    assert busy.failed_at is None and busy.attempts == 1 and busy.next_attempt_at > utcnow() and "451" in busy.last_error
+    assert fine.sent_at is not None and [e.rcpt_tos for e in choosy_smtp.envelopes] == [["anna@example.org"]]
+
+
+def test_after_the_last_attempt_a_message_is_failed(app):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), MAIL_MAX_ATTEMPTS=2)
+    message = enqueue("anna@example.org", "Sveiki", "Teksts\n")
+    assert deliver_pending() == (0, 1)
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert deliver_pending() == (0, 1)
+    db.session.refresh(message)
+    assert message.attempts == 2 and message.failed_at is not None and "ConnectionRefusedError" in message.last_error
+
+
+def test_send_mail_reports_a_bad_message_without_a_traceback(app, smtp):
+    enqueue("anna@example.org\r\nBcc: evil@example.org", "Sveiki", "Teksts\n")
+    enqueue("janis@example.org", "Sveiki", "Teksts\n")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["portal", "send-mail"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1 and result.output.strip() == "sent 1, failed 1"
+    assert "Traceback" not in result.output
+    again = app.test_cli_runner().invoke(args=["portal", "send-mail"])
+    assert again.exit_code == 0 and again.output.strip() == "sent 0, failed 0"
+
+
+def test_a_claim_keeps_other_senders_off_until_it_runs_out(app, smtp):
+    message = enqueue("anna@example.org", "Sveiki", "Teksts\n")
+    message.claimed_by, message.claimed_until = "elsewhere:1", utcnow() + timedelta(minutes=5)
+    db.session.commit()
+    assert deliver_pending() == (0, 0) and smtp.envelopes == []
+    message.claimed_until = utcnow() - timedelta(seconds=1)  # that sender died
+    db.session.commit()
+    assert deliver_pending() == (1, 0)
+    db.session.refresh(message)
+    assert message.sent_at is not None and message.claimed_by != "elsewhere:1" and message.claimed_until is None
+
+
+def test_two_senders_at_once_send_each_message_once(app, smtp):
+    """Two senders in threads of their own (their own sessions and connections) claim disjoint batches."""
+    app.config["MAIL_BATCH_SIZE"] = 3
+    for n in range(30):
+        enqueue(f"person{n}@example.org", f"Ziņa {n}", "Teksts\n")
+    db.session.commit()
+    results, claimed = [], []
+
+    def sender():
+        with app.app_context():
+            results.append(deliver_pending())
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    recipients = [rcpt for e in smtp.envelopes for rcpt in e.rcpt_tos]
+    assert sorted(recipients) == sorted(f"person{n}@example.org" for n in range(30))
+    assert sum(sent for sent, _ in results) == 30 and all(failed == 0 for _, failed in results)
+    db.session.expire_all()
+    assert all(m.sent_at is not None and m.attempts == 1 for m in outbox())
+
+
+def test_coordinators_see_the_failed_mails_and_can_send_one_again(app, world, smtp):
+    broken = enqueue("anna@example.org\nBcc: x@example.org", "Nenosūtāma vēstule", "Teksts\n")
+    deliver_pending()
+    coordinator = client_for(app, world.coordinator)
+    page = coordinator.get("/coordination/mail?lang=en").get_data(as_text=True)
+    assert f'data-testid="failed-mail-{broken.id}"' in page
+    assert "Nenosūtāma vēstule" in page and "ValueError" in page and "Teksts" not in page
+    assert client_for(app, world.member).get("/coordination/mail").status_code == 403
+
+    response = coordinator.post(f"/coordination/mail/{broken.id}/send-again")
+    assert response.status_code == 302
+    db.session.refresh(broken)
+    assert broken.failed_at is None and broken.attempts == 0
+    from portal.audit.models import AuditEvent
+
+    assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "mail.sent_again"))

@@ -154,8 +154,19 @@ def test_gunicorn_serves_pages_and_fingerprinted_static_files(gunicorn):
     assert plain.status_code == 200 and plain.headers["Cache-Control"] == "no-cache" and "ETag" in plain.headers
     stale = requests.get(f"{gunicorn.url}/static/css/portal.css?v=0000000000000000", timeout=10)
     assert stale.headers["Cache-Control"] == "no-cache"
-    # The access log goes to stdout (the journal, under systemd).
-    wait_for(lambda: '"GET /login HTTP/1.1" 200' in gunicorn.access_log.read_text(), "the access log line")
+    # The access log goes to stdout (the journal, under systemd), a JSON object per line with the request id.
+    def access_line():
+        for line in gunicorn.access_log.read_text().splitlines():
+            entry = json.loads(line) if line.startswith("{") else {}
+            if entry.get("logger") == "gunicorn.access" and entry.get("path") == "/login":
+                return entry
+        return None
+
+    entry = wait_for(access_line, "the access log line")
+    assert entry["status"] == "200" and entry["method"] == "GET" and '"GET /login HTTP/1.1" 200' in entry["message"]
+    assert entry["request_id"] == page.headers["X-Request-ID"] or re.fullmatch(r"[0-9a-f]{32}", entry["request_id"])
+    lines = [line for line in gunicorn.access_log.read_text().splitlines() if line.strip()]
+    assert all(line.startswith("{") and json.loads(line) for line in lines), lines[:5]
 
 
 def test_static_files_stay_cacheable_for_a_logged_in_person(app, world):
@@ -321,6 +332,7 @@ def test_nginx_terminates_tls_and_the_portal_knows_it(nginx):
     assert page.status_code == 200 and "Pieslēgties" in page.text
     assert "max-age=31536000" in page.headers["Strict-Transport-Security"]  # the portal saw https
     assert "Secure" in page.headers["Set-Cookie"]
+    assert re.fullmatch(r"[0-9a-f]{32}", page.headers["X-Request-ID"])  # nginx's $request_id, kept by the portal
 
 
 def test_nginx_serves_the_static_files_with_a_long_cache(nginx, gunicorn):
@@ -373,6 +385,8 @@ def test_the_units_start_what_the_readme_says():
     assert web["Service"]["ExecStart"] == "/opt/portal/venv/bin/gunicorn --config /etc/portal/gunicorn.conf.py"
     assert web["Service"]["ExecReload"] == "/bin/kill -s HUP $MAINPID" and web["Service"]["Type"] == "notify"
     assert worker["Service"]["ExecStart"] == "/opt/portal/venv/bin/portal worker"
+    assert web["Service"]["RuntimeDirectory"] == "portal-web"
+    assert web["Service"]["Environment"] == "PROMETHEUS_MULTIPROC_DIR=/run/portal-web"
     assert backup["Service"]["ExecStart"] == "/opt/portal/venv/bin/portal backup"
     for unit in (web, worker, backup):
         assert unit["Service"]["EnvironmentFile"] == "/etc/portal/portal.env"
@@ -385,3 +399,5 @@ def test_the_units_start_what_the_readme_says():
     assert sourced.stdout == "Latgales biedrību tīklojums" and not sourced.stderr
     assert example["PORTAL_DATA_DIR"] == "/var/lib/portal" and example["GUNICORN_BIND"] == "127.0.0.1:8000"
     assert {example[k] for k in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST")} == {"1"}
+    assert example["REDIS_URL"].startswith("redis://") and example["LOG_FORMAT"] == "json"
+    assert "PROMETHEUS_MULTIPROC_DIR" not in example  # the web unit's alone (the worker serves its own)

@@ -64,7 +64,8 @@ def tsa_cert(network):
 
 @pytest.fixture(scope="module")
 def authority(network, tsa_cert):
-    return tsa.NetworkTSA(*tsa_cert)
+    # The clock is fixed: under xdist a module's tests can run many minutes after it was imported.
+    return tsa.NetworkTSA(*tsa_cert, clock=Clock(NOW))
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,25 @@
 """Files through one interface: every test runs on the data directory and on a real S3-compatible server."""
 import hashlib
 import io
+import json
 import os
+import re
 import sqlite3
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pytest
+import sqlalchemy as sa
 
+from portal.accounts.models import User
+from portal.backup import row_counts
 from portal.config import ConfigError, from_environment
+from portal.extensions import db
 from portal.storage import from_settings
 
-from .factories import small_jpeg
+from .factories import make_user, small_jpeg
 from .helpers import client_for
 
 STORES = ("local", "s3")
@@ -185,14 +192,27 @@ def test_a_photo_uploaded_is_stored_and_served_back(app, portal_store):
     assert member.get(f"/resources/{world.resource.id}/photos/{photo.id}/full.jpg").status_code == 404
 
 
-def test_portal_backup_goes_to_the_store(app, portal_store, backend):
+def _archive(data: bytes) -> tuple[dict, dict[str, bytes]]:
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        members = {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
+    return json.loads(members.pop("manifest.json")), members
+
+
+def test_portal_backup_goes_to_the_store_with_the_files(app, portal_store, backend):
     store, world = portal_store
+    photo = add_photo(app, world)
     result = app.test_cli_runner().invoke(args=["portal", "backup"])
     assert result.exit_code == 0, result.output
     [key] = [k for k in store.raw_keys() if k.startswith("backups/")]
-    assert key.endswith(".sqlite3" if backend == "sqlite" else ".sql")
+    assert re.fullmatch(r"backups/portal-\d{8}-\d{6}\.tar\.gz", key)
     assert f"Backup written: {store.storage.location(key)}" in result.output
-    dump = store.raw_read(key)
+    manifest, members = _archive(store.raw_read(key))
+    assert manifest["dialect"] == backend and manifest["revision"] and manifest["files"] == len(store.raw_keys()) - 1
+    # Every stored file (the photo, its thumbnail, the condition photo), byte for byte; no backup inside a backup.
+    stored = {k: store.raw_read(k) for k in store.raw_keys() if not k.startswith("backups/")}
+    assert {f"files/{k}": v for k, v in stored.items()} == {k: v for k, v in members.items() if k.startswith("files/")}
+    assert f"files/photos/{photo.sha256[:2]}/{photo.sha256}.full.jpg" in members
+    dump = members[manifest["database"]]
     if backend == "sqlite":
         copy = Path(app.config["PORTAL_DATA_DIR"]) / "restored-check.sqlite3"
         copy.write_bytes(dump)
@@ -210,3 +230,66 @@ def test_portal_backup_goes_to_the_store(app, portal_store, backend):
         assert world.org.name in text
     # The scratch copy made on the way is gone.
     assert not list(Path(app.config["PORTAL_DATA_DIR"]).glob(".backup-*"))
+
+
+def add_photo(app, world):
+    member = client_for(app, world.member)
+    response = member.post(f"/resources/{world.resource.id}/photos", content_type="multipart/form-data",
+                           data={"photo": (io.BytesIO(small_jpeg((200, 30, 90))), "projektors.jpg")})
+    assert response.status_code == 302
+    db.session.expire_all()
+    return world.resource.photos[-1]
+
+
+def test_portal_restore_brings_back_the_database_and_the_files(app, portal_store, backend):
+    """Backup, then lose data and files, then `portal restore` the backup from the store: both are back."""
+    store, world = portal_store
+    photo = add_photo(app, world)
+    full_key = f"photos/{photo.sha256[:2]}/{photo.sha256}.full.jpg"
+    photo_bytes = store.raw_read(full_key)
+    org_id, member_id, photo_url = world.org.id, world.member.id, f"/resources/{world.resource.id}/photos/{photo.id}/full.jpg"
+    runner = app.test_cli_runner()
+    before = row_counts()
+    db.session.commit()
+    backed_up = runner.invoke(args=["portal", "backup"])
+    assert backed_up.exit_code == 0, backed_up.output
+    [key] = [k for k in store.raw_keys() if k.startswith("backups/")]
+
+    # What happens after the backup: a person and an organization's page are gone, a photo file too,
+    # and someone new joined.
+    db.session.execute(sa.text("UPDATE organizations SET name = 'Pārdēvēta' WHERE id = :id"), {"id": org_id})
+    db.session.execute(sa.text("DELETE FROM notifications"))
+    make_user(world.other_org, email="late.joiner@example.org")
+    db.session.commit()
+    store.storage.delete(full_key)
+    assert full_key not in store.raw_keys()
+
+    refused = runner.invoke(args=["portal", "restore", key], input="n\n")
+    assert refused.exit_code != 0
+    assert db.session.scalar(sa.text("SELECT name FROM organizations WHERE id = :id"), {"id": org_id}) == "Pārdēvēta"
+    db.session.commit()
+
+    restored = runner.invoke(args=["portal", "restore", key, "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert f"Restored the {backend} database" in restored.output and "files." in restored.output
+    db.session.remove()
+    assert row_counts() == before
+    assert db.session.scalar(sa.text("SELECT name FROM organizations WHERE id = :id"), {"id": org_id}) == "Baltā māja"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.email == "late.joiner@example.org")) == 0
+    db.session.commit()
+    assert store.raw_read(full_key) == photo_bytes
+    # And the portal serves it again, to a person who logs in to the restored database.
+    served = client_for(app, db.session.get(User, member_id)).get(photo_url)
+    assert served.status_code == 200 and served.data == photo_bytes
+
+
+def test_portal_restore_refuses_what_is_not_a_backup(app, tmp_path):
+    stray = tmp_path / "stray.tar.gz"
+    with tarfile.open(stray, "w:gz") as archive:
+        info = tarfile.TarInfo("../etc/passwd")
+        archive.addfile(info, io.BytesIO(b""))
+    result = app.test_cli_runner().invoke(args=["portal", "restore", str(stray), "--yes"])
+    assert result.exit_code != 0 and "not a portal backup" in result.output
+    missing = app.test_cli_runner().invoke(args=["portal", "restore", "backups/none.tar.gz", "--yes"])
+    assert missing.exit_code != 0 and "no backup backups/none.tar.gz" in missing.output

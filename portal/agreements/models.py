@@ -54,6 +54,8 @@ class Agreement(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_comment: Mapped[str] = mapped_column(Text, default="")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the certified signing copy was stored (at approval, or by a worker soon after): signing waits for it.
+    certified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -83,6 +85,11 @@ class Agreement(db.Model):
     @property
     def is_frozen(self) -> bool:
         return self.state in FROZEN_STATES
+
+    @property
+    def is_being_certified(self) -> bool:
+        """Approved, and the signing copy is still being made (by a worker)."""
+        return self.state == APPROVED and self.certified_at is None
 
     def party_org_ids(self) -> set[int]:
         return {party.org_id for party in self.parties}

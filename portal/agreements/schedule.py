@@ -1,12 +1,14 @@
-"""The daily jobs (`portal daily`, run from cron): expiry by end date, reminders to sign, review reminders.
+"""The daily duties: expiry by end date, reminders to sign, review reminders. `portal worker`'s scheduler
+runs them (DAILY_JOBS_CRON); `portal daily` runs them by hand.
 
-Each job is idempotent: running it twice on a day sends nothing twice.
+Each is idempotent: running them twice on a day sends nothing twice. Two runs at once (by hand while the
+scheduler runs them) are serialised: an advisory lock on PostgreSQL, SQLite's single writer.
 """
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ..audit.services import record
 from ..database import StateConflict, compare_and_set, utcnow
@@ -64,7 +66,12 @@ def send_review_reminders(today: date) -> int:
     return len(due)
 
 
+DAILY_LOCK = 7002  # pg_advisory_xact_lock key (the audit chain has 7001)
+
+
 def run_daily(now: datetime | None = None) -> dict:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DAILY_LOCK})
     now = now or utcnow()
     today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     return {"expired": len(expire_due(today)), "sign_reminders": send_sign_reminders(now),

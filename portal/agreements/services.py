@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from .. import policy
 from ..accounts.models import REPRESENTATIVE, User
 from ..audit.services import record
-from ..certificates import services as certificates
 from ..database import utcnow
 from ..errors import RuleViolation, found, require
 from ..exchanges.models import ACCEPTED as EXCHANGE_ACCEPTED, COMPLETED as EXCHANGE_COMPLETED
@@ -24,13 +23,12 @@ from ..extensions import db
 from ..orgs.models import ACTIVE as ORG_ACTIVE, Organization
 from ..text import latvian_sort_key
 from . import notices
+from .certification import certify_after_approval
 from .clause_templates import draft_text
 from .document import LANGUAGES
-from .files import party_field, store_file
 from .models import (APPROVED, COOPERATION, DRAFT, EDITABLE_STATES, EXCHANGE, IN_FORCE, NETWORK, RETURNED,
-                     SUBMITTED, TERMINATED, Agreement, AgreementComment, AgreementFile, AgreementParty)
-from .pdf import render_pdf, signature_boxes
-from .printing import DEFAULT_PLACE, build_document, freeze_parties, printed_org_name
+                     SUBMITTED, TERMINATED, Agreement, AgreementComment, AgreementParty)
+from .printing import DEFAULT_PLACE, freeze_parties, printed_org_name
 from .workflow import conflict, transition
 
 # What one draft may hold: enough for a long agreement (the templates' longest section is ~1,100 characters,
@@ -313,8 +311,9 @@ def return_to_drafter(actor, agreement: Agreement, comment: str) -> None:
     notices.tell_parties(actor, agreement, "returned")
 
 
-def approve(actor, agreement: Agreement, now: datetime | None = None) -> AgreementFile:
-    """Freezes the text: the party details are copied, the signing copy rendered once and stored."""
+def approve(actor, agreement: Agreement, now: datetime | None = None) -> None:
+    """Freezes the text (the party details are copied) and asks for the certified signing copy: made at once
+    without a job queue, by a worker soon after with one (certification.py)."""
     require(policy.is_coordinator(actor))
     if agreement.state != SUBMITTED:
         raise conflict(agreement)
@@ -329,13 +328,8 @@ def approve(actor, agreement: Agreement, now: datetime | None = None) -> Agreeme
     transition(agreement, SUBMITTED, APPROVED, approved_at=now.replace(microsecond=0), decided_by_id=actor.id,
                 return_comment="")
     freeze_parties(agreement)
-    document = build_document(agreement)
-    fields = [(party_field(i), page, box) for i, (page, box) in enumerate(signature_boxes(document))]
-    certified = certificates.certify_signing_copy(render_pdf(document), fields, signing_time=utcnow())
-    frozen_copy = store_file(agreement, certified, "approved")
-    record("agreement.approved", actor=actor, obj=agreement, sha256=frozen_copy.sha256)
-    notices.tell_parties(actor, agreement, "approved")
-    return frozen_copy
+    record("agreement.approved", actor=actor, obj=agreement)
+    certify_after_approval(agreement)
 
 
 # ---------------------------------------------------------------- ending

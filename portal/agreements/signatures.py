@@ -17,6 +17,7 @@ from ..certificates import services as certificates
 from ..database import utcnow
 from ..errors import RuleViolation, require
 from ..extensions import db
+from ..metrics import SIGNATURES, count_after_commit
 from ..origin import current_origin
 from ..signing.external import ExternalSignatureRejected, check_external_signature
 from ..signing.pdfsign import SigningError
@@ -45,6 +46,8 @@ def _party_to_sign(actor, agreement: Agreement) -> AgreementParty:
     if agreement.state != APPROVED:
         raise RuleViolation(_l("Only an approved agreement can be signed; this one is “%(state)s”.",
                                state=state_label(agreement.state)))
+    if agreement.is_being_certified:
+        raise RuleViolation(_l("The signing copy is still being made. Try again in a minute."))
     raise RuleViolation(_l("%(org)s has already signed this agreement.", org=actor.org.name))
 
 
@@ -142,6 +145,7 @@ def _add_signature(party: AgreementParty, signature: Signature) -> None:
 
 def _signed(actor, agreement: Agreement, signature: Signature, stored: AgreementFile) -> None:
     db.session.refresh(agreement)
+    count_after_commit(db.session, SIGNATURES, method=signature.method)
     record("agreement.signed", actor=actor, obj=agreement, org=actor.org, position=signature.position,
            method=signature.method, sha256=stored.sha256)
     if len(agreement.signatures) == len(agreement.parties):

@@ -207,8 +207,14 @@ def submit(agreement_id):
 @bp.post("/agreements/<int:agreement_id>/approve")
 @login_required
 def approve(agreement_id):
-    return _button(agreement_id, services.approve,
-                   _("Approved. The signing copy is made; the parties' representatives can sign it now."))
+    agreement = _load(agreement_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: services.approve(current_user, agreement), success=lambda _approved: (
+        _("Approved. The signing copy is being made; the parties' representatives will be told when they "
+          "can sign it.") if agreement.is_being_certified else
+        _("Approved. The signing copy is made; the parties' representatives can sign it now.")))
+    return _to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/return")
@@ -299,6 +305,9 @@ def pdf(agreement_id):
                            key_func=lambda: f"preview:{current_user.id}"):
             data = render_pdf(build_document(agreement))
         return _pdf_response(data, f"{_file_stem(agreement)}-draft.pdf", cache=False)
+    if files.current_file(agreement.id) is None:  # approved a moment ago: a worker is making the copy
+        flash(_("The signing copy is still being made. Try again in a minute."), "info")
+        return _to_detail(agreement)
     stored = files.file_to_download(agreement, signing=request.args.get("copy") == "signing")
     return _pdf_response(stored.data, f"{_file_stem(agreement)}-{stored.revision}.pdf", etag=stored.sha256)
 

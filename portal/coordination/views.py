@@ -6,6 +6,7 @@ from .. import policy
 from ..certificates import services as certificate_services
 from ..errors import require
 from ..forms import EmptyForm
+from ..mail import delivery
 from ..orgs.services import get_visible_org
 from ..transaction import attempt
 from . import services
@@ -42,3 +43,22 @@ def rotate_certificate(org_id):
         flash(_("%(org)s has a new certificate (%(fingerprint)s…).", org=org.name,
                 fingerprint=rotated.value.fingerprint[:16]), "success")
     return redirect(url_for("coordination.certificates"))
+
+
+@bp.get("/coordination/mail")
+@login_required
+def mail():
+    """What the outbox holds, and the mails that could not be sent, with the reason."""
+    require(policy.is_coordinator(current_user))
+    return render_template("coordination/mail.html", overview=delivery.overview(), action_form=EmptyForm())
+
+
+@bp.post("/coordination/mail/<int:message_id>/send-again")
+@login_required
+def send_mail_again(message_id):
+    require(policy.is_coordinator(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: delivery.send_again(current_user, message_id),
+            success=_("The mail is handed back to the sender."))
+    return redirect(url_for("coordination.mail"))

@@ -8,8 +8,12 @@ from ..extensions import db
 
 
 class OutboxMessage(db.Model):
-    """Every e-mail is written here first, whole (`portal.mail.services.build_email` makes it); the sender
-    delivers and retries."""
+    """Every e-mail is written here first; the sender (portal/mail/delivery.py) claims, delivers and retries.
+
+    waiting: neither sent_at nor failed_at, due from next_attempt_at; claimed: a sender has it until
+    claimed_until (then it is free again: that sender died); sent: sent_at; failed: failed_at, given up (it
+    could not be built, the SMTP server refused it for good, or MAIL_MAX_ATTEMPTS ran out), last_error says why.
+    """
 
     __tablename__ = "mail_outbox"
 
@@ -26,6 +30,9 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(200), default="", server_default="")  # host:pid of the sender
 
 
 class DigestItem(db.Model):

@@ -1,17 +1,13 @@
-"""The outbox: enqueue inside the caller's transaction, deliver later, retry on failure.
+"""The outbox: mails are written in the caller's transaction and built from it when sent (delivery.py
+claims, sends and retries them).
 
 What a mail says and how it looks is composed in compose.py; whether and when it goes, in preferences.py."""
-import smtplib
-from datetime import timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
 
-from ..database import utcnow
 from ..extensions import db
 from . import preferences
 from .compose import Mail, compose
@@ -24,7 +20,7 @@ from .models import DigestItem, OutboxMessage
 MAIL_POLICY = email_policy.default.clone(refold_source="none")
 RAW_HEADERS = {"list-unsubscribe", "list-unsubscribe-post"}
 
-# Set in the session's info when a message is queued: the web layer starts delivery once it is committed.
+# Set in the session's info when a message is queued: delivery.py starts delivering once it is committed.
 MAIL_WAITING = "portal.mail_waiting"
 
 
@@ -84,57 +80,3 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html", cte="quoted-printable")
     return email
-
-
-def _deliver(email: EmailMessage, message_id: int) -> None:
-    config = current_app.config
-    if not config["SMTP_HOST"]:
-        outbox = Path(config["PORTAL_DATA_DIR"]) / "outbox"
-        outbox.mkdir(parents=True, exist_ok=True)
-        (outbox / f"{message_id:08d}.eml").write_bytes(bytes(email))
-        return
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-        if config["SMTP_STARTTLS"]:
-            smtp.starttls()
-        if config["SMTP_USERNAME"]:
-            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-        smtp.send_message(email)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** attempts, 24 * 60))
-
-
-def deliver_pending(limit: int = 100) -> tuple[int, int]:
-    """Send what is due; returns (sent, failed). Commits after each message."""
-    sent = failed = 0
-    now = utcnow()
-    due = db.session.scalars(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.attempts < current_app.config["MAIL_MAX_ATTEMPTS"],
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()
-    for message_id in due:
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.sent_at is not None:
-            continue
-        try:
-            _deliver(build_email(message), message.id)
-        except (OSError, smtplib.SMTPException) as exc:
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-            failed += 1
-        else:
-            message.attempts += 1
-            message.sent_at = utcnow()
-            message.last_error = ""
-            sent += 1
-        db.session.commit()
-    return sent, failed

@@ -1,10 +1,9 @@
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..orgs.services import get_visible_org, member_organizations
 from ..resources import services as catalogue
 from ..resources.models import Need, Resource
-from . import services
 
 bp = Blueprint("main", __name__)
 
@@ -23,11 +22,3 @@ def organization(org_id):
         resources=catalogue.org_entries(Resource, org, viewer=current_user),
         needs=catalogue.org_entries(Need, org, viewer=current_user),
     )
-
-
-@bp.get("/healthz")
-def healthz():
-    database = services.database_health()
-    if not database["ok"]:
-        return jsonify(status="error", database=database), 503
-    return jsonify(status="ok", database=database)

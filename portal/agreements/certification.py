@@ -1,0 +1,93 @@
+"""The signing copy: at approval the frozen text is rendered once, certified by the network (a PAdES
+certification signature with an empty field per party) and stored as revision 1.
+
+With a job queue this is a job (`make_signing_copy`): the approval answers at once, the agreement is
+approved and "being certified" meanwhile (nobody can sign yet: there is nothing to sign), and the parties
+are told to sign when the copy is stored. Without a queue `approve` makes it in its own transaction. The
+rendering, the slow part (~0.2 s for 5 pages), holds no lock; the copy is stored only if none is, so two
+workers making it at once leave one. `sweep` hands out again what a lost job left undone.
+"""
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..audit.services import record
+from ..certificates import services as certificates
+from ..database import begin_writing, reset_writing, utcnow
+from ..extensions import db
+from ..jobs import queue
+from . import notices
+from .files import party_field, store_file
+from .models import APPROVED, Agreement
+from .pdf import render_pdf, signature_boxes
+from .printing import build_document
+from .workflow import lock
+
+log = logging.getLogger(__name__)
+
+
+def render_signing_copy(agreement: Agreement) -> bytes:
+    document = build_document(agreement)
+    fields = [(party_field(i), page, box) for i, (page, box) in enumerate(signature_boxes(document))]
+    return certificates.certify_signing_copy(render_pdf(document), fields, signing_time=utcnow())
+
+
+def store_signing_copy(agreement: Agreement, data: bytes) -> None:
+    """Stores the certified copy as revision 1 and tells the parties to sign (the approver is not told)."""
+    stored = store_file(agreement, data, "approved")
+    agreement.certified_at = utcnow()
+    db.session.flush()
+    record("agreement.certified", obj=agreement, sha256=stored.sha256, revision=stored.revision)
+    approver = db.session.get(User, agreement.decided_by_id) if agreement.decided_by_id else None
+    notices.tell_parties(approver, agreement, "approved")
+
+
+def make_signing_copy_now(agreement: Agreement) -> None:
+    """In the caller's transaction (no queue): the approval's answer waits for the copy."""
+    store_signing_copy(agreement, render_signing_copy(agreement))
+
+
+def make_signing_copy(agreement_id: int) -> bool:
+    """The job: renders and certifies outside any write lock, then stores the copy if the agreement still
+    waits for one. Returns whether this run stored it."""
+    reading = begin_writing(False)
+    try:
+        agreement = db.session.get(Agreement, agreement_id)
+        if agreement is None or not agreement.is_being_certified:
+            db.session.rollback()
+            return False
+        data = render_signing_copy(agreement)
+        db.session.rollback()  # end the reading transaction before the slow part is stored
+    finally:
+        reset_writing(reading)
+    agreement = db.session.get(Agreement, agreement_id)
+    lock(agreement)
+    if not agreement.is_being_certified:  # another worker stored it meanwhile, or it was terminated
+        return False
+    store_signing_copy(agreement, data)
+    return True
+
+
+def certify_after_approval(agreement: Agreement) -> None:
+    """What `approve` asks for: a job when there is a queue; made at once, in its transaction, when not."""
+    if queue.queue_configured():
+        queue.defer(make_signing_copy, agreement.id)
+    else:
+        make_signing_copy_now(agreement)
+
+
+def sweep() -> int:
+    """The periodic job: agreements approved a while ago and still without a signing copy (their job was
+    lost: Redis flushed, a worker killed) get one handed out again."""
+    settled = utcnow() - timedelta(seconds=current_app.config["SWEEP_SECONDS"])
+    waiting = db.session.scalars(select(Agreement.id).where(
+        Agreement.state == APPROVED, Agreement.certified_at.is_(None), Agreement.approved_at < settled)).all()
+    app = current_app._get_current_object()
+    for agreement_id in waiting:
+        queue.submit(app, make_signing_copy, agreement_id)
+    if waiting:
+        log.info("signing copies handed out again: %s", waiting)
+    return len(waiting)

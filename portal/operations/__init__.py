@@ -1,0 +1,1 @@
+"""What a load balancer, a monitor and Prometheus ask: /healthz, /readyz, /metrics."""
