@@ -63,7 +63,8 @@ def _show_refusal(refused: RuleViolation, form, default_field: str | None) -> No
         if target is None and form is not None and default_field:
             target = _field_named(form, default_field)
         if target is not None and not isinstance(target, FieldList):
-            target.errors = [*target.errors, str(message)]
+            if not target.errors:  # a field that failed its own validation keeps that one message
+                target.errors = [str(message)]
         else:
             flash(str(message), "error")
 

@@ -13,6 +13,7 @@ from .accounts.auth import enforce_session_limits
 from .audit.services import record
 from .errors import NotAllowed, NotFound, RuleViolation
 from .extensions import db
+from .forms import forms_with_problems
 from .urls import absolute_url
 
 log = logging.getLogger("portal")
@@ -62,6 +63,7 @@ def register(app) -> None:
     app.register_error_handler(Exception, _unexpected_error)
     transaction.register(app, render_error)  # after the hooks above, so its commit runs before them
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["forms_with_problems"] = forms_with_problems  # also in imported macros
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["number"] = format_decimal

@@ -172,7 +172,7 @@ def test_bad_input_is_marked_next_to_its_field_and_the_typing_kept(member, chang
     html = page(response)
     assert f'data-field="{field}"' in html
     assert re.search(rf'<div class="field has-error">\s*<label for="{field}"', html) or field == "languages"
-    assert "Please correct the marked fields." in html
+    assert "There is a problem" in html
     if field != "title":
         assert f'value="{RESOURCE_FORM["title"]}"' in html
     if field != "description":

@@ -568,7 +568,7 @@ def test_bad_request_input_is_marked_next_to_its_field_and_the_typing_kept(world
     assert [f for f, _ in errors] == [field]
     if text:
         assert errors[0][1] == text
-    assert "Please correct the marked fields." in html
+    assert "There is a problem" in html
     for name in ("starts_on", "ends_on", "quantity", "purpose"):
         if name != field and data[name].strip():
             assert f'value="{data[name]}"' in html, name

@@ -221,13 +221,23 @@ def request_password_reset(email: str) -> None:
     enqueue_template(user, "password_reset", link=token_url(token, PASSWORD_RESET, user.locale))
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not check_password(user, current_password, "password_change"):
-        raise RuleViolation(_l("The current password is not correct."), field="current_password").keeping(
-            lambda: count_wrong_password(user, "password_change"))
-    problem = password_problem(new_password, user_inputs=(user.email, user.name))
+def check_password_change(user: User, current_password: str | None, new_password: str | None) -> None:
+    """Both problems at once (None: a value the form already refused); a wrong current password is counted
+    with the login failures."""
+    problems = {}
+    wrong = current_password is not None and not check_password(user, current_password, "password_change")
+    if wrong:
+        problems["current_password"] = _l("The current password is not correct.")
+    problem = new_password is not None and password_problem(new_password, user_inputs=(user.email, user.name))
     if problem:
-        raise RuleViolation(problem, field="password")
+        problems["password"] = problem
+    if problems:
+        refused = RuleViolation.of_fields(problems)
+        raise refused.keeping(lambda: count_wrong_password(user, "password_change")) if wrong else refused
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    check_password_change(user, current_password, new_password)
     user.password_hash = hash_password(new_password)
     user.end_all_sessions()
     record("auth.password_changed", actor=user)

@@ -150,7 +150,8 @@ def profile():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit(check=lambda: services.check_password_change(
+            current_user, **form.values("current_password", new_password="password"))):
         if attempt(lambda: services.change_password(current_user, form.current_password.data,
                                                     form.password.data), form=form, field="current_password"):
             # This browser stays logged in; every other session has ended.

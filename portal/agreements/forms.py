@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, PasswordField, RadioField,
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, PasswordField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import DOCUMENT_LANGUAGES, PortalForm, select_choices, strip
+from ..forms import DOCUMENT_LANGUAGES, BoundedDateField, PortalForm, select_choices, strip
 
 DATE_MESSAGE = _l("Enter a date.")
 
@@ -19,8 +19,8 @@ class NewAgreementForm(PortalForm):
     partner = SelectField(_l("The other party"), coerce=int, validators=[Optional()],
                           description=_l("For a cooperation agreement."))
     language = SelectField(_l("Language of the agreement"), choices=select_choices(DOCUMENT_LANGUAGES))
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired(DATE_MESSAGE)])
-    valid_to = DateField(_l("Valid until"), validators=[Optional()],
+    valid_from = BoundedDateField(_l("Valid from"), validators=[InputRequired(DATE_MESSAGE)], years_back=10)
+    valid_to = BoundedDateField(_l("Valid until"), validators=[Optional()], years_ahead=30,
                          description=_l("Leave empty for an indefinite period."))
 
 
@@ -34,10 +34,10 @@ class EditAgreementForm(PortalForm):
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     place = StringField(_l("Place"), filters=[strip], validators=[Length(max=100)],
                         description=_l("As printed under the title, e.g. “Daugavpilī”."))
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired(DATE_MESSAGE)])
-    valid_to = DateField(_l("Valid until"), validators=[Optional()],
+    valid_from = BoundedDateField(_l("Valid from"), validators=[InputRequired(DATE_MESSAGE)], years_back=10)
+    valid_to = BoundedDateField(_l("Valid until"), validators=[Optional()], years_ahead=30,
                          description=_l("Leave empty for an indefinite period."))
-    review_on = DateField(_l("Review date"), validators=[Optional()],
+    review_on = BoundedDateField(_l("Review date"), validators=[Optional()], years_ahead=30,
                           description=_l("Optional: the parties are reminded before it."))
     clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=41)
     edit_stamp = HiddenField()
@@ -62,9 +62,11 @@ class TerminateForm(PortalForm):
 
 
 class SignForm(PortalForm):
-    password = PasswordField(_l("Your password"), validators=[InputRequired()],
+    password = PasswordField(_l("Your password"), validators=[InputRequired(_l("Enter your password.")),
+                                                              Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
-    typed_name = StringField(_l("Your full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    typed_name = StringField(_l("Your full name"), filters=[strip],
+                             validators=[DataRequired(_l("Type your full name.")), Length(max=120)])
     consent = BooleanField(_l("I have read the signing copy and sign this agreement for my organization."))
 
 

@@ -78,11 +78,20 @@ def partner_choices(actor) -> list[Organization]:
 
 # ---------------------------------------------------------------- drafting
 
+def term_problems(valid_from: date | None, valid_to: date | None, review_on: date | None = None) -> dict:
+    """{field: message} of an agreement's dates; None: a date not given (or already refused by the form)."""
+    problems = {}
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        problems["valid_to"] = _l("The end date must be on or after the start date.")
+    if valid_from is not None and review_on is not None and review_on < valid_from:
+        problems["review_on"] = _l("The review date must be on or after the start date.")
+    return problems
+
+
 def _check_term(valid_from: date, valid_to: date | None, review_on: date | None = None) -> None:
-    if valid_to is not None and valid_to < valid_from:
-        raise RuleViolation(_l("The end date must be on or after the start date."), field="valid_to")
-    if review_on is not None and review_on < valid_from:
-        raise RuleViolation(_l("The review date must be on or after the start date."), field="review_on")
+    problems = term_problems(valid_from, valid_to, review_on)
+    if problems:
+        raise RuleViolation.of_fields(problems)
 
 
 def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization], valid_from: date,
@@ -226,15 +235,28 @@ def clean_clauses(clauses: list[tuple[str, str]]) -> list[dict]:
     return result
 
 
+def check_draft(*, title: str | None, valid_from: date | None, valid_to: date | None, review_on: date | None,
+                clauses: list[tuple[str, str]]) -> None:
+    """Every problem of a draft's text at once (None: a value the form already refused)."""
+    problems = {}
+    if title is not None and not title.strip():
+        problems["title"] = _l("Give the agreement a title.")
+    problems.update(term_problems(valid_from, valid_to, review_on))
+    try:
+        clean_clauses(clauses)
+    except RuleViolation as refused:
+        problems.update(refused.field_messages)
+    if problems:
+        raise RuleViolation.of_fields(problems)
+
+
 def update_draft(actor, agreement: Agreement, *, title: str, place: str, valid_from: date,
                  valid_to: date | None, review_on: date | None, clauses: list[tuple[str, str]],
                  expected_updated_at: datetime | None = None) -> None:
     """Saves the text. A returned agreement goes back to draft. `expected_updated_at` is when the editor
     loaded the form: if someone saved in between, the save is refused rather than overwrite their text."""
     require(policy.can_edit_agreement(actor, agreement))
-    if not title.strip():
-        raise RuleViolation(_l("Give the agreement a title."), field="title")
-    _check_term(valid_from, valid_to, review_on)
+    check_draft(title=title, valid_from=valid_from, valid_to=valid_to, review_on=review_on, clauses=clauses)
     cleaned = clean_clauses(clauses)
     was = agreement.state
     # A compare-and-set on the state and, when given, on the time of the save the editor started from:

@@ -57,18 +57,19 @@ def _client() -> dict:
     return {"ip_address": origin.ip[:45], "user_agent": origin.user_agent[:300]}
 
 
-def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent: bool,
-         now: datetime | None = None) -> Signature:
-    """The representative named for their party signs for it with the organization's certificate."""
+def check_signing(actor, agreement: Agreement, *, password: str | None, typed_name: str | None,
+                  consent: bool | None) -> None:
+    """Every problem of a signing at once (None: a value the form already refused, not checked again). A
+    wrong password is counted with the login failures, whatever else is wrong."""
     party = _party_to_sign(actor, agreement)
     if not policy.can_sign_agreement(actor, agreement):
         raise RuleViolation(_l("%(name)s signs for your organization, as the agreement says.",
                                name=party.printed_signatory))
     problems = {}
-    wrong_password = not check_password(actor, password, "signing")
+    wrong_password = password is not None and not check_password(actor, password, "signing")
     if wrong_password:
         problems["password"] = _l("The password is not right.")
-    if not _same_name(typed_name, actor.name):
+    if typed_name is not None and not _same_name(typed_name, actor.name):
         problems["typed_name"] = _l("Type your full name as it is in your profile: %(name)s.", name=actor.name)
     if not consent:
         problems["consent"] = _l("Tick the box to confirm that you sign for your organization.")
@@ -77,6 +78,13 @@ def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent
         if wrong_password:
             refused.keeping(lambda: count_wrong_password(actor, "signing"))
         raise refused
+
+
+def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent: bool,
+         now: datetime | None = None) -> Signature:
+    """The representative named for their party signs for it with the organization's certificate."""
+    check_signing(actor, agreement, password=password, typed_name=typed_name, consent=consent)
+    party = _party_to_sign(actor, agreement)
     signature = Signature(agreement_id=agreement.id, org_id=actor.org_id, user_id=actor.id,
                           typed_name=" ".join(typed_name.split()), position=party.printed_position,
                           signed_at=now or utcnow(), **_client())

@@ -70,7 +70,7 @@ def new():
         if form.kind.data not in ("cooperation", "network", "accession"):
             form.kind.data = "cooperation"
         form.valid_from.data = local_today()
-    if form.validate_on_submit():
+    if form.validate_on_submit(check=lambda: _check_draft(form, partners)):
         drafted = attempt(lambda: _draft(form, partners), form=form, field="kind")
         if drafted:
             flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
@@ -78,6 +78,15 @@ def new():
     return render_template("agreements/new.html", form=form,
                            network_in_force=services.network_agreement_in_force(),
                            accession_to=services.needs_accession(current_user.org))
+
+
+def _check_draft(form: NewAgreementForm, partners) -> None:
+    """The checks of a new draft that can be made with fields refused, so that all are shown at once."""
+    problems = services.term_problems(**form.values("valid_from", "valid_to"))
+    if form.kind.data == "cooperation" and not any(org.id == form.partner.data for org in partners):
+        problems = {"partner": _("Choose the other party."), **problems}
+    if problems:
+        raise RuleViolation.of_fields(problems)
 
 
 def _draft(form: NewAgreementForm, partners) -> Agreement:
@@ -123,11 +132,13 @@ def edit(agreement_id):
             "edit_stamp": services.edit_stamp(agreement)})
     else:
         form = EditAgreementForm()
-    if form.validate_on_submit() and attempt(lambda: services.update_draft(
+    clauses = [(entry.form.heading.data, entry.form.text.data) for entry in form.clauses]
+    check = lambda: services.check_draft(**form.values("title", "valid_from", "valid_to", "review_on"),  # noqa: E731
+                                         clauses=clauses)
+    if form.validate_on_submit(check=check) and attempt(lambda: services.update_draft(
             current_user, agreement, title=form.title.data, place=form.place.data or "",
             valid_from=form.valid_from.data, valid_to=form.valid_to.data, review_on=form.review_on.data,
-            clauses=[(entry.form.heading.data, entry.form.text.data) for entry in form.clauses],
-            expected_updated_at=_parse_stamp(form.edit_stamp.data)), form=form):
+            clauses=clauses, expected_updated_at=_parse_stamp(form.edit_stamp.data)), form=form):
         flash(_("Saved."), "success")
         return _to_detail(agreement)
     return render_template("agreements/edit.html", agreement=agreement, form=form, **LABELS)
@@ -268,7 +279,8 @@ def sign(agreement_id):
     agreement = _load(agreement_id)
     form = SignForm()
     if (request.method == "POST" and policy.can_upload_signature(current_user, agreement)
-            and form.validate_on_submit()
+            and form.validate_on_submit(check=lambda: signatures.check_signing(
+                current_user, agreement, **form.values("password", "typed_name", "consent")))
             and attempt(lambda: signatures.sign(current_user, agreement, password=form.password.data,
                                                 typed_name=form.typed_name.data, consent=form.consent.data),
                         form=form)):

@@ -94,20 +94,30 @@ def needs_hours(resource: Resource) -> bool:
     return resource.kind == catalogue.INTELLECTUAL or resource.value_unit == "hour"
 
 
+def check_request(actor, resource: Resource, *, starts_on: date | None, ends_on: date | None,
+                  quantity: int | None, hours: Decimal | None, today: date | None = None) -> None:
+    """Every problem of a request at once (RuleViolation.of_fields); None: a value the form already refused."""
+    require(policy.can_request_exchange(actor, resource))
+    problems = {}
+    if starts_on is not None and starts_on < _today(today):
+        problems["starts_on"] = _l("The period cannot start in the past.")
+    if starts_on is not None and ends_on is not None:
+        if ends_on < starts_on:
+            problems["ends_on"] = _l("The period must end on or after its first day.")
+        elif (ends_on - starts_on).days >= MAX_DAYS:
+            problems["ends_on"] = _l("A request can cover at most a year.")
+    if quantity is not None and not 1 <= quantity <= resource.quantity:
+        problems["quantity"] = _l("Ask for 1 to %(n)d.", n=resource.quantity)
+    if needs_hours(resource) and not (hours and hours > 0):
+        problems["hours"] = _l("Say how many hours you need.")
+    if problems:
+        raise RuleViolation.of_fields(problems)
+
+
 def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: date, quantity: int,
                      hours: Decimal | None, purpose: str, message: str, today: date | None = None) -> Exchange:
-    require(policy.can_request_exchange(actor, resource))
-    today = _today(today)
-    if starts_on < today:
-        raise RuleViolation(_l("The period cannot start in the past."), field="starts_on")
-    if ends_on < starts_on:
-        raise RuleViolation(_l("The period must end on or after its first day."), field="ends_on")
-    if (ends_on - starts_on).days >= MAX_DAYS:
-        raise RuleViolation(_l("A request can cover at most a year."), field="ends_on")
-    if not 1 <= quantity <= resource.quantity:
-        raise RuleViolation(_l("Ask for 1 to %(n)d.", n=resource.quantity), field="quantity")
-    if needs_hours(resource) and not (hours and hours > 0):
-        raise RuleViolation(_l("Say how many hours you need."), field="hours")
+    check_request(actor, resource, starts_on=starts_on, ends_on=ends_on, quantity=quantity, hours=hours,
+                  today=today)
     exchange = Exchange(
         resource=resource, owner_org_id=resource.org_id, requester_org_id=actor.org_id, requested_by_id=actor.id,
         starts_on=starts_on, ends_on=ends_on, quantity=quantity,

@@ -41,7 +41,8 @@ def request_form(entry_id):
     if not policy.can_request_exchange(current_user, resource):
         abort(403)
     form = RequestForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit(check=lambda: services.check_request(
+            current_user, resource, **form.values("starts_on", "ends_on", "quantity", "hours"))):
         requested = attempt(lambda: services.request_exchange(
             current_user, resource, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
             quantity=form.quantity.data, hours=form.hours.data, purpose=form.purpose.data,

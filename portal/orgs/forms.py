@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from ..accounts.models import MEMBER, REPRESENTATIVE
 from ..accounts.forms import new_password_field
-from ..forms import PortalForm, select_choices, strip
+from ..forms import PortalForm, select_choices, strip, website
 from .choices import LEGAL_FORMS, MUNICIPALITIES
 
 ROLE_CHOICES = ((MEMBER, _l("Member")), (REPRESENTATIVE, _l("Representative")))
@@ -41,7 +41,7 @@ class OrganizationFields(PortalForm):
                        validators=[InputRequired(), Email(message=_l("Enter a valid e-mail address.")),
                                    Length(max=254)])
     phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), phone_number])
-    website = StringField(_l("Website"), filters=[strip],
+    website = StringField(_l("Website"), filters=[strip, website],
                           validators=[Optional(), URL(message=_l("Enter a full address, e.g. https://example.lv.")),
                                       Length(max=300)])
     description = TextAreaField(_l("What the organization does"), filters=[strip],

@@ -72,16 +72,25 @@ def registration_number_taken(number: str, *, except_org_id: int | None = None) 
     return db.session.scalar(query) is not None
 
 
+def check_application(*, registration_number: str | None, email: str | None, name: str | None,
+                      password: str | None) -> None:
+    """Every problem of an application at once (None: a value the form already refused)."""
+    problems = {}
+    if registration_number and registration_number_taken(registration_number):
+        problems["registration_number"] = _l("An organization with this registration number is already registered.")
+    if email and accounts.email_taken(email):
+        problems["person_email"] = _l("An account with this e-mail address already exists.")
+    problem = password is not None and accounts.password_problem(password, user_inputs=(email or "", name or ""))
+    if problem:
+        problems["password"] = problem
+    if problems:
+        raise RuleViolation.of_fields(problems)
+
+
 def apply_for_membership(org_data: dict, person: dict, password: str, locale: str) -> Organization:
     """A visitor's application: the organization (applied) and its future representative."""
-    if registration_number_taken(org_data["registration_number"]):
-        raise RuleViolation(_l("An organization with this registration number is already registered."),
-                            field="registration_number")
-    if accounts.email_taken(person["email"]):
-        raise RuleViolation(_l("An account with this e-mail address already exists."), field="person_email")
-    problem = accounts.password_problem(password, user_inputs=(person["email"], person["name"]))
-    if problem:
-        raise RuleViolation(problem, field="password")
+    check_application(registration_number=org_data["registration_number"], email=person["email"],
+                      name=person["name"], password=password)
     try:
         with db.session.begin_nested():
             org = Organization(state=APPLIED, **{k: org_data[k] for k in ORG_FIELDS})

@@ -19,7 +19,8 @@ def apply():
         flash(_("You already belong to a member organization."), "info")
         return redirect(url_for("main.organization", org_id=current_user.org_id))
     form = ApplicationForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit(check=lambda: services.check_application(**form.values(
+            "registration_number", "password", email="person_email", name="person_name"))):
         person = {"name": form.person_name.data, "position": form.person_position.data,
                   "email": form.person_email.data}
         if attempt(lambda: services.apply_for_membership(form.org_data(), person, form.password.data,

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import PortalForm, select_choices, strip
+from ..forms import AmountField, PortalForm, WholeNumberField, select_choices, strip
 from ..orgs.choices import MUNICIPALITIES
 from . import choices
 
@@ -29,9 +29,9 @@ class EntryForm(PortalForm):
     municipality = SelectField(_l("Municipality"), choices=select_choices(MUNICIPALITIES))
     location = StringField(_l("Place"), filters=[strip], validators=[Length(max=200)],
                            description=_l("e.g. Cirmas pagasts, Ludzas novads"))
-    quantity = IntegerField(_l("Quantity or capacity"), default=1,
-                            validators=[InputRequired(_l("Enter a whole number, 1 or more.")),
-                                        NumberRange(min=1, max=100000, message=_l("Enter a whole number, 1 or more."))])
+    quantity = WholeNumberField(_l("Quantity or capacity"), default=1, min=1, max=100_000,
+                                validators=[InputRequired(_l("Enter a whole number, 1 or more."))],
+                                message=_l("Enter a whole number, 1 or more."))
     unit = StringField(_l("Unit"), filters=[strip], validators=[Length(max=40)],
                        description=_l("e.g. seats, pieces, hours"))
     languages = CheckboxesField(_l("Languages"), choices=select_choices(choices.LANGUAGES), default=["lv"],
@@ -64,8 +64,8 @@ class EntryForm(PortalForm):
 
 
 class ResourceForm(EntryForm):
-    value_eur = DecimalField(_l("In-kind value, EUR"), places=2, validators=[
-        Optional(), NumberRange(min=0, max=1_000_000, message=_l("Enter an amount of 0 or more."))],
+    value_eur = AmountField(_l("In-kind value, EUR"), min=0, max=1_000_000, validators=[Optional()],
+                            message=_l("Enter an amount of 0 or more."),
         description=_l("Optional: what the use is worth, for the in-kind ledger"))
     value_unit = SelectField(_l("per"), choices=select_choices((("", "—"),) + choices.VALUE_UNITS))
     licence = SelectField(_l("Licence of shared materials"), choices=select_choices(choices.LICENCES))

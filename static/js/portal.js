@@ -56,3 +56,20 @@ document.addEventListener("DOMContentLoaded", function () {
   kind.addEventListener("change", sync);
   sync();
 });
+
+// The error summary (GOV.UK pattern) takes focus when the page opens, so it is read first; its links move
+// to the field and focus it.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+});
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) { return; }
+  var target = document.getElementById(link.getAttribute("href").slice(1));
+  if (target) {
+    event.preventDefault();
+    target.scrollIntoView({block: "center"});
+    target.focus();
+  }
+});

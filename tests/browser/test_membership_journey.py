@@ -169,7 +169,7 @@ def test_membership_journey(live_server, page: Page, shot, lang):
     field_box = page.locator(".field.has-error", has=page.locator("[name=registration_number]"))
     expect(field_box.locator("p.error[data-field=registration_number]")).to_be_visible()
     expect(page.locator("[name=registration_number]")).to_have_attribute("aria-invalid", "true")
-    expect_text(page.locator("main .flash.error"), lang, "Please correct the marked fields.")
+    expect_text(page.locator("main .flash.error"), lang, "There is a problem")
     expect(page).to_have_url(f"{base}/apply")
     expect_lang(page, lang)
     form = page.locator("main form[method=post]")
