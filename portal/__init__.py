@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_web_behaviour(app)
     register_commands(app)
@@ -78,6 +79,14 @@ def register_extensions(app: Flask) -> None:
     from .accounts import auth
 
     auth.configure_login_manager(login_manager)
+
+
+def register_converters(app: Flask) -> None:
+    """`<int:...>` in every route is an id the database can hold (1 … 2**31-1): anything bigger is a 404,
+    never an integer overflow in the query (before the blueprints, whose rules use it)."""
+    from .urls import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_blueprints(app: Flask) -> None:

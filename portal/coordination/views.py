@@ -9,6 +9,7 @@ from ..forms import EmptyForm
 from ..mail import delivery
 from ..orgs.services import get_visible_org
 from ..transaction import attempt
+from ..urls import query_id, query_page
 from . import services
 
 bp = Blueprint("coordination", __name__)
@@ -19,7 +20,8 @@ bp = Blueprint("coordination", __name__)
 def audit_log():
     require(policy.can_view_audit_log(current_user))
     filters = {name: request.args.get(name, "").strip() for name in services.AUDIT_FILTERS}
-    page = services.audit_page(filters, request.args.get("page", 1, type=int))
+    filters["org"] = str(query_id("org") or "")  # "²" and 2147483648 are no organization
+    page = services.audit_page(filters, query_page())
     return render_template("coordination/audit_log.html", filters=filters, **vars(page))
 
 

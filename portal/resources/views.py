@@ -9,6 +9,7 @@ from ..errors import require
 from ..orgs.choices import MUNICIPALITIES
 from ..orgs.services import organization_options
 from ..transaction import attempt
+from ..urls import query_id, query_page
 from . import choices, photos, search, services
 from .forms import NeedForm, PhotoForm, ResourceForm, StateForm
 from .models import Need, Resource
@@ -50,9 +51,9 @@ def catalogue_query() -> search.CatalogueQuery:
     for name, vocabulary in FILTER_VOCABULARIES.items():
         value = args.get(name, "")
         values[name] = value if value in dict(vocabulary) else ""
-    org = args.get("org", "")
+    org = query_id("org")
     return search.CatalogueQuery(
-        q=args.get("q", "")[:200], org=org if org.isdigit() else "", page=args.get("page", 1, type=int) or 1,
+        q=args.get("q", "")[:200], org=str(org) if org else "", page=query_page(),
         **{k: v for k, v in values.items() if k != "sort"}, sort=values["sort"] or "relevance",
     )
 
