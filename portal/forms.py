@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from flask import g, has_request_context
 from flask_babel import format_date, format_decimal, get_locale, get_translations, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, FieldList, FormField, IntegerField, PasswordField, StringField
+from wtforms import DateField, DecimalField, FieldList, Form, FormField, IntegerField, PasswordField, StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -133,6 +133,14 @@ def _field_problems(field) -> list[tuple[str, str]]:
 def forms_with_problems() -> list[PortalForm]:
     """The forms of this request that have problems to show (for the error summary)."""
     return [form for form in g.get("portal_forms", []) if form.problems()] if has_request_context() else []
+
+
+class PortalSubform(Form):
+    """A form repeated inside a PortalForm (FieldList of FormField): its messages translated too."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _TRANSLATIONS
 
 
 class EmptyForm(PortalForm):

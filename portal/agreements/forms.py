@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, PasswordField, RadioField,
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, PasswordField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..forms import DOCUMENT_LANGUAGES, BoundedDateField, PortalForm, select_choices, strip
+from ..forms import DOCUMENT_LANGUAGES, BoundedDateField, PortalForm, PortalSubform, select_choices, strip
 
 DATE_MESSAGE = _l("Enter a date.")
 
@@ -24,7 +24,7 @@ class NewAgreementForm(PortalForm):
                          description=_l("Leave empty for an indefinite period."))
 
 
-class ClauseForm(Form):
+class ClauseForm(PortalSubform):
     heading = StringField(_l("Heading"), filters=[strip], validators=[Length(max=200)])
     text = TextAreaField(_l("Text"), filters=[strip], validators=[Length(max=8_000)],
                          description=_l("One point per line; the points are numbered in the PDF."))
