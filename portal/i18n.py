@@ -1,4 +1,8 @@
-"""Language choice: ?lang= (remembered in the session), then the user's profile, then Latvian."""
+"""Language choice: ?lang= (the header switch), then the choice made in this session, then a logged-in
+person's profile, then Latvian. The switch is remembered: in the session, and for a logged-in person in their profile
+(`User.locale`), which their mails and notifications follow."""
+from urllib.parse import urlencode
+
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
@@ -9,13 +13,31 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     requested = request.args.get("lang")
     if requested in languages:
-        session["lang"] = requested
         return requested
-    if session.get("lang") in languages:
+    if session.get("lang") in languages:  # the switch in this session; for a logged-in person also their profile's
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_requested_language() -> None:
+    """before_request: `?lang=` is kept in the session and, when a logged-in person follows the switch (a
+    GET), saved to their profile. A POST's ?lang= only sets the language of its answer."""
+    requested = request.args.get("lang")
+    if requested not in current_app.config["LANGUAGES"]:
+        return
+    session["lang"] = requested
+    if request.method == "GET" and current_user and current_user.is_authenticated:
+        from .accounts.services import choose_language
+
+        choose_language(current_user, requested)
+
+
+def switch_language_url(language: str) -> str:
+    """This page in `language`: the same path and query, with lang= last (`/resources?q=projektors&lang=en`)."""
+    query = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    return f"{request.path}?{urlencode([*query, ('lang', language)])}"
 
 
 def select_timezone() -> str:

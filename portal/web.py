@@ -3,7 +3,7 @@ import logging
 import time
 
 from flask import abort, current_app, render_template, request
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, lazy_gettext as _l
+from flask_babel import format_currency, format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHTTP
@@ -11,9 +11,11 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHT
 from . import logs, metrics, policy, transaction
 from .accounts.auth import enforce_session_limits
 from .audit.services import record
+from .dates import format_day, format_moment
 from .errors import NotAllowed, NotFound, RuleViolation
 from .extensions import db
 from .forms import forms_with_problems
+from .i18n import remember_requested_language, switch_language_url
 from .urls import absolute_url
 
 log = logging.getLogger("portal")
@@ -53,6 +55,7 @@ def register(app) -> None:
     app.teardown_request(_end_request)
     app.before_request(_refuse_nul_in_query)
     app.before_request(enforce_session_limits)
+    app.before_request(remember_requested_language)
     app.after_request(_security_headers)
     app.context_processor(_template_helpers)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -64,8 +67,8 @@ def register(app) -> None:
     transaction.register(app, render_error)  # after the hooks above, so its commit runs before them
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["forms_with_problems"] = forms_with_problems  # also in imported macros
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")
 
@@ -125,6 +128,7 @@ def _template_helpers():
         "unread_notifications": unread,
         "network_name": current_app.config["NETWORK_NAME"],
         "get_locale": get_locale,
+        "switch_language_url": switch_language_url,
         "absolute_url": absolute_url,
     }
 

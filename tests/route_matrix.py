@@ -197,6 +197,7 @@ MATRIX = [
     Row("accounts.unsubscribe", "POST", lambda w: "/unsubscribe/WzEsImV4Y2hhbmdlcyJd.forged", everyone(404),
         data=lambda w: {"List-Unsubscribe": "One-Click"}, scenario="forged token"),
     Row("coordination.audit_log", "GET", lambda w: "/coordination/audit", COORDINATOR_ONLY),
+    Row("coordination.audit_csv", "GET", lambda w: "/coordination/audit.csv", COORDINATOR_ONLY),
     Row("coordination.mail", "GET", lambda w: "/coordination/mail", COORDINATOR_ONLY),
     Row("coordination.send_mail_again", "POST", lambda w: f"/coordination/mail/{failed_mail(w)}/send-again",
         COORDINATOR_ACTION),
@@ -260,6 +261,7 @@ MATRIX = [
     Row("exchanges.ical_feed", "GET", lambda w: "/calendar/not-the-token.ics", everyone(404), scenario="bad token"),
     Row("exchanges.ledger", "GET", lambda w: "/ledger", LOGGED_IN_PAGE),
     Row("exchanges.ledger_csv", "GET", lambda w: "/ledger.csv", LOGGED_IN_PAGE),
+    Row("exchanges.ledger_xlsx", "GET", lambda w: "/ledger.xlsx", LOGGED_IN_PAGE),
 
     Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
     Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),

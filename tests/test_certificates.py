@@ -271,8 +271,8 @@ def test_verify_page_confirms_the_document_of_record(app, world):
     assert response.status_code == 200
     page = html(response)
     assert page.count('data-testid="signature-row"') == 4
-    assert shown_at(page, "verdict") == ("Every signature (4 in all) is intact and trusted, and nothing but "
-                                       "signatures was added after the network certified the document.")
+    assert shown_at(page, "verdict") == "Complete: the document of record, signed by all 3 parties."
+    assert 'data-verdict="complete"' in page and "verdict-complete" in page
     assert shown_at(page, "held") == (f"This file is the document of record of agreement No. {agreement.number}, "
                                     "byte for byte.")
     assert "no: the signed content was changed" not in page and "no: not issued by the network CA" not in page
@@ -285,20 +285,31 @@ def test_verify_page_confirms_the_document_of_record(app, world):
     page = html(upload_to_verify(visitor, earlier.data))
     assert shown_at(page, "held") == (f"This file is an earlier copy (revision 2) of agreement No. "
                                     f"{agreement.number}; the portal holds a newer one.")
+    # ... and its verdict is amber, naming the parties whose signatures it lacks (org B signed first)
+    unsigned = [agreement.parties[p].printed_name for p in (0, 2)]
+    assert shown_at(page, "verdict") == f"An earlier copy: missing the signatures of {', '.join(unsigned)}."
+    assert 'data-verdict="earlier"' in page and "intact and trusted" not in page
 
 
 def test_verify_page_flags_a_flipped_byte(app, world):
     agreement = signed_network_agreement(world)
     page = html(upload_to_verify(anonymous(app), flip_byte_in_signed_range(newest_file(agreement).data)))
-    assert shown_at(page, "verdict") == "This file does not verify: see the signatures below."
+    assert shown_at(page, "verdict") == ("Changed after signing: what the network (Latgales biedrību tīklojums) "
+                                       "signed was changed afterwards. Do not rely on this file.")
+    assert 'data-verdict="altered"' in page
     assert page.count("no: the signed content was changed") == 4
+    # every broken signature is marked as one after which something changed, never "none"
+    changes = re.findall(r'data-testid="changes-after">(.*?)</td>', page, re.S)
+    assert len(changes) == 4 and all("changed after this signature" in c for c in changes), changes
+    assert page.count('class="broken"') == 4
     assert shown_at(page, "held") == "The portal holds no file with exactly these bytes."
 
 
 def test_verify_page_flags_a_page_added_after_certification(app, world):
     agreement = signed_network_agreement(world)
     page = html(upload_to_verify(anonymous(app), add_blank_page(newest_file(agreement).data)))
-    assert shown_at(page, "verdict") == "This file does not verify: see the signatures below."
+    assert shown_at(page, "verdict").startswith("Changed after signing: after the signature of ")
+    assert 'data-verdict="altered"' in page
     assert "not allowed changes (e.g. pages added)" in page
     assert "no: the signed content was changed" not in page  # the signed bytes themselves are unchanged
 
@@ -317,7 +328,8 @@ def test_verify_page_says_a_foreign_ca_is_not_trusted(app, world):
                                 org_name=world.org.name, signed_at=NOW, language="lv")
 
     page = html(upload_to_verify(anonymous(app), forged))
-    assert shown_at(page, "verdict") == "This file does not verify: see the signatures below."
+    assert shown_at(page, "verdict").startswith("Not trusted: the signature of the network")
+    assert 'data-verdict="altered"' in page
     assert page.count("no: not issued by the network CA") == 2
     assert "no: the signed content was changed" not in page
 
@@ -569,7 +581,7 @@ def test_verify_page_accepts_a_document_of_record_signed_externally(app, world, 
 
     page = html(upload_to_verify(anonymous(app), newest_file(agreement).data))
     assert shown_at(page, "held").startswith("This file is the document of record of agreement No.")
-    assert shown_at(page, "verdict") != "This file does not verify: see the signatures below.", page
+    assert shown_at(page, "verdict") == f"Complete: the document of record, signed by all {len(agreement.parties)} parties.", page
 
 
 # ---------------------------------------------------------------- 5: keys at rest

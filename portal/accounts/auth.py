@@ -36,6 +36,10 @@ def start_session(user: User) -> None:
     session["started_at"] = now
     session["seen_at"] = now
     login_user(user)
+    if language:  # chosen with the switch just before logging in: the person's language from now on
+        from .services import choose_language
+
+        choose_language(user, language)
 
 
 def end_session() -> None:

@@ -1,8 +1,10 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from datetime import timezone
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import policy
+from .. import policy, spreadsheets
 from ..certificates import services as certificate_services
 from ..errors import require
 from ..forms import EmptyForm
@@ -10,19 +12,45 @@ from ..mail import delivery
 from ..orgs.services import get_visible_org
 from ..transaction import attempt
 from ..urls import query_id, query_page
-from . import services
+from . import audit_text, services
 
 bp = Blueprint("coordination", __name__)
+
+
+def _audit_filters() -> dict:
+    filters = {name: request.args.get(name, "").strip()[:100] for name in services.AUDIT_FILTERS}
+    filters["org"] = str(query_id("org") or "")  # "²" and 2147483648 are no organization
+    return filters
 
 
 @bp.get("/coordination/audit")
 @login_required
 def audit_log():
     require(policy.can_view_audit_log(current_user))
-    filters = {name: request.args.get(name, "").strip() for name in services.AUDIT_FILTERS}
-    filters["org"] = str(query_id("org") or "")  # "²" and 2147483648 are no organization
+    filters = _audit_filters()
     page = services.audit_page(filters, query_page())
-    return render_template("coordination/audit_log.html", filters=filters, **vars(page))
+    return render_template("coordination/audit_log.html", filters=filters, described=audit_text.describe(page.events),
+                           action_groups=audit_text.action_choices(page.actions), outcomes=audit_text.OUTCOMES,
+                           **vars(page))
+
+
+@bp.get("/coordination/audit.csv")
+@login_required
+def audit_csv():
+    """The filtered log as a spreadsheet in the reader's language: names and sentences, and the codes and hashes
+    beside them for whoever checks the chain."""
+    require(policy.can_view_audit_log(current_user))
+    header = [_("Time (UTC)"), _("Action"), _("Outcome"), _("Person"), _("E-mail"), _("Organization"), _("Object"),
+              _("Details"), _("IP address"), _("Event No."), _("Action code"), _("Hash")]
+    rows = [[d.event.created_at.astimezone(timezone.utc).replace(tzinfo=None), d.action, d.outcome,
+             str(d.who or ""), d.event.actor.email if d.event.actor else "", str(d.org or ""), str(d.obj or ""),
+             d.details_text(), d.event.ip, d.event.id, d.event.action, d.event.hash]
+            for d in audit_text.describe(services.audit_export(_audit_filters()))]
+    language = get_locale().language
+    response = Response(spreadsheets.csv_file(header, rows, language), mimetype="text/csv")
+    name = "audita-zurnals" if language == "lv" else "audit-log"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 @bp.get("/coordination/certificates")

@@ -1,11 +1,19 @@
-"""An organization's exchanges as files: the iCalendar feed and the ledger as CSV."""
-import csv
-import io
+"""An organization's exchanges as files: the iCalendar feed, and the ledger as a table for CSV and XLSX."""
 from datetime import datetime, time, timedelta, timezone
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ..urls import absolute_url
+
+
+def local_day(moment: datetime):
+    """The day `moment` fell on where the network is."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def calendar_file(org_name: str, org_id: int, exchanges) -> bytes:
@@ -28,15 +36,17 @@ def calendar_file(org_name: str, org_id: int, exchanges) -> bytes:
     return cal.to_ical()
 
 
-def ledger_csv(rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["exchange", "direction", "other_organization", "resource", "from", "to", "units", "value_eur",
-                     "completed_at"])
+def ledger_table(rows) -> tuple[list[str], list[list]]:
+    """The ledger as a table in the reader's language (call it in a request or under force_locale): headers
+    and values translated, numbers as numbers, dates as dates (portal.spreadsheets writes the files)."""
+    header = [_("No."), _("Direction"), _("Other organization"), _("Resource"), _("From"), _("To"),
+              _("Quantity of units"), _("Unit"), _("Value, EUR"), _("Completed")]
+    units = {"hour": _("hours"), "day": _("days"), "unit": _("units")}
+    table = []
     for row in rows:
         e = row["exchange"]
-        writer.writerow([e.id, "gave" if row["gave"] else "received", row["other"].name, e.resource.title,
-                         e.starts_on.isoformat(), e.ends_on.isoformat(),
-                         "" if e.value_units is None else e.value_units, "" if e.value_eur is None else e.value_eur,
-                         e.completed_at.date().isoformat() if e.completed_at else ""])
-    return "\ufeff" + out.getvalue()
+        unit = e.resource.value_unit
+        table.append([e.id, _("given") if row["gave"] else _("received"), row["other"].name, e.resource.title,
+                      e.starts_on, e.ends_on, e.value_units, units.get(unit, ""),
+                      e.value_eur, local_day(e.completed_at) if e.completed_at else None])
+    return header, table

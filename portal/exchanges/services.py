@@ -8,12 +8,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from .. import policy
 from ..accounts.models import User
 from ..audit.services import record
+from ..dates import format_day
 from ..database import StateConflict, compare_and_set, utcnow
 from ..errors import RuleViolation, found, require
 from ..extensions import db
@@ -190,12 +191,12 @@ def accept(actor, exchange: Exchange, today: date | None = None) -> None:
         clash = capacity_clash(exchange)
         if clash:
             day, used, others = clash
-            names = "; ".join(f"#{o.id} {o.requester_org.name} ({format_date(o.starts_on)}–{format_date(o.ends_on)}, "
+            names = "; ".join(f"#{o.id} {o.requester_org.name} ({format_day(o.starts_on, 'medium')}–{format_day(o.ends_on, 'medium')}, "
                               f"{o.quantity})" for o in others)
             raise RuleViolation(_l(
                 "Not enough left: on %(day)s %(used)d of %(total)d are already given to accepted exchanges "
                 "(%(names)s), and this request asks for %(asked)d.",
-                day=format_date(day), used=used, total=exchange.resource.quantity, names=names,
+                day=format_day(day, "medium"), used=used, total=exchange.resource.quantity, names=names,
                 asked=exchange.quantity))
     _transition(exchange, REQUESTED, ACCEPTED, decided_at=utcnow(), decided_by_id=actor.id)
     record("exchange.accepted", actor=actor, obj=exchange)
@@ -244,7 +245,7 @@ def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eu
     require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
     if _today(today) < exchange.ends_on:
         raise RuleViolation(_l("An exchange can be completed on or after its last day (%(day)s).",
-                               day=format_date(exchange.ends_on)))
+                               day=format_day(exchange.ends_on, "medium")))
     if value_eur is not None and value_eur < 0:
         raise RuleViolation(_l("Enter an amount of 0 or more."), field="value_eur")
     _transition(exchange, ACCEPTED, COMPLETED, completed_at=utcnow(), completed_by_id=actor.id,

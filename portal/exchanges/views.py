@@ -2,10 +2,10 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import policy
+from .. import policy, spreadsheets
 from ..forms import EmptyForm
 from ..resources import services as catalogue
 from ..resources.models import Resource
@@ -217,6 +217,21 @@ def ledger():
 @login_required
 def ledger_csv():
     _form, rows, _totals = _ledger()
-    response = Response(exports.ledger_csv(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="in-kind-ledger.csv"'
+    header, table = exports.ledger_table(rows)
+    response = Response(spreadsheets.csv_file(header, table, get_locale().language), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_ledger_file_name()}.csv"'
     return response
+
+
+@bp.get("/ledger.xlsx")
+@login_required
+def ledger_xlsx():
+    _form, rows, _totals = _ledger()
+    header, table = exports.ledger_table(rows)
+    response = Response(spreadsheets.xlsx_file(header, table, _("In-kind ledger")), mimetype=spreadsheets.XLSX_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{_ledger_file_name()}.xlsx"'
+    return response
+
+
+def _ledger_file_name() -> str:
+    return "natura-uzskaite" if get_locale().language == "lv" else "in-kind-ledger"

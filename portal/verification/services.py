@@ -1,11 +1,13 @@
 """Checking a PDF for anyone: the signatures against the network CA (and the accepted qualified roots), and
 what the portal holds of it. Nothing here reveals e-mails, IP addresses or comments."""
+from dataclasses import dataclass
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..agreements.files import current_file, file_with_digest
-from ..agreements.models import Agreement, AgreementFile
+from ..agreements.models import Agreement, AgreementFile, Signature
 from ..certificates import services as certificates
 from ..extensions import db
 from ..signing.verify import verify_pdf
@@ -44,6 +46,97 @@ def public_record(agreement: Agreement | None) -> dict | None:
     if agreement is None or not agreement.is_frozen:
         return None
     return {"agreement": agreement, "newest": current_file(agreement.id)}
+
+
+COMPLETE, EARLIER, ALTERED = "complete", "earlier", "altered"  # green, amber, red
+
+
+@dataclass
+class Verdict:
+    """The one answer the page gives first: `kind` (complete, earlier or altered) and its reason in a sentence."""
+
+    kind: str
+    text: str
+
+
+def _signer(signature) -> str:
+    if signature.is_certification:
+        return str(_l("the network (%(name)s)", name=signature.signer_org))
+    return signature.signer_name or signature.signer_org
+
+
+def _altered(report) -> str:
+    """Why a file that does not verify is not to be relied on, naming the first signature concerned."""
+    for s in report.signatures:
+        if not (s.intact and s.valid):
+            return str(_l("Changed after signing: what %(signer)s signed was changed afterwards. Do not rely on this "
+                          "file.", signer=_signer(s)))
+        if s.docmdp_ok is False:
+            return str(_l("Changed after signing: after the signature of %(signer)s the file was changed in a way the "
+                          "network’s certification does not allow (e.g. pages added).", signer=_signer(s)))
+    for s in report.signatures:
+        if not s.trusted:
+            return str(_l("Not trusted: the signature of %(signer)s was not made with a certificate the network "
+                          "trusts.", signer=_signer(s)))
+        if s.revocation.state == "revoked":
+            return str(_l("Not trusted: the certificate of %(signer)s was revoked before it signed.",
+                          signer=_signer(s)))
+        if s.timestamp is not None and not s.timestamp.ok:
+            return str(_l("Not trusted: the time-stamp on the signature of %(signer)s does not hold.",
+                          signer=_signer(s)))
+    if not all(t.ok for t in report.timestamps):
+        return str(_l("Not trusted: a time-stamp of the document does not hold."))
+    return str(_l("Changed after signing: something was added to the file after its last signature."))
+
+
+def _orgs_signed_in(stored: AgreementFile) -> set[int]:
+    """The parties whose signatures the stored file holds: each signing stored one revision, in order."""
+    signings = db.session.scalar(select(func.count()).select_from(AgreementFile).where(
+        AgreementFile.agreement_id == stored.agreement_id, AgreementFile.revision <= stored.revision,
+        AgreementFile.event.in_(("signed", "external"))))
+    return set(db.session.scalars(select(Signature.org_id).where(Signature.agreement_id == stored.agreement_id)
+                                  .order_by(Signature.id).limit(signings)))
+
+
+def verdict(report, held) -> Verdict:
+    """Complete (the document of record, every party's signature in it), an earlier copy (what is missing), or
+    changed after signing / not trusted."""
+    if not report.ok:
+        return Verdict(ALTERED, _altered(report))
+    if held is None:
+        return Verdict(EARLIER, str(_l("The signatures hold, but the portal holds no copy with exactly these bytes: "
+                                       "this is not the document of record.")))
+    stored, agreement, newest = held
+    signed = _orgs_signed_in(stored)
+    missing = [p.printed_name for p in agreement.parties if p.org_id not in signed]
+    if missing:
+        return Verdict(EARLIER, str(_l("An earlier copy: missing the signatures of %(names)s.",
+                                       names=", ".join(missing))))
+    if not newest:
+        return Verdict(EARLIER, str(_l("An earlier copy (revision %(revision)d): the portal holds a newer one.",
+                                       revision=stored.revision)))
+    return Verdict(COMPLETE, str(_l("Complete: the document of record, signed by all %(n)d parties.",
+                                    n=len(agreement.parties))))
+
+
+def changes_after(report) -> list[tuple[str, bool]]:
+    """For each signature, what changed after it and whether that is wrong: a broken signature is the one after
+    which something changed, never "none"."""
+    rows = []
+    items = [*report.signatures, *report.timestamps]
+    last = max(items, key=lambda item: item.signed_up_to) if items else None
+    for s in report.signatures:
+        if not (s.intact and s.valid):
+            rows.append((str(_l("changed after this signature: what it signed is not what was signed")), True))
+        elif s.docmdp_ok is False:
+            rows.append((str(_l("not allowed changes (e.g. pages added)")), True))
+        elif s.covers_whole_file:
+            rows.append((str(_l("none")), False))
+        elif s is last and (not report.ends_with_revision or s.modification_level != "lta_updates"):
+            rows.append((str(_l("something was added after it")), True))
+        else:
+            rows.append((str(_l("only signatures")), False))
+    return rows
 
 
 def problem_text(problem: str) -> str:

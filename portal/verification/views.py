@@ -38,4 +38,6 @@ def verify():
     return render_template(
         "verification/verify.html", form=form, report=report, held=held, qualified=qualified,
         record=services.public_record(looked_up), state_label=state_label,
+        verdict=services.verdict(report, held) if report is not None and not report.problem else None,
+        changes_after=services.changes_after(report) if report is not None and not report.problem else [],
         problem_text=services.problem_text(report.problem) if report is not None and report.problem else None)

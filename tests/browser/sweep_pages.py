@@ -26,6 +26,8 @@ NOT_PAGES = {
     "main.healthz": "JSON for monitoring",
     "exchanges.ical_feed": "an iCalendar feed",
     "exchanges.ledger_csv": "a CSV download",
+    "exchanges.ledger_xlsx": "an XLSX download",
+    "coordination.audit_csv": "a CSV download",
     "agreements.pdf": "a PDF download",
     "resources.photo": "a JPEG (shown on the resource pages that are swept)",
     "exchanges.condition_photo": "a JPEG (shown on the exchange page that is swept)",

@@ -369,7 +369,8 @@ def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Pag
     expect(report).to_be_visible()
     verdict = report.locator("[data-testid=verdict]")
     expect(verdict).to_have_class(re.compile(r"\bsigned\b"))
-    expect(verdict).to_contain_text("3")  # all three signatures
+    expect(verdict).to_have_attribute("data-verdict", "complete")
+    expect(verdict).to_have_text(lv("Complete: the document of record, signed by all %(n)d parties.", n=2))
     number = re.search(r"\d{4}/\d+", page.locator("[data-testid=verify-record] h2").inner_text()).group(0)
     expect(report.locator("[data-testid=held]")).to_have_text(
         lv("This file is the document of record of agreement No. %(number)s, byte for byte.", number=number))
@@ -392,12 +393,14 @@ def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Pag
     expect(report).to_be_visible()
     verdict = report.locator("[data-testid=verdict]")
     expect(verdict).to_have_class(re.compile(r"\berror\b"))
-    expect(verdict).to_have_text(lv("This file does not verify: see the signatures below."))
+    expect(verdict).to_have_attribute("data-verdict", "altered")
     expect(report.locator("[data-testid=held]")).to_have_text(lv("The portal holds no file with exactly these bytes."))
     rows = report.locator("[data-testid=signature-row]")
     expect(rows).to_have_count(3)
     for row in range(3):  # the change is under every signature
         expect(rows.nth(row).locator("td").nth(3)).to_have_text(lv("no: the signed content was changed"))
+        expect(rows.nth(row).locator("[data-testid=changes-after]")).to_have_text(
+            lv("changed after this signature: what it signed is not what was signed"))
     shot(page, "agreement-12-tampered")
 
     assert failed_responses == [], "responses with an error status:\n" + "\n".join(failed_responses)
