@@ -1,4 +1,5 @@
-"""The daily duties: expiry by end date, reminders to sign, review reminders. `portal worker`'s scheduler
+"""The daily duties: expiry by end date, reminders to sign, review reminders, the network CA's CRL before it
+falls due, the documents of record's archival time-stamps (B-LTA) when due. `portal worker`'s scheduler
 runs them (DAILY_JOBS_CRON); `portal daily` runs them by hand.
 
 Each is idempotent: running them twice on a day sends nothing twice. Two runs at once (by hand while the
@@ -13,7 +14,8 @@ from sqlalchemy import select, text
 from ..audit.services import record
 from ..database import StateConflict, compare_and_set, utcnow
 from ..extensions import db
-from . import notices
+from ..certificates import revocation
+from . import archive, notices
 from .models import APPROVED, EXPIRED, IN_FORCE, Agreement
 
 
@@ -75,4 +77,5 @@ def run_daily(now: datetime | None = None) -> dict:
     now = now or utcnow()
     today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     return {"expired": len(expire_due(today)), "sign_reminders": send_sign_reminders(now),
-            "review_reminders": send_review_reminders(today)}
+            "review_reminders": send_review_reminders(today),
+            "crl_published": revocation.publish_due(now), "archived": archive.renew_due(now)}

@@ -37,5 +37,6 @@ def verify():
         form.code.errors.append(_("This agreement is still a draft: there is nothing signed to verify yet."))
     return render_template(
         "verification/verify.html", form=form, report=report, held=held, qualified=qualified,
-        record=services.public_record(looked_up), state_label=state_label,
+        record=services.public_record(looked_up), state_label=state_label, level_text=services.level_text,
+        qualifications=services.QUALIFICATIONS,
         problem_text=services.problem_text(report.problem) if report is not None and report.problem else None)
