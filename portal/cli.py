@@ -20,7 +20,7 @@ def init_command():
     """Create or upgrade the database schema (Alembic migrations) and make or load the network CA."""
     from flask_migrate import upgrade
 
-    from .certificates.revocation import current_crl
+    from .certificates.revocation import current_crl, revoke_after_ca_change
     from .certificates.services import ensure_authority
     from .certificates.timestamps import ensure_tsa_certificate
 
@@ -29,6 +29,7 @@ def init_command():
     authority = ensure_authority()
     source = "configured files" if not authority.encrypted_key_pem else "stored encrypted in the database"
     fingerprint = authority.fingerprint
+    revoke_after_ca_change()  # a newly configured CA: what the old one issued is revoked
     ensure_tsa_certificate()  # the network's own time-stamping authority, used while no TSA_URL is set
     current_crl()
     db.session.commit()  # last: reading the row after it would open a new (write) transaction on SQLite

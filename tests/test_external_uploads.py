@@ -2,16 +2,21 @@
 time-stamp, validation data, a document time-stamp), from an outside PKI served over HTTP during the test
 (tests/outside_pki.py, a stand-in for LVRTC): accepted, and the document of record then extended to B-LTA with
 the validation data the upload brought; refused with a message naming what else was changed."""
+from datetime import timedelta
+
 import pytest
 from asn1crypto import pem
 
 from portal.agreements import signatures
 from portal.certificates import revocation, services as certificates
+from portal.database import utcnow
 from portal.errors import RuleViolation
 from portal.extensions import db
 from portal.signing.verify import verify_pdf
 
-from .test_certificates import approved_network_agreement, files_of, newest_file, sign_party
+from . import outside_pki
+from .test_certificates import (anonymous, approved_network_agreement, files_of, html, newest_file, shown_at,
+                                sign_party, upload_to_verify)
 from .test_signing_external_shapes import add_annotation, lvrtc, tool_sign  # noqa: F401  (lvrtc: a fixture)
 
 
@@ -51,3 +56,23 @@ def test_an_upload_with_an_annotation_is_refused_naming_it(app, world, outside_r
     assert str(refused.value.message).endswith(
         "Konstatēts: pievienota vai mainīta anotācija (komentārs, zīmējums, zīmogs).")
     assert [f.event for f in files_of(agreement)] == ["approved"]
+
+
+def test_under_a_trusted_list_the_upload_is_accepted_and_verify_calls_it_qualified(app, world, lvrtc, tmp_path):  # noqa: F811
+    path = tmp_path / "eu-trusted-list.xml"
+    path.write_text(outside_pki.trusted_list(lvrtc, utcnow() - timedelta(days=400), signed=True), encoding="utf-8")
+    app.config.update(TRUSTED_LIST=str(path), EXTERNAL_SIGNATURE_TRUST_ROOTS=[])
+    agreement = approved_network_agreement(world)
+    sign_party(agreement, 1)
+    uploaded = tool_sign(newest_file(agreement).data, lvrtc, field="party-3", dss=True, lta=True)
+    signatures.sign_externally(world.other_representative, agreement, uploaded)
+    sign_party(agreement, 0)
+    db.session.commit()
+
+    page = html(upload_to_verify(anonymous(app), newest_file(agreement).data))
+    assert shown_at(page, "verdict").startswith("Every signature (4 in all) is intact and trusted")
+    assert page.count("According to the EU trusted list: a qualified electronic signature (EU trusted list).") == 1
+    assert page.count("Trusted by the network’s CA only: not a qualified electronic signature.") == 3
+    assert "yes: a qualified trust service" in page
+    assert page.count("A qualified time-stamp.") == 1  # the outside TSA's; the network's own is not qualified
+    assert page.count('data-testid="signature-level">B-LTA<') == 4

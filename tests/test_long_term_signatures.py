@@ -340,3 +340,37 @@ def test_the_demo_agreements_in_force_are_b_lta_and_still_validate_in_ten_years(
             report = portal_report(data, moment=moment)
             assert report.ok and report.level == "B-LTA", (agreement.number, moment)
             assert all(s.intact and s.valid and s.trusted and s.timestamp.ok for s in report.signatures)
+
+
+def test_replacing_the_ca_revokes_what_the_old_one_issued_and_old_signatures_stay_valid(app, world, in_force,
+                                                                                      tmp_path):
+    from .test_certificates import configure_ca
+
+    old_ca = certificates.ensure_authority()
+    old_certificate = certificates.current_certificate(world.org)
+    old_tsa = timestamps.ensure_tsa_certificate()
+    before = newest_file(in_force)
+    db.session.commit()
+    time.sleep(1)  # the revocation must fall after the old signatures' second
+    configure_ca(app, tmp_path, "pem")
+    result = run_daily()
+    assert result["revoked_after_ca_change"] == 3  # the three parties' certificates
+    db.session.commit()
+    assert run_daily()["revoked_after_ca_change"] == 0  # done once
+
+    revoked = db.session.scalars(sa.select(CertificateRevocation).where(
+        CertificateRevocation.authority_id == old_ca.id)).all()
+    assert {r.reason for r in revoked} == {"cessation_of_operation"} and old_tsa.serial not in {r.serial for r in revoked}
+    old_crl = db.session.scalar(sa.select(RevocationList.der).where(RevocationList.authority_id == old_ca.id)
+                                .order_by(RevocationList.number.desc()).limit(1))
+    assert crl_entry(old_crl, old_certificate.serial).reason == "cessation_of_operation"
+    # the document of record got an archival time-stamp from the new CA's TSA, and holds, now and in ten years
+    after = newest_file(in_force)
+    assert result["archived"] == 1 and after.event == "archive" and after.data.startswith(before.data)
+    new_tsa = timestamps.ensure_tsa_certificate()
+    assert new_tsa.authority_id == certificates.ensure_authority().id != old_ca.id
+    for moment in (None, utcnow() + YEARS_10):
+        report = portal_report(after.data, moment=moment)
+        assert report.ok and report.level == "B-LTA", moment
+    last = PdfFileReader(io.BytesIO(after.data)).embedded_timestamp_signatures[-1]
+    assert last.signer_cert.dump() == ca.asn1_certificate(ca.certificate_from_pem(new_tsa.certificate_pem.encode())).dump()

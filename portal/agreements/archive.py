@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from ..audit.services import record
 from ..certificates import revocation, services as certificates, timestamps
@@ -88,6 +88,11 @@ def extend_job(agreement_id: int) -> bool:
                                          and agreement.archive_due_at > utcnow()):
         return False  # not in force, or already extended by another run
     return extend(agreement) is not None
+
+
+def renew_all_now(now: datetime) -> None:
+    """Every document of record is due for a new archival time-stamp (after the network CA was replaced)."""
+    db.session.execute(update(Agreement).where(Agreement.in_force_at.is_not(None)).values(archive_due_at=now))
 
 
 def renew_due(now: datetime | None = None) -> int:

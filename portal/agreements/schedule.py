@@ -76,6 +76,9 @@ def run_daily(now: datetime | None = None) -> dict:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DAILY_LOCK})
     now = now or utcnow()
     today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    revoked = revocation.revoke_after_ca_change(now) if revocation.has_authority() else 0
+    if revoked:  # a new CA: every document of record gets an archival time-stamp from the new TSA now
+        archive.renew_all_now(now)
     return {"expired": len(expire_due(today)), "sign_reminders": send_sign_reminders(now),
-            "review_reminders": send_review_reminders(today),
+            "review_reminders": send_review_reminders(today), "revoked_after_ca_change": revoked,
             "crl_published": revocation.publish_due(now), "archived": archive.renew_due(now)}

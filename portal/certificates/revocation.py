@@ -18,7 +18,7 @@ from ..errors import NotAllowed
 from ..extensions import db
 from ..signing import crl
 from . import services
-from .models import CertificateRevocation, OrgCertificate, RevocationList
+from .models import CertificateAuthority, CertificateRevocation, OrgCertificate, RevocationList
 
 PUBLISH_LOCK = 7003  # pg_advisory_xact_lock key (the audit chain has 7001, the daily duties 7002)
 
@@ -65,13 +65,18 @@ def withdraw(actor, org) -> None:
     revoke(current, "privilege_withdrawn", actor=actor)
 
 
-def publish(now: datetime | None = None) -> RevocationList:
-    """A new CRL of the CA in use, listing everything it has revoked, stored and served from now on."""
+def publish(now: datetime | None = None, *, retired: CertificateAuthority | None = None) -> RevocationList:
+    """A new CRL of the CA in use (or of a `retired` one whose key is stored), listing everything it has
+    revoked, stored and served from now on."""
     now = (now or utcnow()).replace(microsecond=0)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})  # one number each
-    row = services.ensure_authority()
-    ca_key, ca_cert = services.authority()
+    if retired is None:
+        row = services.ensure_authority()
+        ca_key, ca_cert = services.authority()
+    else:
+        row = retired
+        ca_key, ca_cert = services.retired_authority_key(retired)
     revoked = db.session.scalars(select(CertificateRevocation).where(
         CertificateRevocation.authority_id == row.id).order_by(CertificateRevocation.id)).all()
     number = (db.session.scalar(select(func.max(RevocationList.number)).where(
@@ -124,10 +129,40 @@ def known_crls() -> list[bytes]:
         & (RevocationList.number == newest.c.number))).all())
 
 
+def revoke_after_ca_change(now: datetime | None = None) -> int:
+    """The network CA was replaced: every organization certificate an earlier CA issued is revoked, reason
+    cessation of operation, and that CA's last CRL says so when its key is stored here. Returns how many were
+    revoked (0 once done). The old TSA certificate is not revoked: the documents' last archival time-stamps
+    are its, and they hold only until the next one (by the new TSA, see agreements.schedule) covers them."""
+    now = (now or utcnow()).replace(microsecond=0)
+    current = services.ensure_authority()
+    revoked = 0
+    for old in db.session.scalars(select(CertificateAuthority).where(CertificateAuthority.id != current.id)).all():
+        listed = set(db.session.scalars(select(CertificateRevocation.serial).where(
+            CertificateRevocation.authority_id == old.id)).all())
+        issued = [(c.serial, c.id, c.org) for c in db.session.scalars(select(OrgCertificate).where(
+            OrgCertificate.authority_id == old.id)).all()]
+        new = [(serial, certificate_id, org) for serial, certificate_id, org in issued if serial not in listed]
+        for serial, certificate_id, org in new:
+            db.session.add(CertificateRevocation(authority_id=old.id, serial=serial, org_certificate_id=certificate_id,
+                                                 reason="cessation_of_operation", revoked_at=now))
+            record("certificate.revoked", org=org, reason="cessation_of_operation", serial=serial,
+                   authority=old.fingerprint)
+        db.session.flush()
+        if new and services.retired_authority_key(old) is not None:
+            publish(now, retired=old)
+        revoked += len(new)
+    return revoked
+
+
+def has_authority() -> bool:
+    return services.current_authority_row() is not None
+
+
 def publish_due(now: datetime | None = None) -> bool:
     """The daily duty: a new CRL when the current one's nextUpdate is near. Returns whether one was issued."""
     now = now or utcnow()
-    if services.current_authority_row() is None:
+    if not has_authority():
         return False  # no CA yet (`portal init` makes it): nothing to publish
     newest = current_list()
     if newest is not None and not crl.regeneration_due(newest.der, now=now):

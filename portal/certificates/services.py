@@ -124,6 +124,16 @@ def authority() -> tuple[object, x509.Certificate]:
     return _unlock(row.encrypted_key_pem, "ca", row.fingerprint), certificate
 
 
+def retired_authority_key(row: CertificateAuthority):
+    """(key, certificate) of a CA no longer in use, if its key is stored here (a configured CA's is not)."""
+    if not row.encrypted_key_pem:
+        with _cache_lock:
+            key = _unlocked.get(("ca", row.fingerprint))
+    else:
+        key = _unlock(row.encrypted_key_pem, "ca", row.fingerprint)
+    return (key, network_ca.certificate_from_pem(row.certificate_pem.encode())) if key is not None else None
+
+
 def network_trust_roots() -> list[x509.Certificate]:
     """Every CA certificate the network has used: a signature made before a CA change still verifies."""
     rows = db.session.scalars(select(CertificateAuthority).order_by(CertificateAuthority.id)).all()

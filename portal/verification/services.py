@@ -89,4 +89,6 @@ def check_upload(data: bytes):
         qualified = {i for i, (narrow, wide) in enumerate(zip(report.signatures, wider.signatures))
                      if wide.trusted and not narrow.trusted}
         report = wider
+    if not report.problem:  # signatures whose CA is on the EU trusted list are qualified ones too
+        qualified |= {i for i, s in enumerate(report.signatures) if s.trusted and s.trust == "trusted_list"}
     return report, qualified
