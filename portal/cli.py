@@ -20,20 +20,26 @@ def init_command():
     """Create or upgrade the database schema (Alembic migrations) and make or load the network CA."""
     from flask_migrate import upgrade
 
+    from .certificates.revocation import current_crl, revoke_after_ca_change
     from .certificates.services import ensure_authority
+    from .certificates.timestamps import ensure_tsa_certificate
 
     upgrade()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
     authority = ensure_authority()
     source = "configured files" if not authority.encrypted_key_pem else "stored encrypted in the database"
     fingerprint = authority.fingerprint
+    revoke_after_ca_change()  # a newly configured CA: what the old one issued is revoked
+    ensure_tsa_certificate()  # the network's own time-stamping authority, used while no TSA_URL is set
+    current_crl()
     db.session.commit()  # last: reading the row after it would open a new (write) transaction on SQLite
     click.echo(f"Network CA ready ({source}), SHA-256 fingerprint {fingerprint}")
 
 
 @portal_group.command("daily")
 def daily_command():
-    """The daily duties now: expiry by end date, reminders to sign, review reminders (`portal worker` runs them
+    """The daily duties now: expiry by end date, reminders to sign, review reminders, the CRL, archival
+    time-stamps (`portal worker` runs them
     every day by itself)."""
     from .agreements.schedule import run_daily
     from .audit.checkpoints import make_checkpoint
@@ -43,7 +49,9 @@ def daily_command():
     checkpoint = make_checkpoint(network_signer())
     db.session.commit()
     click.echo(f"expired {result['expired']}, sign reminders {result['sign_reminders']}, "
-               f"review reminders {result['review_reminders']}, audit checkpoint "
+               f"review reminders {result['review_reminders']}, "
+               f"CRL {'published' if result['crl_published'] else 'current'}, "
+               f"documents time-stamped {result['archived']}, audit checkpoint "
                f"{checkpoint.last_event_id if checkpoint else '—'}")
 
 

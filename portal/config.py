@@ -95,7 +95,14 @@ def from_environment() -> dict:
         "SIGNING_CA_PASSWORD": os.environ.get("SIGNING_CA_PASSWORD", ""),
         "EXTERNAL_SIGNATURE_TRUST_ROOTS": [
             p.strip() for p in os.environ.get("EXTERNAL_SIGNATURE_TRUST_ROOTS", "").split(",") if p.strip()],
+        # An outside RFC 3161 time-stamping authority (the trust service provider's qualified TSA, which wants
+        # Basic-auth credentials); '' = the network's own, served at POST /tsa.
+        "TSA_URL": os.environ.get("TSA_URL", "").strip(),
+        "TSA_USERNAME": os.environ.get("TSA_USERNAME", ""),
+        "TSA_PASSWORD": os.environ.get("TSA_PASSWORD", ""),
+        "TRUSTED_LIST": os.environ.get("TRUSTED_LIST", "").strip(),
         **_int_settings("AGREEMENT_SIGN_REMINDER_DAYS", "AGREEMENT_REVIEW_NOTICE_DAYS"),
+        **_int_settings("ARCHIVE_TIMESTAMP_EVERY_YEARS", unit="years"),
         "STORAGE_URL": _storage_url(),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", "").strip(),
         **_int_settings(*PROXY_FIX_SETTINGS, unit="proxies"),
@@ -152,6 +159,12 @@ DEFAULTS = {
     "VERIFY_RATE_LIMIT": "20 per minute",  # checks of uploaded PDFs from one IP address
     "PREVIEW_RATE_LIMIT": "12 per minute",  # draft previews (each rendered afresh) per person
     "EXTERNAL_SIGNATURE_TRUST_ROOTS": [],  # PEM files: roots a party's own qualified signature must chain to
+    "TSA_URL": "",  # '' = the network's own time-stamping authority (POST /tsa) stamps every signature
+    "TSA_USERNAME": "",
+    "TSA_PASSWORD": "",
+    "TSA_RATE_LIMIT": "60 per minute",  # time-stamp queries to POST /tsa from one IP address
+    "TRUSTED_LIST": "",  # an EU trusted list (XML file): says which outside signatures are qualified
+    "ARCHIVE_TIMESTAMP_EVERY_YEARS": 5,  # a document of record gets a new document time-stamp at least this often
     "STORAGE_URL": "",  # photos, agreement files, backups: '' = the data directory, or s3://bucket/prefix
     "S3_ENDPOINT_URL": "",  # an S3-compatible store's address; '' = AWS
     # How many proxies in front of the portal set each X-Forwarded-* header (0: the header is ignored).

@@ -126,7 +126,8 @@ def unsubscribe_link(w: World) -> str:
 
 # POSTs that need no CSRF token: the one-click unsubscribe (RFC 8058), which a mail reader sends with the
 # signed token in the address as its only proof.
-CSRF_EXEMPT = {"accounts.unsubscribe"}
+# RFC 3161's time-stamp queries (POST /tsa) come from signing tools, with the query as the whole body.
+CSRF_EXEMPT = {"accounts.unsubscribe", "certificates.time_stamp"}
 
 MAIL_CHOICES = lambda w: {"exchanges": "daily", "messages": "instant", "agreements": "weekly",  # noqa: E731
                           "network": "off"}
@@ -303,6 +304,9 @@ MATRIX = [
         everyone(200), scenario="code"),
     Row("verification.verify", "POST", lambda w: "/verify", everyone(200), data=lambda w: {"code": "NONE-SUCH-CODE"}),
     Row("certificates.ca_certificate", "GET", lambda w: "/verify/network-ca.pem", everyone(200)),
+    Row("certificates.revocation_list", "GET", lambda w: "/ca.crl", everyone(200)),
+    # a form is not a time-stamp query (415); a real one is tested in test_long_term_signatures
+    Row("certificates.time_stamp", "POST", lambda w: "/tsa", everyone(415)),
     Row("coordination.certificates", "GET", lambda w: "/coordination/certificates", COORDINATOR_ONLY),
     Row("coordination.rotate_certificate", "POST", lambda w: f"/coordination/certificates/{w.org.id}/rotate",
         COORDINATOR_ACTION),

@@ -634,8 +634,9 @@ def test_a_signature_records_who_when_where_and_the_last_one_puts_it_in_force(ap
     assert agreement.state == IN_FORCE and agreement.in_force_at == second.signed_at
 
     revisions = files_of(agreement.id)
-    assert [(f.revision, f.event) for f in revisions] == [(1, "approved"), (2, "signed"), (3, "signed")]
-    assert revisions[2].data.startswith(revisions[1].data) and revisions[1].data.startswith(revisions[0].data)
+    # In force, the document of record is extended to B-LTA (validation data and a document time-stamp).
+    assert [(f.revision, f.event) for f in revisions] == [(1, "approved"), (2, "signed"), (3, "signed"), (4, "lta")]
+    assert all(later.data.startswith(earlier.data) for earlier, later in zip(revisions, revisions[1:]))
     for stored in revisions:
         assert stored.sha256 == hashlib.sha256(stored.data).hexdigest()
 
@@ -650,7 +651,8 @@ def test_a_signature_records_who_when_where_and_the_last_one_puts_it_in_force(ap
 
     # Every step is an audit event, in order, with who did it, in an intact chain.
     assert audit_actions(agreement) == ["agreement.drafted", "agreement.submitted", "agreement.approved",
-                                        "agreement.certified", "agreement.signed", "agreement.signed", "agreement.in_force"]
+                                        "agreement.certified", "agreement.signed", "agreement.signed", "agreement.in_force",
+                                        "agreement.archived"]
     signed = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "agreement.signed", AuditEvent.object_id == agreement.id).order_by(AuditEvent.id)).all()
     assert [e.actor_id for e in signed] == [world.representative.id, world.coordinator.id]
@@ -726,7 +728,7 @@ def test_both_parties_signing_at_once_both_signatures_count(app, world):
         assert db.session.get(Agreement, agreement_id).state == IN_FORCE, f"round {round_}"
         assert len(signatures_of(agreement_id)) == 2
         stored = files_of(agreement_id)
-        assert [f.revision for f in stored] == [1, 2, 3], f"round {round_}"
+        assert [f.revision for f in stored] == [1, 2, 3, 4], f"round {round_}"  # 4: the B-LTA extension
         # Each signature is an incremental update of the file before it: no signature is lost.
         assert stored[1].data.startswith(stored[0].data), f"round {round_}"
         assert stored[2].data.startswith(stored[1].data), f"round {round_}"

@@ -27,7 +27,7 @@ from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -147,7 +147,7 @@ def pyhanko_check(data: bytes, roots: list):
     """[(embedded signature, status)] of every signature in `data`, validated by pyHanko against `roots`."""
     reader = PdfFileReader(io.BytesIO(data))
     result = []
-    for signature in reader.embedded_signatures:
+    for signature in reader.embedded_regular_signatures:  # document time-stamps: test_long_term_signatures
         context = ValidationContext(trust_roots=[ca.asn1_certificate(r) for r in roots], allow_fetching=False)
         result.append((signature, validate_pdf_signature(signature, context)))
     return result
@@ -220,8 +220,13 @@ def test_three_party_document_of_record_validates_with_pyhanko(app, world):
     assert certification_status.modification_level == ModificationLevel.FORM_FILLING
     assert certification.signer_cert.dump() == ca.asn1_certificate(root).dump()
     assert all(s.docmdp_level is None for s, _ in checked[1:])  # approval signatures, not certifications
-    assert [status.coverage for _, status in checked] == [SignatureCoverageLevel.ENTIRE_REVISION] * 3 + [
-        SignatureCoverageLevel.ENTIRE_FILE]
+    # Each signature covers its revision; the B-LTA extension (DSS and document time-stamp) covers the file.
+    assert [status.coverage for _, status in checked] == [SignatureCoverageLevel.ENTIRE_REVISION] * 4
+    [archive_timestamp] = PdfFileReader(io.BytesIO(data)).embedded_timestamp_signatures
+    archive_status = validate_pdf_timestamp(archive_timestamp, ValidationContext(
+        trust_roots=[ca.asn1_certificate(root)], allow_fetching=False))
+    assert archive_status.valid and archive_status.trusted
+    assert archive_status.coverage == SignatureCoverageLevel.ENTIRE_FILE
 
     for (signature, _status), position in zip(checked[1:], SIGNING_ORDER):
         party = agreement.parties[position]
@@ -464,8 +469,10 @@ def test_external_signature_is_accepted_and_completes_the_agreement(app, world, 
     assert response.status_code == 302, html(response)
     assert response.headers["Location"].endswith(f"/agreements/{agreement.id}")
     stored = files_of(agreement)
-    assert [f.event for f in stored] == ["approved", "signed", "external"]
-    assert stored[-1].data == uploaded and stored[-1].sha256 == hashlib.sha256(uploaded).hexdigest()
+    # the upload completed the agreement, so the document of record is extended to B-LTA after it
+    assert [f.event for f in stored] == ["approved", "signed", "external", "lta"]
+    assert stored[-2].data == uploaded and stored[-2].sha256 == hashlib.sha256(uploaded).hexdigest()
+    assert stored[-1].data.startswith(uploaded)
     signature = next(s for s in signatures_of(agreement) if s.org_id == world.org.id)
     assert signature.method == "external" and signature.user_id == world.representative.id
     assert signature.typed_name == "Ilze Ābeltiņa"  # the certificate's name: stock pyHanko writes no /Name
@@ -504,7 +511,7 @@ REJECTIONS = {
     "different_document": "This is not the current signing copy: download the signing copy again, sign that file, "
                           "and upload it unchanged.",
     "adds_page": "Besides the signature, something else in the document was changed (e.g. a page added). Sign "
-                 "the signing copy without editing it.",
+                 "the signing copy without editing it. Found: a page was added or removed.",
     "untrusted": "The signature's certificate is not from a qualified trust service the portal accepts.",
     "two_signatures": "The file must carry exactly one new signature, your organization's.",
     "no_trust_roots": "The portal is not set up to accept signatures made outside it.",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..audit.services import record
-from ..certificates import services as certificates
+from ..certificates import signing
 from ..database import begin_writing, reset_writing, utcnow
 from ..extensions import db
 from ..jobs import queue
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 def render_signing_copy(agreement: Agreement) -> bytes:
     document = build_document(agreement)
     fields = [(party_field(i), page, box) for i, (page, box) in enumerate(signature_boxes(document))]
-    return certificates.certify_signing_copy(render_pdf(document), fields, signing_time=utcnow())
+    return signing.certify_signing_copy(render_pdf(document), fields, signing_time=utcnow())
 
 
 def store_signing_copy(agreement: Agreement, data: bytes) -> None:

@@ -62,6 +62,9 @@ class Agreement(db.Model):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     end_reason: Mapped[str] = mapped_column(Text, default="")
     review_reminded_on: Mapped[date | None] = mapped_column(Date)
+    # When the document of record's last document time-stamp must be renewed (portal.agreements.archive);
+    # None while it is not yet B-LTA (then the daily job extends it).
+    archive_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     parties: Mapped[list["AgreementParty"]] = relationship(
         back_populates="agreement", order_by="AgreementParty.position", cascade="all, delete-orphan")
@@ -175,7 +178,7 @@ class AgreementFile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     revision: Mapped[int] = mapped_column()
-    event: Mapped[str] = mapped_column(String(20))  # approved | signed | external
+    event: Mapped[str] = mapped_column(String(20))  # approved | signed | external | lta (B-LTA) | archive (renewal)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column()
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))

@@ -1,4 +1,5 @@
-"""The daily duties: expiry by end date, reminders to sign, review reminders. `portal worker`'s scheduler
+"""The daily duties: expiry by end date, reminders to sign, review reminders, the network CA's CRL before it
+falls due, the documents of record's archival time-stamps (B-LTA) when due. `portal worker`'s scheduler
 runs them (DAILY_JOBS_CRON); `portal daily` runs them by hand.
 
 Each is idempotent: running them twice on a day sends nothing twice. Two runs at once (by hand while the
@@ -13,7 +14,8 @@ from sqlalchemy import select, text
 from ..audit.services import record
 from ..database import StateConflict, compare_and_set, utcnow
 from ..extensions import db
-from . import notices
+from ..certificates import revocation
+from . import archive, notices
 from .models import APPROVED, EXPIRED, IN_FORCE, Agreement
 
 
@@ -74,5 +76,9 @@ def run_daily(now: datetime | None = None) -> dict:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DAILY_LOCK})
     now = now or utcnow()
     today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    revoked = revocation.revoke_after_ca_change(now) if revocation.has_authority() else 0
+    if revoked:  # a new CA: every document of record gets an archival time-stamp from the new TSA now
+        archive.renew_all_now(now)
     return {"expired": len(expire_due(today)), "sign_reminders": send_sign_reminders(now),
-            "review_reminders": send_review_reminders(today)}
+            "review_reminders": send_review_reminders(today), "revoked_after_ca_change": revoked,
+            "crl_published": revocation.publish_due(now), "archived": archive.renew_due(now)}

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import policy
 from ..accounts.services import check_password, count_wrong_password
 from ..audit.services import record
-from ..certificates import services as certificates
+from ..certificates import revocation, services as certificates, signing
 from ..database import utcnow
 from ..errors import RuleViolation, require
 from ..extensions import db
@@ -21,7 +21,7 @@ from ..metrics import SIGNATURES, count_after_commit
 from ..origin import current_origin
 from ..signing.external import ExternalSignatureRejected, check_external_signature
 from ..signing.pdfsign import SigningError
-from . import notices
+from . import archive, notices
 from .files import current_file, party_field, store_file
 from .models import APPROVED, IN_FORCE, TERMINATED, Agreement, AgreementFile, AgreementParty, Signature
 from .workflow import lock, state_label, transition
@@ -90,7 +90,7 @@ def sign(actor, agreement: Agreement, *, password: str, typed_name: str, consent
                           signed_at=now or utcnow(), **_client())
     _add_signature(party, signature)
     try:
-        signed = certificates.sign_for_org(
+        signed = signing.sign_for_org(
             current_file(agreement.id).data, actor.org, field_name=party_field(party.position),
             signer_name=actor.name, position=party.printed_position, org_name=party.printed_name,
             signed_at=signature.signed_at, language=agreement.language)
@@ -116,6 +116,25 @@ EXTERNAL_REJECTIONS = {
                         "added). Sign the signing copy without editing it."),
     "not_whole_file": _l("Something was added to the file after the signature."),
 }
+# What exactly changed besides the signature (signing.external.DETAILS), named in the message.
+EXTERNAL_DETAILS = {
+    "page_added": _l("a page was added or removed"),
+    "annotation": _l("an annotation (comment, drawing, stamp) was added or changed"),
+    "form_field": _l("a form field was added or changed"),
+    "signature_replaced": _l("an earlier signature was replaced or removed"),
+    "metadata": _l("the document's properties (title, author, …) were changed"),
+    "revoked": _l("the signing certificate had been revoked when the signature was made"),
+    "timestamp_invalid": _l("a time-stamp in the file does not verify"),
+}
+
+
+def rejection_text(rejected: ExternalSignatureRejected) -> str:
+    message = str(EXTERNAL_REJECTIONS[rejected.code])
+    named = [str(EXTERNAL_DETAILS[d]) for d in rejected.details if d in EXTERNAL_DETAILS]
+    if not named:
+        return message
+    found = _l("Found: %(what)s.", what="; ".join(named))
+    return f"{message} {found}"
 
 
 def sign_externally(actor, agreement: Agreement, uploaded: bytes) -> Signature:
@@ -123,12 +142,15 @@ def sign_externally(actor, agreement: Agreement, uploaded: bytes) -> Signature:
     own qualified e-signature. Accepted only if it is that copy plus exactly one valid, trusted signature."""
     party = _party_to_sign(actor, agreement)
     roots = certificates.external_trust_roots()
-    if not roots:
+    trusted_list = certificates.trusted_list()
+    if not roots and trusted_list is None:
         raise RuleViolation(_l("The portal is not set up to accept signatures made outside it."), field="document")
     try:
-        report = check_external_signature(current_file(agreement.id).data, uploaded, roots)
+        # Its own time-stamp, validation data and document time-stamps (as eParaksts adds them) are accepted.
+        report = check_external_signature(current_file(agreement.id).data, uploaded, roots,
+                                          crls=revocation.known_crls(), trusted_list=trusted_list)
     except ExternalSignatureRejected as rejected:
-        raise RuleViolation(EXTERNAL_REJECTIONS[rejected.code], field="document") from None
+        raise RuleViolation(rejection_text(rejected), field="document") from None
     other_parties = {party_field(p.position) for p in agreement.parties if p.id != party.id}
     if report.field_name in other_parties:
         raise RuleViolation(_l("The signature is in another party's field (%(field)s): sign in your own "
@@ -165,6 +187,7 @@ def _signed(actor, agreement: Agreement, signature: Signature, stored: Agreement
 def _enter_into_force(actor, agreement: Agreement, when: datetime) -> None:
     transition(agreement, APPROVED, IN_FORCE, in_force_at=when)
     record("agreement.in_force", actor=actor, obj=agreement)
+    archive.extend_at_entry_into_force(agreement)  # the document of record becomes B-LTA
     notices.tell_parties(actor, agreement, "in_force")
     previous = agreement.previous
     if previous is not None and previous.state == IN_FORCE:

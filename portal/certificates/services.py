@@ -1,10 +1,12 @@
-"""The network CA and the organizations' certificates: made, loaded, rotated, and used to sign agreements.
+"""The network CA and the organizations' certificates: made, loaded and issued (revoking and rotating them is in
+revocation.py, signing with them in signing.py).
 
 Private keys are stored encrypted (PKCS#8) with a password derived from SIGNING_SECRET (or SECRET_KEY when it
 is not set) and the key's purpose, so a copy of the database alone opens no key. A CA loaded from configured
 files (SIGNING_CA_CERT + SIGNING_CA_KEY, or SIGNING_CA_PKCS12) keeps its key in those files only.
 """
 import functools
+import logging
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -14,16 +16,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import policy
 from ..audit.services import record
 from ..database import utcnow
-from ..errors import NotAllowed, RuleViolation
+from ..errors import RuleViolation
 from ..extensions import db
 from ..signing import ca as network_ca
 from ..signing import keys
 from ..signing.blobs import sign_statement, statement_signed_by
-from ..signing.pdfsign import certify, sign_party
-from .models import CertificateAuthority, OrgCertificate
+from ..signing.trusted_list import TrustedListError, load_trusted_list
+from .models import CertificateAuthority, CertificateRevocation, OrgCertificate
+
+log = logging.getLogger(__name__)
 
 _cache_lock = threading.Lock()
 _unlocked: dict[tuple[str, str], object] = {}  # (purpose, fingerprint) -> private key, per process
@@ -33,7 +36,8 @@ def _secret() -> str:
     return current_app.config.get("SIGNING_SECRET") or current_app.config["SECRET_KEY"]
 
 
-def _password(purpose: str) -> bytes:
+def key_password(purpose: str) -> bytes:
+    """The password of the stored key for `purpose` ("ca", "org:<id>:<serial>", "tsa:<serial>")."""
     return keys.key_encryption_password(_secret(), purpose)
 
 
@@ -42,7 +46,7 @@ def _unlock(encrypted_pem: str, purpose: str, fingerprint: str):
     with _cache_lock:
         key = _unlocked.get(cache_key)
     if key is None:
-        key = keys.load_private_key(encrypted_pem.encode(), _password(purpose))
+        key = keys.load_private_key(encrypted_pem.encode(), key_password(purpose))
         with _cache_lock:
             _unlocked[cache_key] = key
     return key
@@ -101,7 +105,7 @@ def ensure_authority(now: datetime | None = None) -> CertificateAuthority:
     key, certificate = network_ca.create_ca(current_app.config["NETWORK_NAME"], now=now or utcnow())
     fingerprint = network_ca.fingerprint_sha256(certificate)
     row = CertificateAuthority(certificate_pem=network_ca.certificate_pem(certificate).decode(),
-                               encrypted_key_pem=keys.dump_private_key(key, _password("ca")).decode(),
+                               encrypted_key_pem=keys.dump_private_key(key, key_password("ca")).decode(),
                                fingerprint=fingerprint)
     db.session.add(row)
     db.session.flush()
@@ -118,6 +122,16 @@ def authority() -> tuple[object, x509.Certificate]:
         with _cache_lock:
             return _unlocked[("ca", row.fingerprint)], certificate
     return _unlock(row.encrypted_key_pem, "ca", row.fingerprint), certificate
+
+
+def retired_authority_key(row: CertificateAuthority):
+    """(key, certificate) of a CA no longer in use, if its key is stored here (a configured CA's is not)."""
+    if not row.encrypted_key_pem:
+        with _cache_lock:
+            key = _unlocked.get(("ca", row.fingerprint))
+    else:
+        key = _unlock(row.encrypted_key_pem, "ca", row.fingerprint)
+    return (key, network_ca.certificate_from_pem(row.certificate_pem.encode())) if key is not None else None
 
 
 def network_trust_roots() -> list[x509.Certificate]:
@@ -139,10 +153,39 @@ def external_trust_roots() -> list[x509.Certificate]:
     return roots
 
 
+def trusted_list():
+    """The EU trusted list named by TRUSTED_LIST (read once per process), or None (also, logged, when the
+    file cannot be read: outside signatures are then not judged qualified)."""
+    path = current_app.config.get("TRUSTED_LIST") or ""
+    if not path:
+        return None
+    try:
+        return _load_trusted_list(path)
+    except (OSError, TrustedListError):
+        log.exception("TRUSTED_LIST %s could not be read", path)
+        return None
+
+
+@functools.lru_cache(maxsize=2)
+def _load_trusted_list(path: str):
+    return load_trusted_list(Path(path))
+
+
 # ---------------------------------------------------------------- organizations' certificates
 
 class SigningUnavailable(RuleViolation):
     pass
+
+
+def crl_url() -> str:
+    """Where every certificate the CA issues says its revocation list is (served by certificates.views)."""
+    return f"{current_app.config['BASE_URL']}/ca.crl"
+
+
+def is_revoked(certificate: OrgCertificate) -> bool:
+    return db.session.scalar(select(CertificateRevocation.id).where(
+        CertificateRevocation.authority_id == certificate.authority_id,
+        CertificateRevocation.serial == certificate.serial)) is not None
 
 
 def current_certificate(org) -> OrgCertificate | None:
@@ -161,12 +204,13 @@ def issue_certificate(org, actor=None, now: datetime | None = None) -> OrgCertif
     now = now or utcnow()
     ca_key, ca_cert = authority()
     key, certificate = network_ca.issue_org_certificate(
-        ca_key, ca_cert, org_name=org.name, registration_number=org.registration_number, now=now)
+        ca_key, ca_cert, org_name=org.name, registration_number=org.registration_number, now=now,
+        crl_url=crl_url())
     serial = format(certificate.serial_number, "x")
     row = OrgCertificate(
         org_id=org.id, authority_id=current_authority_row().id, serial=serial,
         certificate_pem=network_ca.certificate_pem(certificate).decode(),
-        encrypted_key_pem=keys.dump_private_key(key, _password(_purpose(org.id, serial))).decode(),
+        encrypted_key_pem=keys.dump_private_key(key, key_password(_purpose(org.id, serial))).decode(),
         fingerprint=network_ca.fingerprint_sha256(certificate),
         not_before=certificate.not_valid_before_utc, not_after=certificate.not_valid_after_utc)
     db.session.add(row)
@@ -188,42 +232,14 @@ def certificate_for(org, now: datetime | None = None) -> OrgCertificate:
     if row is not None and row.authority_id != ensure_authority().id:
         row.retired_at, row.retired_reason = now, "ca_changed"
         row = None
+    if row is not None and is_revoked(row):
+        row.retired_at, row.retired_reason = now, "revoked"
+        row = None
     return row or issue_certificate(org, now=now)
 
 
-def rotate(actor, org) -> OrgCertificate:
-    """Retires the organization's certificate and issues a new one (e.g. when a key may have leaked)."""
-    if not policy.is_coordinator(actor):
-        raise NotAllowed()
-    old = current_certificate(org)
-    if old is not None:
-        old.retired_at, old.retired_reason = utcnow(), "rotated"
-        db.session.flush()
-        record("certificate.retired", actor=actor, org=org, obj=old, reason="rotated")
-    return issue_certificate(org, actor=actor)
-
-
-def _org_key(row: OrgCertificate):
+def org_key(row: OrgCertificate):
     return _unlock(row.encrypted_key_pem, _purpose(row.org_id, row.serial), row.fingerprint)
-
-
-# ---------------------------------------------------------------- signing agreements
-
-def certify_signing_copy(pdf_bytes: bytes, fields: list[tuple[str, int, tuple]], signing_time: datetime) -> bytes:
-    """The network's certification of an approved agreement, with every party's empty signature field."""
-    ca_key, ca_cert = authority()
-    return certify(pdf_bytes, fields=fields, ca_key=ca_key, ca_cert=ca_cert, signing_time=signing_time,
-                   location=current_app.config["NETWORK_NAME"])
-
-
-def sign_for_org(pdf_bytes: bytes, org, *, field_name: str, signer_name: str, position: str, org_name: str,
-                 signed_at: datetime, language: str) -> bytes:
-    row = certificate_for(org)
-    _ca_key, ca_cert = authority()
-    return sign_party(pdf_bytes, field_name=field_name, org_key=_org_key(row),
-                      org_cert=network_ca.certificate_from_pem(row.certificate_pem.encode()), ca_cert=ca_cert,
-                      signer_name=signer_name, position=position, org_name=org_name, signed_at=signed_at,
-                      language=language)
 
 
 # ---------------------------------------------------------------- statements signed by the network

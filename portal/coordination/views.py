@@ -5,7 +5,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy, spreadsheets
-from ..certificates import services as certificate_services
+from ..certificates import revocation, services as certificate_services
 from ..errors import require
 from ..forms import EmptyForm
 from ..mail import delivery
@@ -58,7 +58,8 @@ def audit_csv():
 def certificates():
     require(policy.is_coordinator(current_user))
     return render_template("coordination/certificates.html", authority=certificate_services.ensure_authority(),
-                           rows=services.certificate_overview(), action_form=EmptyForm())
+                           rows=services.certificate_overview(), action_form=EmptyForm(),
+                           revocation_list=revocation.current_list(), revoked=revocation.revoked_count())
 
 
 @bp.post("/coordination/certificates/<int:org_id>/rotate")
@@ -68,7 +69,7 @@ def rotate_certificate(org_id):
     org = get_visible_org(current_user, org_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    rotated = attempt(lambda: certificate_services.rotate(current_user, org))
+    rotated = attempt(lambda: revocation.rotate(current_user, org))
     if rotated:
         flash(_("%(org)s has a new certificate (%(fingerprint)s…).", org=org.name,
                 fingerprint=rotated.value.fingerprint[:16]), "success")

@@ -8,6 +8,7 @@ from .. import policy
 from ..accounts import services as accounts
 from ..accounts.models import MEMBER, REPRESENTATIVE, User
 from ..audit.services import record
+from ..certificates.revocation import withdraw
 from ..certificates.services import issue_certificate
 from ..database import StateConflict, compare_and_set, utcnow
 from ..errors import RuleViolation, found, require
@@ -171,6 +172,7 @@ def suspend(actor, org: Organization, reason: str) -> None:
             decision_reason=reason.strip())
     for person in org.people:
         person.end_all_sessions()
+    withdraw(actor, org)
     record("org.suspended", actor=actor, org=org, obj=org, reason=reason.strip())
     notify(org.people, "org_suspended", link=f"/orgs/{org.id}", org=org.name)
     for person in representatives(org):

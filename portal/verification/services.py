@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..agreements.files import current_file, file_with_digest
 from ..agreements.models import Agreement, AgreementFile, Signature
-from ..certificates import services as certificates
+from ..certificates import revocation, services as certificates
 from ..extensions import db
 from ..signing.verify import verify_pdf
 
@@ -145,17 +145,43 @@ def problem_text(problem: str) -> str:
     return str(PROBLEMS[problem]) % {"size": size}
 
 
+# What each PAdES baseline level means, for the verify page (the README says the same).
+LEVELS = {
+    "B-B": _l("B-B: the signature alone, without a time-stamp. It holds only while its certificate is valid."),
+    "B-T": _l("B-T: the signature carries a time-stamp that proves when it was made, so it stays valid after "
+              "its certificate expires."),
+    "B-LT": _l("B-LT: time-stamped, and the file holds the certificates and revocation lists needed to check "
+               "it later without asking anyone."),
+    "B-LTA": _l("B-LTA: all of that, sealed with a document time-stamp that is renewed before it expires: it "
+                "can be checked decades from now."),
+}
+QUALIFICATIONS = {
+    "qes": _l("a qualified electronic signature (EU trusted list)"),
+    "adesig_qc": _l("an advanced signature with a qualified certificate (EU trusted list)"),
+    "not_qualified": _l("not a qualified signature"),
+}
+
+
+def level_text(level: str | None) -> str:
+    return str(LEVELS.get(level or "", ""))
+
+
 def check_upload(data: bytes):
     """The report on an uploaded PDF, and the indexes of the signatures trusted only through the qualified roots
-    accepted for signatures made outside the portal."""
+    accepted for signatures made outside the portal. Validated at the proven time, with the CRLs the network
+    CA has published besides those in the file."""
     limit = current_app.config["VERIFY_MAX_BYTES"]
     network_roots = certificates.network_trust_roots()
-    report = verify_pdf(data, network_roots, max_bytes=limit)
+    known = {"crls": revocation.known_crls(), "trusted_list": certificates.trusted_list(),
+             "network_ca": network_roots[-1] if network_roots else None, "max_bytes": limit}
+    report = verify_pdf(data, network_roots, **known)
     external_roots = certificates.external_trust_roots()
     qualified = set()
     if external_roots and not report.problem and not all(s.trusted for s in report.signatures):
-        wider = verify_pdf(data, network_roots + external_roots, max_bytes=limit)
+        wider = verify_pdf(data, network_roots + external_roots, **known)
         qualified = {i for i, (narrow, wide) in enumerate(zip(report.signatures, wider.signatures))
                      if wide.trusted and not narrow.trusted}
         report = wider
+    if not report.problem:  # signatures whose CA is on the EU trusted list are qualified ones too
+        qualified |= {i for i, s in enumerate(report.signatures) if s.trusted and s.trust == "trusted_list"}
     return report, qualified

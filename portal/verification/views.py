@@ -37,7 +37,8 @@ def verify():
         form.code.errors.append(_("This agreement is still a draft: there is nothing signed to verify yet."))
     return render_template(
         "verification/verify.html", form=form, report=report, held=held, qualified=qualified,
-        record=services.public_record(looked_up), state_label=state_label,
+        record=services.public_record(looked_up), state_label=state_label, level_text=services.level_text,
+        qualifications=services.QUALIFICATIONS,
         verdict=services.verdict(report, held) if report is not None and not report.problem else None,
         changes_after=services.changes_after(report) if report is not None and not report.problem else [],
         problem_text=services.problem_text(report.problem) if report is not None and report.problem else None)
