@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, func, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..text import fold_diacritics
@@ -193,7 +193,7 @@ def _column_filters(model, query: CatalogueQuery, public_only: bool) -> list:
 def _load(model, ids: list[int]) -> list:
     if not ids:
         return []
-    options = [selectinload(model.org)]
+    options = [joinedload(model.org)]  # one statement fewer than a second SELECT of 20 organizations
     if hasattr(model, "photos"):
         options.append(selectinload(model.photos))
     found = {e.id: e for e in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))}
