@@ -365,7 +365,7 @@ def report(found, kind: str, args, loadgen: str) -> bool:
                 met &= share >= 0.85
                 verdict += f"; {share:.2f} × visitor's (≥ 0.85)"
             ok &= met
-        print(f"{s.name:<12} {s.server:<8} {rps:8.0f} {ratio:8.2f} {statistics.median(r['p50'] for r in s.runs):8.1f} "
+        print(f"{s.name:<12} {s.server:<8} {rps:8.1f} {ratio:8.2f} {statistics.median(r['p50'] for r in s.runs):8.1f} "
               f"{statistics.median(r['p99'] for r in s.runs):8.1f} {errors:7d} {s.bytes / 1024:8.1f}  {verdict}")
     print("(× floor: the share of the floor's rare-word req/s measured in the same run.)")
     return ok
@@ -421,7 +421,7 @@ def main(argv=None) -> int:
             for s in found:
                 s.runs.append(load(s.base, s.paths, s.cookie, args, args.keep))
                 r = s.runs[-1]
-                print(f"  round {n + 1}: {s.server:<6} {s.name:<10} {r['rps']:7.0f} req/s  p50 {r['p50']:6.1f} ms"
+                print(f"  round {n + 1}: {s.server:<6} {s.name:<10} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms"
                       f"  p99 {r['p99']:6.1f} ms  errors {r['errors']}", flush=True)
     finally:
         for proc in procs:

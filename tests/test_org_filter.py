@@ -161,3 +161,43 @@ def test_the_pages_statements_stay_constant_as_the_page_fills(app, world, counte
         assert len(titles(client.get(url))) == 20, url
         assert len(counted) == before[url], url
 
+
+def test_cached_cards_follow_every_change_of_what_they_show(app, partners):
+    """Cards are kept per process: an edit, a renamed organization, a photo, a pause or another language must
+    still show at once."""
+    from portal.resources import services
+
+    visitor = client_for(app, None)
+    zala = partners["Zaļā Sēlija"]
+    url = f"/resources?org={zala.id}"
+    assert titles(visitor.get(url)) == ["Galds no Zaļā Sēlija"]
+    assert "Zaļā Sēlija ·" in visitor.get(url).get_data(as_text=True)
+    zala.name = "Zaļā Sēlija un draugi"
+    db.session.commit()
+    assert "Zaļā Sēlija un draugi ·" in visitor.get(url).get_data(as_text=True)
+    owner = make_user(zala)
+    resource = _resource_of(zala)
+    services.update(owner, resource, {**_entry_data(resource), "title": "Ozolkoka galds"})
+    db.session.commit()
+    assert titles(visitor.get(url)) == ["Ozolkoka galds"]
+    assert "thumb placeholder" in visitor.get(url).get_data(as_text=True)
+    services.add_photo(owner, resource, small_jpeg())
+    db.session.commit()
+    assert f"/resources/{resource.id}/photos/" in visitor.get(url).get_data(as_text=True)
+    lv = visitor.get(url).get_data(as_text=True)
+    en = visitor.get(url + "&lang=en").get_data(as_text=True)
+    assert re.search(r'<p class="tags">\s*<span class="tag kind-material">([^<]+)<', lv).group(1) != \
+        re.search(r'<p class="tags">\s*<span class="tag kind-material">([^<]+)<', en).group(1)
+    services.change_state(owner, resource, "paused")
+    db.session.commit()
+    assert titles(visitor.get(url)) == []
+
+
+def _resource_of(org):
+    from portal.resources.models import Resource
+    return db.session.scalars(db.select(Resource).where(Resource.org_id == org.id)).first()
+
+
+def _entry_data(entry) -> dict:
+    from portal.resources.services import RESOURCE_FIELDS
+    return {name: getattr(entry, name) for name in RESOURCE_FIELDS}
