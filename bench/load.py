@@ -317,8 +317,8 @@ def fetch(base: str, path: str, cookie: str) -> tuple[int, str]:
 
 def scenarios(stats: dict, portal: str, floor: str, cookie: str, before: str | None) -> list[SimpleNamespace]:
     chosen = catalogue.pick_words(stats)
-    rare = [w for w in chosen["rare"]
-            if (catalogue.result_count(fetch(portal, "/resources?q=" + w, "")[1]) or 0) < max(2, 0.001 * stats["resources"])]
+    few = max(2, 0.001 * stats["resources"])  # rare once the portal's prefixes are expanded
+    rare = [w for w in chosen["rare"] if (catalogue.result_count(fetch(portal, "/resources?q=" + w, "")[1]) or 0) < few]
     rare = rare or chosen["rare"]
     broad = chosen["broad"]
     q = lambda path, words: [path + "?" + urllib.parse.urlencode({"q": w}) for w in words]  # noqa: E731
@@ -390,7 +390,7 @@ def main(argv=None) -> int:
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--prepare", action="store_true", help="only build (or check) the databases")
     parser.add_argument("--before", type=Path, metavar="CHECKOUT",
-                        help="also measure the visitor's pages of another checkout's portal (e.g. /work/main), same run")
+                        help="also the visitor's pages of another checkout's portal (e.g. /work/main), same run")
     args = parser.parse_args(argv)
     args.needs = args.resources // 10 if args.needs is None else args.needs
     args.keep.mkdir(parents=True, exist_ok=True)
