@@ -47,6 +47,13 @@ test-fast: setup
 	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not browser" --backend sqlite -q
 
+# The catalogue under load (bench/load.py): wrk from Debian when it can be installed, else the script's own
+# Python load generator. BENCH_ARGS, e.g. "--database postgresql" or "--before ../main".
+bench: setup
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		apt-get install -y -q wrk >/dev/null; } || echo "wrk is not installed: using the Python load generator"
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot --no-location --sort-output . >/dev/null
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching >/dev/null

@@ -117,6 +117,9 @@ DEFAULTS = {
     "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
     "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # The cookie is sent again when the session changes (seen_at, at most twice a minute), not on every page:
+    # the absolute limit is the same 12 hours, checked on the server.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session, which has its own limits
     "BABEL_DEFAULT_LOCALE": "lv",

@@ -1,6 +1,7 @@
 """Latvian-aware text helpers: sorting as a Latvian reader expects; dates, numbers and sums as documents write them."""
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,6 +30,7 @@ def fold_diacritics(text: str) -> str:
 _OWN_LETTERS_TABLE = str.maketrans(_OWN_LETTERS)
 
 
+@lru_cache(maxsize=8192)  # lists of organizations are sorted on every page that shows them
 def latvian_sort_key(text: str) -> tuple[str, str]:
     lowered = unicodedata.normalize("NFC", text.casefold())
     return fold_diacritics(lowered.translate(_OWN_LETTERS_TABLE)), lowered

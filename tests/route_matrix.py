@@ -162,6 +162,7 @@ MATRIX = [
         data=lambda w: {"name": ""}),
     Row("orgs.application_sent", "GET", lambda w: "/apply/sent", everyone(200)),
     Row("orgs.directory", "GET", lambda w: "/orgs", everyone(200)),
+    Row("orgs.lookup", "GET", lambda w: "/orgs/lookup?q=balt", everyone(200)),
     Row("main.organization", "GET", lambda w: f"/orgs/{w.org.id}", everyone(200), scenario="active org"),
     Row("main.organization", "GET", lambda w: f"/orgs/{w.applicant_org.id}", roles(404, 404, 404, 200, 404),
         scenario="applied org"),

@@ -2,10 +2,15 @@
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from ..database import utcnow
 from ..extensions import db
 from .models import User
+
+
+# The idle limit is counted from the last request to within this many seconds.
+SEEN_AT_RESOLUTION = 30
 
 
 def configure_login_manager(login_manager) -> None:
@@ -19,7 +24,7 @@ def configure_login_manager(login_manager) -> None:
         user_id, _, token = cookie_id.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id), options=[joinedload(User.org)])  # is_active reads the org
         if user is None or not user.is_active or user.session_token != token:
             return None
         return user
@@ -65,5 +70,6 @@ def enforce_session_limits():
         if request.method == "GET":
             return redirect(url_for("accounts.login", next=request.full_path))
         return redirect(url_for("accounts.login"))
-    session["seen_at"] = now
+    if now - seen >= SEEN_AT_RESOLUTION:  # not on every request: an unchanged session is not sent back
+        session["seen_at"] = now
     return None

@@ -1,4 +1,7 @@
 """Membership rules: applying, deciding, suspending, and the people of an organization."""
+import re
+from functools import lru_cache
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -15,7 +18,7 @@ from ..errors import RuleViolation, found, require
 from ..extensions import db
 from ..mail.services import enqueue_template
 from ..notifications.services import notify, resolve
-from ..text import latvian_sort_key
+from ..text import fold_diacritics, latvian_sort_key
 from .models import ACTIVE, APPLIED, REJECTED, SUSPENDED, Organization
 
 ORG_FIELDS = (
@@ -38,10 +41,52 @@ def member_organizations() -> list[Organization]:
     return sorted(members, key=lambda org: latvian_sort_key(org.name))
 
 
-def organization_options() -> list[tuple[int, str]]:
-    """(id, name) of the active members in Latvian order, for filter menus (no full objects)."""
-    rows = db.session.execute(select(Organization.id, Organization.name).where(Organization.state == ACTIVE)).all()
-    return sorted(((row.id, row.name) for row in rows), key=lambda pair: latvian_sort_key(pair[1]))
+LOOKUP_LIMIT = 20
+
+
+@lru_cache(maxsize=8192)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[^\W_]+", fold_diacritics(name)))
+
+
+@lru_cache(maxsize=8192)
+def _searchable(name: str) -> str:
+    return " " + " ".join(_name_words(name))
+
+
+def _matches(name: str, wanted: tuple[str, ...]) -> bool:
+    """Every word typed begins a word of the name, diacritics and case aside ('balt maj' finds 'Baltā māja')."""
+    searchable = _searchable(name)
+    return all(" " + w in searchable for w in wanted)
+
+
+def organization_lookup(typed: str, limit: int | None = LOOKUP_LIMIT) -> list[tuple[int, str]]:
+    """(id, name) of the active members whose name the typed words begin, in Latvian order: the catalogue's
+    organization filter."""
+    wanted = _name_words(typed[:200])
+    if not wanted:
+        return []
+    rows = db.session.execute(select(Organization.id, Organization.name).where(Organization.state == ACTIVE))
+    found = sorted(((row.id, row.name) for row in rows if _matches(row.name, wanted)),
+                   key=lambda pair: latvian_sort_key(pair[1]))
+    return found[:limit]
+
+
+def find_member(typed: str) -> tuple[int | None, list[tuple[int, str]]]:
+    """The active member a typed name means: (its id, []) when the name is exact or only one matches;
+    otherwise (None, the first matches in Latvian order)."""
+    found = organization_lookup(typed, limit=None)
+    exact = [pair for pair in found if _name_words(pair[1]) == _name_words(typed[:200])]
+    if len(exact) == 1:
+        return exact[0][0], []
+    if len(found) == 1:
+        return found[0][0], []
+    return None, found[:LOOKUP_LIMIT]
+
+
+def member_name(org_id: int) -> str | None:
+    """The name of this active member, or None."""
+    return db.session.scalar(select(Organization.name).where(Organization.id == org_id, Organization.state == ACTIVE))
 
 
 def get_visible_org(user, org_id: int, permission=policy.can_see_org) -> Organization:

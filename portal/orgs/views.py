@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -37,6 +37,15 @@ def application_sent():
 @bp.get("/orgs")
 def directory():
     return render_template("orgs/directory.html", members=services.member_organizations())
+
+
+@bp.get("/orgs/lookup")
+def lookup():
+    """The catalogue's organization filter as one types: active members whose name begins with the words."""
+    found = services.organization_lookup(request.args.get("q", ""))
+    response = jsonify(organizations=[{"id": org_id, "name": name} for org_id, name in found])
+    response.cache_control.max_age = 60
+    return response
 
 
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])

@@ -6,15 +6,18 @@ from flask_login import current_user, login_required
 
 from .. import policy
 from ..errors import require
-from ..orgs.choices import MUNICIPALITIES
-from ..orgs.services import organization_options
+from ..orgs.choices import MUNICIPALITIES, translated
+from ..orgs.services import find_member, member_name
+from ..text import fold_diacritics
 from ..transaction import attempt
 from ..urls import query_id, query_page
 from . import choices, photos, search, services
+from .cards import card
 from .forms import NeedForm, PhotoForm, ResourceForm, StateForm
 from .models import Need, Resource
 
 bp = Blueprint("resources", __name__)
+bp.add_app_template_global(card, "catalogue_card")
 
 KINDS = {
     "resources": {"model": Resource, "form": ResourceForm},
@@ -45,26 +48,45 @@ def _save_form(model, form, save, success_message, entry=None):
     return render_template("resources/form.html", form=form, section=_section(model), entry=entry)
 
 
-def catalogue_query() -> search.CatalogueQuery:
+def _organization_filter(args) -> dict:
+    """The organization filter: typed by name (org_name, with suggestions) or given by id (org, from links).
+    Returns the id to filter by, the name to show in the field and, when the name means no single member,
+    a message and the members it could mean."""
+    org_id = query_id("org")  # "²", "-1" and 2147483648 are no organization
+    org = str(org_id) if org_id else ""
+    typed = args.get("org_name", "").strip()[:200]
+    if not typed:
+        return {"id": org, "name": (org and member_name(int(org))) or "", "error": None, "suggestions": []}
+    if org and fold_diacritics(member_name(int(org)) or "") == fold_diacritics(typed):
+        return {"id": org, "name": typed, "error": None, "suggestions": []}
+    found, suggestions = find_member(typed)
+    if found is not None:
+        return {"id": str(found), "name": typed, "error": None, "suggestions": []}
+    error = _("Several member organizations match: choose one from the list.") if suggestions else \
+        _("No member organization has this name.")
+    return {"id": "0", "name": typed, "error": error, "suggestions": suggestions}
+
+
+def catalogue_query(org: str = "") -> search.CatalogueQuery:
     args = request.args
     values = {}
     for name, vocabulary in FILTER_VOCABULARIES.items():
         value = args.get(name, "")
         values[name] = value if value in dict(vocabulary) else ""
-    org = query_id("org")
     return search.CatalogueQuery(
-        q=args.get("q", "")[:200], org=str(org) if org else "", page=query_page(),
+        q=args.get("q", "")[:200], org=org, page=query_page(),
         **{k: v for k, v in values.items() if k != "sort"}, sort=values["sort"] or "relevance",
     )
 
 
 def _listing(model, template_title):
-    query = catalogue_query()
+    org_filter = _organization_filter(request.args)
+    query = catalogue_query(org_filter["id"])
     results = search.search(model, query, public_only=not policy.is_network_member(current_user))
     return render_template(
         "resources/catalogue.html", section=_section(model), results=results, query=query,
-        title=template_title, vocab=FILTER_VOCABULARIES,
-        org_options=organization_options(),
+        title=template_title, vocab={name: translated(v).items() for name, v in FILTER_VOCABULARIES.items()},
+        org_filter=org_filter,
         can_publish=current_user.is_authenticated and policy.can_edit_catalogue(current_user, current_user.org),
     )
 

@@ -73,3 +73,32 @@ document.addEventListener("click", function (event) {
     target.focus();
   }
 });
+// The catalogue's organization filter: a text field whose <datalist> offers the members whose name begins
+// with what is typed, from the server (<input data-lookup="/orgs/lookup" list="…">).
+document.addEventListener("DOMContentLoaded", function () {
+  var field = document.querySelector("input[data-lookup]");
+  if (!field || !window.fetch) { return; }
+  var list = document.getElementById(field.getAttribute("list"));
+  var timer = null;
+  var asked = "";
+  field.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      var typed = field.value.trim();
+      if (typed === asked) { return; }
+      asked = typed;
+      if (!typed) { list.replaceChildren(); return; }
+      fetch(field.getAttribute("data-lookup") + "?q=" + encodeURIComponent(typed), {headers: {Accept: "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : {organizations: []}; })
+        .then(function (data) {
+          if (asked !== typed) { return; }
+          list.replaceChildren.apply(list, data.organizations.map(function (org) {
+            var option = document.createElement("option");
+            option.value = org.name;
+            return option;
+          }));
+        })
+        .catch(function () {});
+    }, 150);
+  });
+});

@@ -24,6 +24,7 @@ NAV = {
 NOT_PAGES = {
     "static": "CSS, JavaScript and icons",
     "main.healthz": "JSON for monitoring",
+    "orgs.lookup": "JSON for the catalogue's organization type-ahead (tests/test_org_filter.py)",
     "exchanges.ical_feed": "an iCalendar feed",
     "exchanges.ledger_csv": "a CSV download",
     "exchanges.ledger_xlsx": "an XLSX download",

@@ -102,6 +102,21 @@ def test_the_catalogue_filters_fold_behind_a_button_that_counts_them(open_page, 
     expect(desktop.locator("select[name=municipality]")).to_be_visible()
 
 
+def test_the_organization_filter_suggests_members_as_one_types(open_page, live_server):
+    page = open_page("member", 1280, "/resources")  # Baltā māja's own entries are for the network
+    field = page.locator("input[name=org_name]")
+    field.press_sequentially("balta ma", delay=30)
+    options = page.locator("#org-suggestions option")
+    expect(options).to_have_count(1)
+    assert options.first.get_attribute("value") == "Baltā māja"
+    field.fill("Baltā māja")
+    page.locator("#catalogue-filters button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/resources?**")
+    expect(page.locator("input[name=org_name]")).to_have_value("Baltā māja")
+    expect(page.locator("button.filters-toggle .count")).to_have_text("1")
+    assert page.locator("[data-testid=entry]").count() >= 1
+
+
 def test_the_keyboard_reaches_the_skip_link_first_and_focus_is_always_visible(open_page):
     page = open_page("member", 1280, "/resources")
     page.keyboard.press("Tab")

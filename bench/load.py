@@ -1,0 +1,434 @@
+"""Load benchmark: the catalogue under gunicorn, side by side with a bare Flask floor page.
+
+    .venv/bin/python bench/load.py                         # SQLite, 100,000 resources kept in /tmp/portal-bench
+    .venv/bin/python bench/load.py --database postgresql   # the portal on PostgreSQL (the floor stays SQLite)
+    .venv/bin/python bench/load.py --duration 5 --rounds 1 # quick look
+
+The database is made by bench/catalogue.py's generator (or reused: the same --keep directory as
+`bench/catalogue.py --keep`). The *floor* is a bare Flask app written next to it: sqlite3 FTS5
+(`unicode61 remove_diacritics 2`) over the same resources' title and description, `ORDER BY rank
+LIMIT 20`, a 10-line Jinja template, no ORM, no session, no layout. Both run under gunicorn with
+2 sync workers on 127.0.0.1 (access log off, worker recycling as gunicorn.conf.py sets it). The
+same load (wrk -t2 -c8 when installed, else this script's own Python load generator) is run
+against each scenario in turn, round after round, so a noisy neighbour slows all of them alike;
+the medians over the rounds are printed with the ratio to the floor's rare-word req/s.
+"""
+import argparse
+import http.client
+import http.cookiejar
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+import catalogue  # noqa: E402  (bench/catalogue.py: the generator, the words, the login password)
+import sqlalchemy as sa  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SECRET_KEY = "bench-load-only"
+PG_DATABASE = "portal_bench_load"
+TARGETS = {  # the share of the floor's rare-word req/s (issue 14)
+    "sqlite": {"rare word": 0.35, "broad word": 0.2, "listing": 0.2},
+    "postgresql": {"rare word": 0.25, "broad word": 0.15, "listing": 0.15},
+}
+
+FLOOR_APP = '''"""The floor: what this machine serves for a full-text search with nothing else around it."""
+import sqlite3, threading
+from flask import Flask, request
+from jinja2 import Template
+
+app = Flask(__name__)
+DB = {db!r}
+PAGE = Template("""<!doctype html><html lang="lv"><head><meta charset="utf-8"><title>{{{{ q }}}}</title></head>
+<body><h1>{{{{ q }}}}</h1>
+{{% for title, text in rows %}}<article><h2>{{{{ title }}}}</h2>
+<p>{{{{ text }}}}</p></article>
+{{% else %}}<p>Nekas nav atrasts.</p>{{% endfor %}}
+</body></html>""")
+local = threading.local()
+
+
+def connection():
+    if not hasattr(local, "db"):
+        local.db = sqlite3.connect(DB, check_same_thread=False)
+    return local.db
+
+
+@app.get("/search")
+def search():
+    q = request.args.get("q", "")
+    match = " ".join('"' + w.replace('"', "") + '"' for w in q.split()) or '""'
+    rows = connection().execute(
+        "SELECT title, substr(body, 1, 200) FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 20", (match,)).fetchall()
+    return PAGE.render(q=q, rows=rows)
+'''
+
+
+# ------------------------------------------------------------------ databases
+
+def portal_database(kind: str, args, workdir: Path) -> tuple[str, dict]:
+    """(SQLAlchemy URL, generator statistics) of the 100,000-resource database, made once and then reused."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.extensions import db
+
+    wanted = {"orgs": args.orgs, "resources": args.resources, "needs": args.needs}
+    meta_path = workdir / f"bench-{kind}.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    if kind == "sqlite":
+        url = f"sqlite:///{workdir / 'portal.sqlite3'}"
+        reuse = {k: meta.get(k) for k in wanted} == wanted and (workdir / "portal.sqlite3").exists()
+        if not reuse:
+            for stale in workdir.glob("portal.sqlite3*"):
+                stale.unlink()
+    else:
+        server = (args.postgres_url or "postgresql://postgres@127.0.0.1:5432/postgres").replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+        url = sa.engine.make_url(server).set(database=PG_DATABASE).render_as_string(hide_password=False)
+        reuse = {k: meta.get(k) for k in wanted} == wanted and _pg_has(server, url, args.resources)
+        if not reuse:
+            url = catalogue.fresh_postgres_database(server, PG_DATABASE)
+    app = create_app(catalogue.make_config(url, workdir / f"data-{kind}"))
+    with app.app_context():
+        upgrade()
+        if reuse:
+            print(f"[{kind}] reusing the database of {args.resources:,} resources ({workdir})")
+        else:
+            print(f"[{kind}] generating {args.orgs:,} orgs, {args.resources:,} resources …")
+            meta = catalogue.generate(db, args)
+            meta_path.write_text(json.dumps(meta))
+        db.engine.dispose()
+    return url, meta
+
+
+def _pg_has(server: str, url: str, resources: int) -> bool:
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)).scalar()
+    engine.dispose()
+    if not exists:
+        return False
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT count(*) FROM resources").scalar()
+    engine.dispose()
+    return found == resources
+
+
+def floor_database(portal_url: str, workdir: Path, resources: int) -> Path:
+    path = workdir / "floor.sqlite3"
+    if path.exists():
+        with sqlite3.connect(path) as conn:
+            if conn.execute("SELECT count(*) FROM docs").fetchone()[0] == resources:
+                return path
+        path.unlink()
+    engine = sa.create_engine(portal_url)
+    with sqlite3.connect(path) as out, engine.connect() as conn:
+        out.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')")
+        rows = conn.exec_driver_sql("SELECT id, title, description FROM resources ORDER BY id")
+        while batch := rows.fetchmany(5000):
+            out.executemany("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", [tuple(r) for r in batch])
+    engine.dispose()
+    return path
+
+
+# ------------------------------------------------------------------ servers
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(name: str, argv: list[str], env: dict, port: int, logdir: Path, cwd: Path) -> subprocess.Popen:
+    log = open(logdir / f"{name}.log", "wb")
+    proc = subprocess.Popen([str(BIN / "gunicorn"), *argv], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{name} did not start, see {logdir / (name + '.log')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{name} did not listen on {port} within 60 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def base_env(workers: int, port: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "GUNICORN_", "DATABASE_"))}
+    # No access log on either server (with LOG_FORMAT=json gunicorn.conf.py would log every request to stdout).
+    env.update(GUNICORN_WORKERS=str(workers), GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="/dev/null",
+               LOG_FORMAT="text", LOG_LEVEL="WARNING")
+    return env
+
+
+def start_portal(url: str, workdir: Path, kind: str, workers: int, checkout: Path = ROOT, name: str = "portal"):
+    """The portal of this checkout (or of another one, e.g. main, to compare) under its gunicorn.conf.py."""
+    port = free_port()
+    env = base_env(workers, port)
+    env.update(PORTAL_ENV="production", SECRET_KEY=SECRET_KEY, DATABASE_URL=url,
+               PORTAL_DATA_DIR=str(workdir / f"data-{kind}"), TRUSTED_HOSTS="127.0.0.1,localhost",
+               BASE_URL=f"http://127.0.0.1:{port}", SESSION_COOKIE_SECURE="0", REDIS_URL="")
+    env["PYTHONPATH"] = str(checkout)
+    proc = start_gunicorn(name, ["--config", str(checkout / "gunicorn.conf.py")], env, port, workdir, checkout)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def start_floor(floor_db: Path, workdir: Path, workers: int):
+    port = free_port()
+    (workdir / "floor_app.py").write_text(FLOOR_APP.format(db=str(floor_db)))
+    env = base_env(workers, port)
+    argv = ["--config", "/dev/null", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            "--access-logfile", "/dev/null", "floor_app:app"]
+    return start_gunicorn("floor", argv, env, port, workdir, workdir), f"http://127.0.0.1:{port}"
+
+
+def member_cookie(base: str, email: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    data = urllib.parse.urlencode({"email": email, "password": catalogue.PASSWORD, "csrf_token": token.group(1)})
+    opener.open(base + "/login", data.encode()).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if 'action="/logout"' not in opener.open(base + "/resources").read().decode():
+        raise SystemExit(f"login of {email} failed")
+    return cookie
+
+
+# ------------------------------------------------------------------ load
+
+WRK_SCRIPT = """
+paths = {paths}
+wrk.headers["Cookie"] = {cookie}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def lua_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def run_wrk(base: str, paths: list[str], cookie: str, args, workdir: Path) -> dict:
+    script = workdir / "load.lua"
+    script.write_text(WRK_SCRIPT % {"paths": "{" + ", ".join(lua_string(p) for p in paths) + "}",
+                                    "cookie": lua_string(cookie)})
+    out = subprocess.run(["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+                          "--timeout", "10s", "-s", str(script), base + paths[0]],
+                         capture_output=True, text=True, check=True).stdout
+    n, duration_us, errors, status, p50, p99 = map(int, re.search(r"RESULT ([\d ]+)", out).group(1).split())
+    return {"rps": n / (duration_us / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors + status}
+
+
+def _python_worker(base, paths, cookie, connections, duration, queue):
+    host = urllib.parse.urlsplit(base)
+    latencies, errors = [], [0]
+    end = time.monotonic() + duration
+
+    def loop(offset):
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        i = offset
+        while time.monotonic() < end:
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", paths[i % len(paths)], headers={"Cookie": cookie} if cookie else {})
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors[0] += 1
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+            latencies.append(time.perf_counter() - t0)
+            i += 1
+
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put((latencies, errors[0]))
+
+
+def run_python(base: str, paths: list[str], cookie: str, args, _workdir) -> dict:
+    """Python load generator: `threads` processes, each with connections/threads keep-alive connections."""
+    queue = multiprocessing.Queue()
+    per = max(1, args.connections // args.threads)
+    started = time.monotonic()
+    procs = [multiprocessing.Process(target=_python_worker, args=(base, paths, cookie, per, args.duration, queue))
+             for _ in range(args.threads)]
+    for p in procs:
+        p.start()
+    results = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.monotonic() - started
+    latencies = sorted(x for lat, _ in results for x in lat)
+    return {"rps": len(latencies) / elapsed, "p50": catalogue.percentile(latencies, 50) * 1000,
+            "p99": catalogue.percentile(latencies, 99) * 1000, "errors": sum(e for _, e in results)}
+
+
+def fetch(base: str, path: str, cookie: str) -> tuple[int, str]:
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request) as response:
+        return response.status, response.read().decode()
+
+
+def scenarios(stats: dict, portal: str, floor: str, cookie: str, before: str | None) -> list[SimpleNamespace]:
+    chosen = catalogue.pick_words(stats)
+    few = max(2, 0.001 * stats["resources"])  # rare once the portal's prefixes are expanded
+    rare = [w for w in chosen["rare"] if (catalogue.result_count(fetch(portal, "/resources?q=" + w, "")[1]) or 0) < few]
+    rare = rare or chosen["rare"]
+    broad = chosen["broad"]
+    q = lambda path, words: [path + "?" + urllib.parse.urlencode({"q": w}) for w in words]  # noqa: E731
+    found = [
+        SimpleNamespace(name="rare word", server="floor", base=floor, paths=q("/search", rare), cookie=""),
+        SimpleNamespace(name="rare word", server="portal", base=portal, paths=q("/resources", rare), cookie=""),
+        SimpleNamespace(name="broad word", server="floor", base=floor, paths=q("/search", broad), cookie=""),
+        SimpleNamespace(name="broad word", server="portal", base=portal, paths=q("/resources", broad), cookie=""),
+        SimpleNamespace(name="listing", server="portal", base=portal, paths=["/resources"], cookie=""),
+    ]
+    visitor = [s for s in found if s.server == "portal"]
+    if cookie:
+        found += [SimpleNamespace(name=s.name, server="member", base=portal, paths=s.paths, cookie=cookie)
+                  for s in visitor]
+    if before:
+        found += [SimpleNamespace(name=s.name, server="before", base=before, paths=s.paths, cookie="") for s in visitor]
+    for s in found:
+        s.bytes = max(len(fetch(s.base, p, s.cookie)[1].encode()) for p in s.paths[:3])
+        s.runs = []
+    return found
+
+
+def report(found, kind: str, args, loadgen: str) -> bool:
+    floor_rare = statistics.median(r["rps"] for r in next(s for s in found if s.server == "floor"
+                                                          and s.name == "rare word").runs)
+    print(f"\n{kind}, {args.resources:,} resources; {loadgen} -t{args.threads} -c{args.connections}, "
+          f"{args.duration} s × {args.rounds} rounds, alternating; medians. Load average now: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'query':<12} {'server':<8} {'req/s':>8} {'× floor':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'errors':>7} {'page KB':>8}  target")
+    ok = True
+    medians = {(s.server, s.name): statistics.median(r["rps"] for r in s.runs) for s in found}
+    for s in found:
+        rps = medians[(s.server, s.name)]
+        ratio = rps / floor_rare
+        errors = sum(r["errors"] for r in s.runs)
+        verdict = ""
+        if s.server in ("portal", "member"):
+            target = TARGETS[kind][s.name]
+            met = ratio >= target and errors == 0
+            verdict = f"≥ {target:.2f}: {'met' if met else 'MISSED'}"
+            if s.server == "member":  # within 15 % of the visitor's page
+                share = rps / medians[("portal", s.name)]
+                met &= share >= 0.85
+                verdict += f"; {share:.2f} × visitor's (≥ 0.85)"
+            ok &= met
+        print(f"{s.name:<12} {s.server:<8} {rps:8.1f} {ratio:8.2f} {statistics.median(r['p50'] for r in s.runs):8.1f} "
+              f"{statistics.median(r['p99'] for r in s.runs):8.1f} {errors:7d} {s.bytes / 1024:8.1f}  {verdict}")
+    print("(× floor: the share of the floor's rare-word req/s measured in the same run.)")
+    return ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--postgres-url", default=os.environ.get("TEST_POSTGRES_URL"),
+                        help="server to keep the bench database on (default postgresql://postgres@127.0.0.1:5432/)")
+    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "portal-bench",
+                        help="where the databases are kept and reused (as bench/catalogue.py --keep)")
+    parser.add_argument("--orgs", type=int, default=2000)
+    parser.add_argument("--resources", type=int, default=100_000)
+    parser.add_argument("--needs", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per round and scenario")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-member", action="store_true", help="only the visitor's pages")
+    parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--prepare", action="store_true", help="only build (or check) the databases")
+    parser.add_argument("--before", type=Path, metavar="CHECKOUT",
+                        help="also the visitor's pages of another checkout's portal (e.g. /work/main), same run")
+    args = parser.parse_args(argv)
+    args.needs = args.resources // 10 if args.needs is None else args.needs
+    args.keep.mkdir(parents=True, exist_ok=True)
+    loadgen = args.loadgen if args.loadgen != "auto" else ("wrk" if shutil.which("wrk") else "python")
+    load = run_wrk if loadgen == "wrk" else run_python
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
+    url, stats = portal_database(args.database, args, args.keep)
+    floor_db = floor_database(url, args.keep, args.resources)
+    if args.prepare:
+        return 0
+    procs = []
+    try:
+        floor_proc, floor = start_floor(floor_db, args.keep, args.workers)
+        procs.append(floor_proc)
+        portal_proc, portal = start_portal(url, args.keep, args.database, args.workers)
+        procs.append(portal_proc)
+        before = None
+        if args.before:
+            before_proc, before = start_portal(url, args.keep, args.database, args.workers, args.before.resolve(),
+                                               "before")
+            procs.append(before_proc)
+        cookie = "" if args.no_member else member_cookie(portal, stats["member_email"])
+        found = scenarios(stats, portal, floor, cookie, before)
+        for s in found:  # warm both servers' workers (caches, first connections)
+            load(s.base, s.paths, s.cookie, SimpleNamespace(**{**vars(args), "duration": 1}), args.keep)
+        for n in range(args.rounds):
+            for s in found:
+                s.runs.append(load(s.base, s.paths, s.cookie, args, args.keep))
+                r = s.runs[-1]
+                print(f"  round {n + 1}: {s.server:<6} {s.name:<10} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms"
+                      f"  p99 {r['p99']:6.1f} ms  errors {r['errors']}", flush=True)
+    finally:
+        for proc in procs:
+            stop(proc)
+    ok = report(found, args.database, args, loadgen)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
