@@ -7,7 +7,9 @@ without the zone, unless the caller asks for it ("zoned": where a reader elsewhe
 such as a signature's time on /verify).
 """
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import format_date, format_datetime, get_locale
 
 _DAY = {
@@ -44,3 +46,8 @@ def format_moment(value: datetime | None, fmt: str = "short") -> str:
     if fmt == "zoned":
         return format_datetime(value, patterns["short"] + " '('ZZZZ')'")
     return format_datetime(value, patterns.get(fmt, patterns["short"]))
+
+
+def local_today() -> date:
+    """Today's date where the network is (Europe/Riga by default), not the server's UTC date."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()

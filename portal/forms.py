@@ -19,6 +19,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import ListWidget
 
 from . import form_messages
+from .dates import local_today
 
 # The languages a document (an agreement) can be written in.
 DOCUMENT_LANGUAGES = (("lv", _l("Latvian")), ("en", _l("English")))
@@ -234,8 +235,6 @@ class BoundedDateField(DateField):
         self.years_back, self.years_ahead = years_back, years_ahead
 
     def bounds(self) -> tuple[date, date]:
-        from .i18n import local_today
-
         today = local_today()
         earliest = date(2000, 1, 1) if self.years_back is None else _years_from(today, -self.years_back)
         return earliest, _years_from(today, self.years_ahead)

@@ -42,13 +42,3 @@ def switch_language_url(language: str) -> str:
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
-
-
-def local_today():
-    """Today's date where the network is (Europe/Riga by default), not the server's UTC date."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app
-
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()

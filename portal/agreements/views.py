@@ -10,7 +10,7 @@ from ..exchanges import services as exchanges
 from ..exchanges.forms import ExchangeAgreementForm
 from ..extensions import limiter
 from ..forms import EmptyForm
-from ..i18n import local_today
+from ..dates import local_today
 from ..transaction import attempt
 from . import files, services, signatures
 from .forms import (CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm, ReturnForm, SignForm,

@@ -23,7 +23,10 @@ NAV = {
 # Routes that answer something other than an HTML page; what they answer is tested elsewhere.
 NOT_PAGES = {
     "static": "CSS, JavaScript and icons",
-    "main.healthz": "JSON for monitoring",
+    "operations.healthz": "JSON for monitoring (tests/test_operations.py)",
+    "operations.readyz": "JSON for monitoring (tests/test_operations.py)",
+    "operations.prometheus_metrics": "Prometheus metrics (tests/test_operations.py)",
+    "certificates.revocation_list": "the CA's CRL, DER (tests/test_long_term_signatures.py)",
     "orgs.lookup": "JSON for the catalogue's organization type-ahead (tests/test_org_filter.py)",
     "exchanges.ical_feed": "an iCalendar feed",
     "exchanges.ledger_csv": "a CSV download",
@@ -81,6 +84,9 @@ PAGES = [
     _page("certificates", "coordination.certificates", lambda i, o: "/coordination/certificates", (COORDINATOR,),
           "coordination"),
     _page("audit-log", "coordination.audit_log", lambda i, o: "/coordination/audit", (COORDINATOR,), "coordination"),
+    _page("mail", "coordination.mail", lambda i, o: "/coordination/mail", (COORDINATOR,), "coordination"),
+    _page("unsubscribe-invalid", "accounts.unsubscribe", lambda i, o: "/unsubscribe/no-such-token", (VISITOR,),
+          status=404),
 
     _page("notifications", "notifications.inbox", lambda i, o: "/notifications", LOGGED_IN, "notifications"),
     _page("account", "accounts.profile", lambda i, o: "/account", LOGGED_IN, "account"),
