@@ -26,11 +26,11 @@ def query_id(name: str) -> int | None:
 
 
 def query_page(name: str = "page", last: int = 10_000) -> int:
-    """`?page=` as a page number from 1 to `last`; anything else is page 1 (or the last one)."""
+    """`?page=` as a page number from 1 to `last`: a bigger number is `last`, anything else page 1."""
     value = request.args.get(name, "")
-    if not re.fullmatch(r"[0-9]{1,7}", value):
+    if not re.fullmatch(r"[0-9]+", value):
         return 1
-    return min(max(int(value), 1), last)
+    return last if len(value) > 7 else min(max(int(value), 1), last)  # 10**20 is past the end, not page 1
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -70,7 +70,7 @@ def test_under_a_trusted_list_the_upload_is_accepted_and_verify_calls_it_qualifi
     db.session.commit()
 
     page = html(upload_to_verify(anonymous(app), newest_file(agreement).data))
-    assert shown_at(page, "verdict").startswith("Every signature (4 in all) is intact and trusted")
+    assert shown_at(page, "verdict") == "Complete: the document of record, signed by all 3 parties."
     assert page.count("According to the EU trusted list: a qualified electronic signature (EU trusted list).") == 1
     assert page.count("Trusted by the network’s CA only: not a qualified electronic signature.") == 3
     assert "yes: a qualified trust service" in page

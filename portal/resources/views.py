@@ -1,4 +1,5 @@
 import io
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -52,8 +53,9 @@ def _organization_filter(args) -> dict:
     """The organization filter: typed by name (org_name, with suggestions) or given by id (org, from links).
     Returns the id to filter by, the name to show in the field and, when the name means no single member,
     a message and the members it could mean."""
-    org_id = query_id("org")  # "²", "-1" and 2147483648 are no organization
-    org = str(org_id) if org_id else ""
+    org_id = query_id("org")
+    digits = re.fullmatch(r"[0-9]+", args.get("org", "")) is not None
+    org = str(org_id) if org_id else ("0" if digits else "")  # 2147483648 is no one's; "²" or "abc" no filter
     typed = args.get("org_name", "").strip()[:200]
     if not typed:
         return {"id": org, "name": (org and member_name(int(org))) or "", "error": None, "suggestions": []}
