@@ -64,8 +64,14 @@ def register(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["month"] = _month_title
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")
+
+
+def _month_title(value) -> str:
+    """"2026. gada decembris" / "December 2026" (Babel's Latvian skeleton adds a stray full stop)."""
+    return format_date(value, "y. 'gada' LLLL" if str(get_locale()) == "lv" else "LLLL y")
 
 
 def _start_request():

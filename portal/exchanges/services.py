@@ -8,7 +8,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import format_date, lazy_gettext as _l
+from babel.dates import format_skeleton
+from flask_babel import format_date, get_locale, lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from .. import policy
@@ -21,6 +22,7 @@ from ..mail.services import enqueue_template
 from ..notifications.services import notify, resolve
 from ..resources import choices as catalogue
 from ..resources.models import Resource
+from . import availability
 from .models import (ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN, CalendarFeed,
                      ConditionRecord, Exchange, ExchangeMessage)
 
@@ -108,6 +110,7 @@ def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: dat
         raise RuleViolation(_l("Ask for 1 to %(n)d.", n=resource.quantity), field="quantity")
     if needs_hours(resource) and not (hours and hours > 0):
         raise RuleViolation(_l("Say how many hours you need."), field="hours")
+    _check_availability(resource, starts_on, ends_on, quantity)
     exchange = Exchange(
         resource=resource, owner_org_id=resource.org_id, requester_org_id=actor.org_id, requested_by_id=actor.id,
         starts_on=starts_on, ends_on=ends_on, quantity=quantity,
@@ -123,6 +126,27 @@ def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: dat
 
 
 # ---------------------------------------------------------------- capacity
+
+SHOWN_SHORT_DAYS = 8
+
+
+def short_date(day: date) -> str:
+    """"10. febr." / "10 Feb": a day of a period that the message names with its neighbours."""
+    return format_skeleton("MMMd", day, locale=get_locale() or "lv")
+
+
+def _check_availability(resource: Resource, starts_on: date, ends_on: date, quantity: int) -> None:
+    """Refuses, before the owner sees it, a request for days on which accepted exchanges leave too little."""
+    short = availability.short_days(resource, starts_on, ends_on, quantity)
+    if not short:
+        return
+    days = ", ".join(str(_l("%(day)s (%(left)d left)", day=short_date(day), left=left))
+                     for day, left in short[:SHOWN_SHORT_DAYS])
+    if len(short) > SHOWN_SHORT_DAYS:
+        days += " …"
+    raise RuleViolation(_l("Already booked: not enough is left on %(days)s. Choose other days or ask for less.",
+                           days=days), field="starts_on")
+
 
 def _lock_resource(resource_id: int) -> None:
     """Serialises decisions on one resource (SQLite already has one writer at a time)."""
@@ -151,6 +175,13 @@ def capacity_clash(exchange: Exchange) -> tuple[date, int, list[Exchange]] | Non
         if used + exchange.quantity > resource.quantity:
             return day, used, taken[day]
     return None
+
+
+def conflicting_requests(exchanges: list[Exchange]) -> set[int]:
+    """The ids of the open requests for material resources that accepted exchanges now leave no room for:
+    the owner sees them flagged before pressing accept."""
+    return {e.id for e in exchanges if e.state == REQUESTED and e.resource.kind == catalogue.MATERIAL
+            and capacity_clash(e) is not None}
 
 
 def _transition(exchange: Exchange, expected, new_state: str, **values) -> None:

@@ -56,3 +56,9 @@ document.addEventListener("DOMContentLoaded", function () {
   kind.addEventListener("change", sync);
   sync();
 });
+
+// The agreement editor: after a section was added, removed or moved (a plain form post), its heading gets focus.
+document.addEventListener("DOMContentLoaded", function () {
+  var section = document.querySelector(".clause-editor.focused input");
+  if (section && !document.querySelector(".flash.error")) { section.focus(); }
+});
