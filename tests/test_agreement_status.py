@@ -98,3 +98,19 @@ def test_an_exchange_shows_its_timeline_and_a_heading_that_follows_the_state(app
     assert "Sukrums uses" in summary and "Baltā māja" in summary and " asks " not in summary
     pending = client_for(app, world.member).get(f"/exchanges/{world.exchange.id}?lang=en").get_data(as_text=True)
     assert "Sukrums asks Baltā māja" in pending and "waiting for Baltā māja to accept or decline" in pending
+
+
+def test_a_coordinator_is_warned_before_approving_while_a_comment_is_unanswered(app, world):
+    from portal.agreements import services as agreements
+
+    agreement = make_agreement(world, "draft")
+    agreements.add_comment(world.coordinator, agreement, "Lūdzu, papildiniet 2. sadaļu.")  # the other party
+    agreements.submit(world.representative, agreement)
+    db.session.commit()
+    coordinator = client_for(app, world.coordinator)
+    assert 'data-testid="unanswered-comment"' in coordinator.get(f"/agreements/{agreement.id}?lang=en").get_data(
+        as_text=True)
+    agreements.add_comment(world.representative, agreement, "Papildināts.")  # the drafter answers
+    db.session.commit()
+    assert 'data-testid="unanswered-comment"' not in coordinator.get(f"/agreements/{agreement.id}").get_data(
+        as_text=True)
