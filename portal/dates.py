@@ -51,3 +51,8 @@ def format_moment(value: datetime | None, fmt: str = "short") -> str:
 def local_today() -> date:
     """Today's date where the network is (Europe/Riga by default), not the server's UTC date."""
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def format_month(value: date) -> str:
+    """"2026. gada decembris" / "December 2026" (Babel's Latvian skeleton adds a stray full stop)."""
+    return format_date(value, "y. 'gada' LLLL" if _language() == "lv" else "LLLL y")

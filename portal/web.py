@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHT
 from . import logs, metrics, policy, transaction
 from .accounts.auth import enforce_session_limits
 from .audit.services import record
-from .dates import format_day, format_moment
+from .dates import format_day, format_moment, format_month
 from .errors import NotAllowed, NotFound, RuleViolation
 from .extensions import db
 from .forms import forms_with_problems
@@ -69,6 +69,7 @@ def register(app) -> None:
     app.jinja_env.globals["forms_with_problems"] = forms_with_problems  # also in imported macros
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")
 

@@ -91,6 +91,16 @@ def agreement(w: World, state: str) -> str:
 
 
 
+def remind_url(w: World) -> str:
+    """Reminding the coordinating organization's signatory of the approved agreement nobody has signed."""
+    from portal.agreements.models import Agreement
+    from portal.extensions import db
+
+    path = agreement(w, "approved")
+    party = db.session.get(Agreement, int(path.rsplit("/", 1)[1])).party_for(w.coord_org.id)
+    return f"{path}/parties/{party.id}/remind"
+
+
 def request_form_data(w):
     from datetime import date, timedelta
 
@@ -292,6 +302,7 @@ MATRIX = [
     # Typed as B's representative: the coordinator (who signs for the coordinating org) gets the form back.
     Row("agreements.sign", "POST", lambda w: agreement(w, "approved") + "/sign", roles(LOGIN, 403, 302, 200, 404),
         data=lambda w: {"password": PASSWORD, "typed_name": w.representative.name, "consent": "y"}),
+    Row("agreements.remind", "POST", lambda w: remind_url(w), roles(LOGIN, 403, 302, 302, 404)),
     Row("agreements.terminate", "POST", lambda w: agreement(w, "approved") + "/terminate",
         AGREEMENT_REPRESENTATIVE_ACTION, data=lambda w: {"reason": "Sadarbība beigusies."}),
     Row("agreements.upload_signed", "POST", lambda w: agreement(w, "approved") + "/upload",

@@ -414,11 +414,12 @@ def test_completion_refuses_a_negative_value(world, hall):
 
 def test_capacity_clash_is_refused_naming_the_day_the_exchange_and_the_org(world, hall, outsider):
     d = lambda n: DAY0 + timedelta(days=n)  # noqa: E731
+    # Requested while the days were still free (a request for taken days is refused before it is sent).
     thirty = new_request(world, hall, starts_on=d(10), ends_on=d(11), quantity=30)
-    services.accept(world.representative, thirty, today=DAY0)
     fifteen = new_request(world, hall, requester=outsider, starts_on=d(11), ends_on=d(12), quantity=15)
     ten = new_request(world, hall, requester=outsider, starts_on=d(11), ends_on=d(12), quantity=10)
     forty = new_request(world, hall, requester=outsider, starts_on=d(12), ends_on=d(13), quantity=40)
+    services.accept(world.representative, thirty, today=DAY0)
     db.session.commit()
 
     assert services.capacity_clash(fifteen)[:2] == (d(11), 30)
@@ -744,12 +745,12 @@ def test_the_ical_feed_lists_the_orgs_accepted_exchanges_both_ways(app, world, o
 
     # In the portal, both organizations see the accepted exchange in their calendars.
     for user in (world.representative, world.other_member):
-        html = page(client_for(app, user).get("/calendar?lang=en"))
+        html = page(client_for(app, user).get("/calendar?lang=en&view=list"))
         calendar = section(html, "calendar")
         assert f'href="/exchanges/{incoming.id}"' in calendar
         assert f'href="/exchanges/{world.exchange.id}"' not in calendar  # still only requested
     assert f'href="/exchanges/{unrelated.id}"' not in section(
-        page(client_for(app, world.representative).get("/calendar")), "calendar")
+        page(client_for(app, world.representative).get("/calendar?view=list")), "calendar")
 
 
 def test_a_wrong_or_renewed_token_answers_404(app, world):

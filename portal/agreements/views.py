@@ -3,6 +3,8 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 
 from .. import policy
 from ..errors import RuleViolation, require
@@ -12,9 +14,9 @@ from ..extensions import limiter
 from ..forms import EmptyForm
 from ..dates import local_today
 from ..transaction import attempt
-from . import files, services, signatures
-from .forms import (CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm, ReturnForm, SignForm,
-                    SignatoryForm, TerminateForm)
+from . import files, services, signatures, timeline
+from .forms import (SECTION_OPERATIONS, CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm,
+                    ReturnForm, SignForm, SignatoryForm, TerminateForm, rearranged_sections)
 from .models import STATES, Agreement
 from .pdf import render_pdf
 from .printing import build_document
@@ -128,8 +130,10 @@ def edit(agreement_id):
         form = EditAgreementForm(data={
             "title": agreement.title, "place": agreement.place, "valid_from": agreement.valid_from,
             "valid_to": agreement.valid_to, "review_on": agreement.review_on,
-            "clauses": [*agreement.clauses, {"heading": "", "text": ""}],  # an empty section at the end adds one
+            "clauses": agreement.clauses or [{"heading": "", "text": ""}],
             "edit_stamp": services.edit_stamp(agreement)})
+    elif request.form.get("op", "save").partition("-")[0] in SECTION_OPERATIONS:
+        return _rearrange(agreement)
     else:
         form = EditAgreementForm()
     clauses = [(entry.form.heading.data, entry.form.text.data) for entry in form.clauses]
@@ -141,7 +145,27 @@ def edit(agreement_id):
             clauses=clauses, expected_updated_at=_parse_stamp(form.edit_stamp.data)), form=form):
         flash(_("Saved."), "success")
         return _to_detail(agreement)
-    return render_template("agreements/edit.html", agreement=agreement, form=form, **LABELS)
+    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), **LABELS)
+
+
+def _rearrange(agreement: Agreement):
+    """A section added, removed or moved: the form comes back with the change, not saved yet."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        abort(400)
+    data, focus = rearranged_sections(request.form, request.form["op"])
+    form = EditAgreementForm(formdata=data)
+    flash(_("The sections are rearranged. Press “Save” to keep the change."), "info")
+    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), focus=focus, **LABELS)
+
+
+def _sized(form: EditAgreementForm) -> EditAgreementForm:
+    """Each section's text area as tall as its points (a long line wraps into about two rows)."""
+    for entry in form.clauses:
+        lines = sum(1 + len(line) // 90 for line in (entry.form.text.data or "").splitlines())
+        entry.form.text.render_kw = {**(entry.form.text.render_kw or {}), "rows": min(max(lines + 1, 3), 30)}
+    return form
 
 
 def _parse_stamp(value: str | None):
@@ -168,8 +192,21 @@ def detail(agreement_id):
         "agreements/detail.html", agreement=agreement, own_party=own_party, stored=stored,
         signing_copy=files.signing_copy(agreement.id) if stored else None,
         comment_form=CommentForm(), return_form=ReturnForm(), terminate_form=TerminateForm(),
-        signatory_form=signatory_form, action_form=EmptyForm(),
+        signatory_form=signatory_form, action_form=EmptyForm(), statuses=timeline.statuses(agreement),
+        may_remind=timeline.may_remind(current_user, agreement), next_reminder_at=timeline.next_reminder_at,
         party_can_sign=policy.can_upload_signature(current_user, agreement), **LABELS)
+
+
+@bp.post("/agreements/<int:agreement_id>/parties/<int:party_id>/remind")
+@login_required
+def remind(agreement_id, party_id):
+    agreement = _load(agreement_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: timeline.remind_to_sign(current_user, agreement, party_id),
+            success=lambda party: _("%(name)s is reminded to sign for %(org)s.", name=party.signatory.name,
+                                    org=party.org.name))
+    return _to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/comments")

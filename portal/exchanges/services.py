@@ -8,7 +8,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from babel.dates import format_skeleton
+from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from .. import policy
@@ -22,6 +23,7 @@ from ..mail.services import enqueue_template
 from ..notifications.services import notify, resolve
 from ..resources import choices as catalogue
 from ..resources.models import Resource
+from . import availability
 from .models import (ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN, CalendarFeed,
                      ConditionRecord, Exchange, ExchangeMessage)
 
@@ -111,6 +113,10 @@ def check_request(actor, resource: Resource, *, starts_on: date | None, ends_on:
         problems["quantity"] = _l("Ask for 1 to %(n)d.", n=resource.quantity)
     if needs_hours(resource) and not (hours and hours > 0):
         problems["hours"] = _l("Say how many hours you need.")
+    if not problems and None not in (starts_on, ends_on, quantity):
+        booked = _booked_days(resource, starts_on, ends_on, quantity)
+        if booked:
+            problems["starts_on"] = booked
     if problems:
         raise RuleViolation.of_fields(problems)
 
@@ -134,6 +140,27 @@ def request_exchange(actor, resource: Resource, *, starts_on: date, ends_on: dat
 
 
 # ---------------------------------------------------------------- capacity
+
+SHOWN_SHORT_DAYS = 8
+
+
+def short_date(day: date) -> str:
+    """"10. febr." / "10 Feb": a day of a period that the message names with its neighbours."""
+    return format_skeleton("MMMd", day, locale=get_locale() or "lv")
+
+
+def _booked_days(resource: Resource, starts_on: date, ends_on: date, quantity: int):
+    """Why a request must be refused before the owner sees it: days on which accepted exchanges leave too
+    little (None: enough is left)."""
+    short = availability.short_days(resource, starts_on, ends_on, quantity)
+    if not short:
+        return None
+    days = ", ".join(str(_l("%(day)s (%(left)d left)", day=short_date(day), left=left))
+                     for day, left in short[:SHOWN_SHORT_DAYS])
+    if len(short) > SHOWN_SHORT_DAYS:
+        days += " …"
+    return _l("Already booked: not enough is left on %(days)s. Choose other days or ask for less.", days=days)
+
 
 def _lock_resource(resource_id: int) -> None:
     """Serialises decisions on one resource (SQLite already has one writer at a time)."""
@@ -162,6 +189,13 @@ def capacity_clash(exchange: Exchange) -> tuple[date, int, list[Exchange]] | Non
         if used + exchange.quantity > resource.quantity:
             return day, used, taken[day]
     return None
+
+
+def conflicting_requests(exchanges: list[Exchange]) -> set[int]:
+    """The ids of the open requests for material resources that accepted exchanges now leave no room for:
+    the owner sees them flagged before pressing accept."""
+    return {e.id for e in exchanges if e.state == REQUESTED and e.resource.kind == catalogue.MATERIAL
+            and capacity_clash(e) is not None}
 
 
 def _transition(exchange: Exchange, expected, new_state: str, **values) -> None:

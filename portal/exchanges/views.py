@@ -12,7 +12,7 @@ from ..resources.models import Resource
 from ..resources.photos import read_photo
 from ..transaction import attempt
 from ..urls import absolute_url
-from . import exports, services
+from . import availability, exports, services, timeline
 from .forms import (CompleteForm, ConditionForm, ExchangeAgreementForm, LedgerFilterForm, MessageForm, ReasonForm,
                     RequestForm)
 
@@ -27,8 +27,9 @@ def _to_detail(exchange):
 @login_required
 def index():
     org_id = current_user.org_id
-    return render_template("exchanges/index.html", incoming=services.for_org(org_id, "incoming"),
-                           outgoing=services.for_org(org_id, "outgoing"), state_label=services.state_label)
+    incoming = services.for_org(org_id, "incoming")
+    return render_template("exchanges/index.html", incoming=incoming, outgoing=services.for_org(org_id, "outgoing"),
+                           conflicts=services.conflicting_requests(incoming), state_label=services.state_label)
 
 
 @bp.route("/resources/<int:entry_id>/request", methods=["GET", "POST"])
@@ -50,8 +51,13 @@ def request_form(entry_id):
         if requested:
             flash(_("Your request has been sent to %(org)s.", org=resource.org.name), "success")
             return _to_detail(requested.value)
+    first = availability.month_of(request.args.get("month"), date.today())
+    if request.method == "POST" and form.starts_on.data:
+        first = form.starts_on.data.replace(day=1)  # the month of the refused days
     return render_template("exchanges/request.html", form=form, resource=resource,
-                           needs_hours=services.needs_hours(resource))
+                           needs_hours=services.needs_hours(resource), first=first,
+                           weeks=availability.resource_month(resource, first),
+                           months=availability.neighbours(first))
 
 
 @bp.get("/exchanges/<int:exchange_id>")
@@ -67,7 +73,7 @@ def detail(exchange_id):
         requester_side=policy.can_act_for(current_user, exchange.requester_org),
         reason_form=ReasonForm(), complete_form=CompleteForm(value_units=units, value_eur=value),
         message_form=MessageForm(), condition_form=ConditionForm(), action_form=EmptyForm(),
-        agreement_form=ExchangeAgreementForm(),
+        agreement_form=ExchangeAgreementForm(), steps=timeline.steps(exchange),
     )
 
 
@@ -173,7 +179,11 @@ def condition_photo(exchange_id, condition_id):
 @login_required
 def calendar():
     feed = services.calendar_feed(current_user.org_id)
+    first = availability.month_of(request.args.get("month"), date.today())
+    view = "list" if request.args.get("view") == "list" else "month"
     return render_template("exchanges/calendar.html", entries=services.calendar_entries(current_user.org_id),
+                           view=view, first=first, weeks=availability.org_month(current_user.org_id, first),
+                           months=availability.neighbours(first),
                            feed_url=absolute_url("exchanges.ical_feed", token=feed.token) if feed else None,
                            state_label=services.state_label, form=EmptyForm())
 

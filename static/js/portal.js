@@ -102,3 +102,8 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 150);
   });
 });
+// The agreement editor: after a section was added, removed or moved (a plain form post), its heading gets focus.
+document.addEventListener("DOMContentLoaded", function () {
+  var section = document.querySelector(".clause-editor.focused input");
+  if (section && !document.querySelector(".flash.error, [data-error-summary]")) { section.focus(); }
+});

@@ -119,6 +119,7 @@ PAGES = [
     _page("exchange-incoming", "exchanges.detail", lambda i, o: f"/exchanges/{i.incoming_request}",
           (MEMBER, REPRESENTATIVE), "exchanges"),
     _page("calendar", "exchanges.calendar", lambda i, o: "/calendar", LOGGED_IN, "exchanges"),
+    _page("calendar-list", "exchanges.calendar", lambda i, o: "/calendar?view=list", LOGGED_IN, "exchanges"),
     _page("ledger", "exchanges.ledger", lambda i, o: "/ledger", LOGGED_IN, "exchanges"),
 
     _page("agreements", "agreements.index", lambda i, o: "/agreements", LOGGED_IN, "agreements"),

@@ -182,16 +182,25 @@ def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Pag
     expect(page.locator(".flash.success")).to_have_text(
         lv("The draft is ready. Edit the clauses, then submit it for approval."))
 
-    # -- A new section, filled in the empty editor at the end.
+    # -- A new section: "Add a section at the end" (a plain form post), then filled in; then moved up and back.
     editors = page.locator("main .clause-editor")
-    sections = editors.count()
-    assert sections >= 2, "the template has no clauses"
+    sections = editors.count() + 1
+    assert sections >= 3, "the template has no clauses"
+    page.get_by_test_id("add-section").click()
+    expect(editors).to_have_count(sections)
     new_section = page.locator(f"[data-testid=clause-{sections}]")
+    expect(new_section.locator("input[name$='-heading']")).to_be_focused()
     expect(new_section.locator("input[name$='-heading']")).to_have_value("")
     new_section.locator("input[name$='-heading']").fill(NEW_HEADING)
     new_section.locator("textarea[name$='-text']").fill(NEW_TEXT)
+    page.get_by_test_id(f"up-{sections}").click()
+    moved = page.locator(f"[data-testid=clause-{sections - 1}]")
+    expect(moved.locator("input[name$='-heading']")).to_have_value(NEW_HEADING)
+    expect(page.locator(f"[data-testid=clause-{sections}] input[name$='-heading']")).not_to_have_value(NEW_HEADING)
+    page.get_by_test_id(f"down-{sections - 1}").click()
+    expect(new_section.locator("input[name$='-heading']")).to_have_value(NEW_HEADING)
     shot(page, "agreement-02-edit")
-    page.locator("main form[method=post] button[type=submit]").click()
+    page.get_by_test_id("save").click()
     page.wait_for_url(agreement_url)
     expect(page.locator(".flash.success")).to_have_text(lv("Saved."))
     expect(state(page)).to_have_text(lv("Draft"))
@@ -268,12 +277,12 @@ def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Pag
     page.locator(f"main a.button[href='/agreements/{agreement_id}/edit']").click()
     page.wait_for_url(f"{agreement_url}/edit")
     expect(page.locator("[data-testid=return-comment]")).to_contain_text(RETURN_COMMENT)
-    expect(page.locator("main .clause-editor")).to_have_count(sections + 1)
+    expect(page.locator("main .clause-editor")).to_have_count(sections)
     section = page.locator(f"[data-testid=clause-{sections}]")
     expect(section.locator("input[name$='-heading']")).to_have_value(NEW_HEADING)
     expect(section.locator("textarea[name$='-text']")).to_have_value(NEW_TEXT)
     section.locator("textarea[name$='-text']").fill(f"{NEW_TEXT}\n{ADDED_LINE}")
-    page.locator("main form[method=post] button[type=submit]").click()
+    page.get_by_test_id("save").click()
     page.wait_for_url(agreement_url)
     expect(page.locator(".flash.success")).to_have_text(lv("Saved."))
     expect(state(page)).to_have_text(lv("Draft"))
@@ -471,7 +480,7 @@ def test_network_agreement_amendment_journey(live_server, fresh_login_limit, pag
     expect(state(page)).to_have_text(lv("Draft"))
 
     signatories = _signatories(live_server, agreement_id)
-    parties = page.locator("[data-testid=parties] li")
+    parties = page.locator("[data-testid=parties] li.status-row:not([data-testid=status-coordination])")
     expect(parties).to_have_count(len(signatories))
     for _, name, org in DEMO_REPRESENTATIVES:
         expect(page.locator("[data-testid=parties]")).to_contain_text(f"{org}")

@@ -1,0 +1,220 @@
+"""What waits for each person on their home page, what is coming, and a new organization's first steps.
+
+Queries only: each function takes who is looking and answers for that person's organization (or, for a
+coordinator, the network); nothing of another organization's private items is ever counted for them.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from .. import policy
+from ..accounts.models import User
+from ..agreements.models import (APPROVED, DRAFT, IN_FORCE, NETWORK, RETURNED, SUBMITTED, Agreement,
+                                 AgreementParty)
+from ..certificates.models import OrgCertificate
+from ..exchanges.models import ACCEPTED, COMPLETED, REQUESTED, Exchange
+from ..extensions import db
+from ..notifications.models import Notification
+from ..orgs.models import ACTIVE as ORG_ACTIVE, APPLIED, SUSPENDED, Organization
+from ..resources import choices as catalogue
+from ..resources.models import Need, Resource
+from ..resources.services import related_entries
+
+CERTIFICATE_WARNING_DAYS = 30
+
+
+@dataclass
+class Waiting:
+    """One kind of thing that waits for the person: what it is, how many, and where to do it."""
+
+    key: str
+    label: str
+    count: int
+    link: str
+    items: list = field(default_factory=list)  # (text, link) of the first few
+
+
+def _agreement_link(agreement: Agreement) -> str:
+    return f"/agreements/{agreement.id}"
+
+
+def _agreement_item(agreement: Agreement) -> tuple[str, str]:
+    """The title and the parties, so that two cooperation agreements can be told apart in a list."""
+    parties = " – ".join(party.org.name for party in agreement.parties)
+    return f"{agreement.title}: {parties}", _agreement_link(agreement)
+
+
+# ---------------------------------------------------------------- coordinator
+
+def coordinator_waiting(user, now: datetime | None = None) -> list[Waiting]:
+    """Applications to decide, agreements to approve, certificates about to expire, suspended organizations."""
+    if not policy.is_coordinator(user):
+        return []
+    now = now or datetime.now(timezone.utc)
+    applications = db.session.scalars(select(Organization).where(Organization.state == APPLIED)
+                                      .order_by(Organization.applied_at)).all()
+    queue = db.session.scalars(select(Agreement).where(Agreement.state == SUBMITTED)
+                               .order_by(Agreement.submitted_at, Agreement.id)).all()
+    expiring = db.session.scalars(
+        select(OrgCertificate).join(Organization, Organization.id == OrgCertificate.org_id).where(
+            OrgCertificate.retired_at.is_(None), Organization.state == ORG_ACTIVE,
+            OrgCertificate.not_after <= now + timedelta(days=CERTIFICATE_WARNING_DAYS))
+        .order_by(OrgCertificate.not_after)).all()
+    suspended = db.session.scalars(select(Organization).where(Organization.state == SUSPENDED)
+                                   .order_by(Organization.name)).all()
+    return [
+        Waiting("applications", _l("Membership applications"), len(applications), "/coordination/applications",
+                [(org.name, f"/coordination/applications/{org.id}") for org in applications[:3]]),
+        Waiting("approvals", _l("Agreements to approve"), len(queue), "/agreements/queue",
+                [_agreement_item(a) for a in queue[:3]]),
+        Waiting("certificates", _l("Signing certificates about to expire"), len(expiring),
+                "/coordination/certificates", [(c.org.name, "/coordination/certificates") for c in expiring[:3]]),
+        Waiting("suspended", _l("Suspended organizations"), len(suspended), "/orgs",
+                [(org.name, f"/orgs/{org.id}") for org in suspended[:3]]),
+    ]
+
+
+def _month_start(today: date) -> datetime:
+    return datetime.combine(today.replace(day=1), time.min, tzinfo=timezone.utc)
+
+
+def network_figures(today: date | None = None) -> dict:
+    """This month in the network: new members, exchanges completed, the in-kind value they shared."""
+    since = _month_start(today or date.today())
+    completed = select(Exchange).where(Exchange.state == COMPLETED, Exchange.completed_at >= since).subquery()
+    return {
+        "new_members": db.session.scalar(select(func.count()).select_from(Organization).where(
+            Organization.state == ORG_ACTIVE, Organization.decided_at >= since)),
+        "exchanges_completed": db.session.scalar(select(func.count()).select_from(completed)),
+        "value_shared": db.session.scalar(select(func.coalesce(func.sum(completed.c.value_eur), 0)))
+        or Decimal("0"),
+    }
+
+
+# ---------------------------------------------------------------- representative
+
+def agreements_to_sign(user) -> list[Agreement]:
+    """Agreements being signed where the user's party has not signed yet (and the user may)."""
+    candidates = db.session.scalars(
+        select(Agreement).join(AgreementParty).where(
+            AgreementParty.org_id == user.org_id, Agreement.state == APPROVED,
+            Agreement.certified_at.is_not(None)).order_by(Agreement.approved_at)).all()
+    return [a for a in candidates if policy.can_upload_signature(user, a)]
+
+
+def agreements_to_comment(user) -> list[Agreement]:
+    """Drafts of another organization in which the user's organization is a party: read and comment."""
+    return db.session.scalars(
+        select(Agreement).join(AgreementParty).where(
+            AgreementParty.org_id == user.org_id, Agreement.state.in_((DRAFT, RETURNED)),
+            Agreement.drafting_org_id != user.org_id).order_by(Agreement.id.desc())).all()
+
+
+def drafts_to_finish(user) -> list[Agreement]:
+    """Our own drafts, and those a coordinator returned for changes."""
+    return db.session.scalars(
+        select(Agreement).where(Agreement.drafting_org_id == user.org_id, Agreement.state.in_((DRAFT, RETURNED)))
+        .order_by(Agreement.id.desc())).all()
+
+
+def incoming_requests(org_id: int) -> list[Exchange]:
+    return db.session.scalars(select(Exchange).where(Exchange.owner_org_id == org_id, Exchange.state == REQUESTED)
+                              .order_by(Exchange.starts_on, Exchange.id)).all()
+
+
+def _exchange_item(exchange: Exchange, org_id: int) -> tuple[str, str]:
+    return f"{exchange.resource.title} · {exchange.other_side(org_id).name}", f"/exchanges/{exchange.id}"
+
+
+def representative_waiting(user) -> list[Waiting]:
+    if not policy.can_draft_agreement(user):
+        return []
+    sign, comment, drafts = agreements_to_sign(user), agreements_to_comment(user), drafts_to_finish(user)
+    requests = incoming_requests(user.org_id)
+    return [
+        Waiting("sign", _l("Agreements to sign"), len(sign), "/agreements",
+                [_agreement_item(a) for a in sign[:3]]),
+        Waiting("comment", _l("Drafts to read and comment on"), len(comment), "/agreements",
+                [_agreement_item(a) for a in comment[:3]]),
+        Waiting("drafts", _l("Our drafts to finish and submit"), len(drafts), "/agreements",
+                [_agreement_item(a) for a in drafts[:3]]),
+        Waiting("requests", _l("Exchange requests to answer"), len(requests), "/exchanges",
+                [_exchange_item(e, user.org_id) for e in requests[:3]]),
+    ]
+
+
+def needs_with_new_offers(user) -> list[tuple[Need, list]]:
+    """Our open needs, each with the offers that match it and were published after it."""
+    needs = db.session.scalars(select(Need).where(Need.org_id == user.org_id, Need.state == catalogue.ACTIVE)
+                               .order_by(Need.id.desc()).limit(10)).all()
+    result = []
+    for need in needs:
+        offers = [o for o in related_entries(need, viewer=user) if o.created_at and o.created_at > need.created_at]
+        if offers:
+            result.append((need, offers[:3]))
+    return result
+
+
+# ---------------------------------------------------------------- everyone of an organization
+
+def starting_soon(org_id: int, today: date | None = None, days: int = 7) -> list[Exchange]:
+    """Accepted exchanges of ours (either side) that start in the coming week."""
+    today = today or date.today()
+    return db.session.scalars(select(Exchange).where(
+        or_(Exchange.owner_org_id == org_id, Exchange.requester_org_id == org_id), Exchange.state == ACCEPTED,
+        Exchange.starts_on >= today, Exchange.starts_on < today + timedelta(days=days))
+        .order_by(Exchange.starts_on, Exchange.id)).all()
+
+
+def lent_this_week(org_id: int, today: date | None = None) -> list[Exchange]:
+    """What our organization lends (accepted exchanges of our resources) on some day of the coming week."""
+    today = today or date.today()
+    return db.session.scalars(select(Exchange).where(
+        Exchange.owner_org_id == org_id, Exchange.state == ACCEPTED,
+        Exchange.starts_on < today + timedelta(days=7), Exchange.ends_on >= today)
+        .order_by(Exchange.starts_on, Exchange.id)).all()
+
+
+def our_requests(org_id: int, limit: int = 5) -> list[Exchange]:
+    """Our latest requests to other organizations and what became of them."""
+    return db.session.scalars(select(Exchange).where(Exchange.requester_org_id == org_id)
+                              .order_by(Exchange.id.desc()).limit(limit)).all()
+
+
+def unread_messages(user) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None),
+        Notification.kind.in_(("exchange_message", "agreement_comment"))))
+
+
+# ---------------------------------------------------------------- first steps
+
+@dataclass
+class Step:
+    key: str
+    label: str
+    done: bool
+    link: str
+
+
+def onboarding(org: Organization) -> list[Step]:
+    """A new organization's first steps; each ticks itself when it is done."""
+    people = db.session.scalar(select(func.count()).select_from(User).where(
+        User.org_id == org.id, User.removed_at.is_(None)))
+    resources = db.session.scalar(select(func.count()).select_from(Resource).where(Resource.org_id == org.id))
+    needs = db.session.scalar(select(func.count()).select_from(Need).where(Need.org_id == org.id))
+    joined = db.session.scalar(select(func.count()).select_from(Agreement).join(AgreementParty).where(
+        AgreementParty.org_id == org.id, Agreement.kind == NETWORK,
+        Agreement.state.in_((SUBMITTED, APPROVED, IN_FORCE))))
+    profile_done = bool(org.description.strip() and (org.phone.strip() or org.website.strip()))
+    return [
+        Step("profile", _l("Complete the profile (description, phone or website)"), profile_done,
+             f"/orgs/{org.id}/edit"),
+        Step("colleague", _l("Invite a colleague"), people > 1, f"/orgs/{org.id}/people"),
+        Step("resource", _l("Publish a first resource"), resources > 0, "/resources/new"),
+        Step("need", _l("Post a need"), needs > 0, "/needs/new"),
+        Step("network", _l("Join the network agreement (an accession)"), joined > 0, "/agreements/new?kind=accession"),
+    ]
