@@ -169,3 +169,8 @@ def token_owner_may_use_api(user) -> bool:
 def token_may_write(token) -> bool:
     """The read-write scope acts as its person would; a read token only reads."""
     return token is not None and token.allows_writes
+
+
+def can_manage_webhooks(user, org) -> bool:
+    """Register, test and remove the organization's webhooks: its representatives, while it is active."""
+    return can_manage_org(user, org)

@@ -391,3 +391,54 @@ API_MATRIX = [
     ApiRow("api_member.agreement", "GET", lambda w: agreement(w, "draft").replace("/agreements", "/api/v1/agreements"),
            AGREEMENT_PARTY),
 ]
+
+
+def api_request_body(w):
+    from datetime import date, timedelta
+
+    start = date.today() + timedelta(days=60)
+    return {"starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat(), "quantity": 1,
+            "purpose": "Seminārs", "message": "Labdien!"}
+
+
+API_MATRIX += [
+    ApiRow("api_catalogue.request_exchange", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/exchanges",
+           api_roles(UNAUTHENTICATED, 403, 403, 403, 403, 403, 201), json=api_request_body),
+    ApiRow("api_catalogue.resource_state", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/state",
+           api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 404), json=lambda w: {"state": "paused"}),
+    ApiRow("api_member.answer", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/answer",
+           api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 403), json=lambda w: {"decision": "accept"}),
+    ApiRow("api_member.post_message", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/messages",
+           api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: {"body": "Sveiki"}),
+]
+
+
+# ---------------------------------------------------------------- an organization's webhooks
+
+def webhook_id(w: World) -> int:
+    """A webhook of org B (to an address the portal would refuse to call: nothing leaves the test)."""
+    from portal.api.models import Webhook
+    from portal.extensions import db
+
+    cache = w.__dict__.setdefault("_webhook", [])
+    if not cache:
+        hook = Webhook(org_id=w.org.id, url="https://192.0.2.10/hook", events="exchange.requested",
+                       secret="whsec_matrix", created_by_id=w.representative.id)
+        db.session.add(hook)
+        db.session.commit()
+        cache.append(hook.id)
+    return cache[0]
+
+
+WEBHOOK_MANAGER_PAGE = roles(LOGIN, 403, 200, 403, 404)
+WEBHOOK_MANAGER_ACTION = roles(LOGIN, 403, 302, 403, 404)
+
+MATRIX += [
+    Row("api.org_webhooks", "GET", lambda w: f"/orgs/{w.org.id}/webhooks", WEBHOOK_MANAGER_PAGE),
+    Row("api.org_webhooks", "POST", lambda w: f"/orgs/{w.org.id}/webhooks", WEBHOOK_MANAGER_PAGE,
+        data=lambda w: {"url": "https://192.0.2.10/hook", "events": ["exchange.requested"]}),
+    Row("api.test_webhook", "POST", lambda w: f"/orgs/{w.org.id}/webhooks/{webhook_id(w)}/test",
+        WEBHOOK_MANAGER_ACTION),
+    Row("api.remove_webhook", "POST", lambda w: f"/orgs/{w.org.id}/webhooks/{webhook_id(w)}/remove",
+        WEBHOOK_MANAGER_ACTION),
+]

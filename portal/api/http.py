@@ -7,6 +7,7 @@ here: the pages know nothing of the Authorization header.
 import base64
 import binascii
 import json
+import time
 
 from flask import abort, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
@@ -39,6 +40,8 @@ def authenticate_request():
     g.api_token = None
     header = request.headers.get("Authorization", "")
     if not header:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            abort(401)  # every action needs a token, before its input is even read
         return None
     scheme, _space, raw = header.partition(" ")
     token = services.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
@@ -92,3 +95,35 @@ def decode_cursor(cursor: str | None) -> int:
 
 def current_token():
     return g.get("api_token")
+
+
+# ---------------------------------------------------------------- rate limits, per token
+
+def rate_limit():
+    """A token's own limit; requests without one share their address's."""
+    config = current_app.config
+    return config["API_RATE_LIMIT"] if g.get("api_token") is not None else config["API_ANONYMOUS_RATE_LIMIT"]
+
+
+def rate_limit_key() -> str:
+    token = g.get("api_token")
+    return f"api-token:{token.id}" if token is not None else f"api-address:{request.remote_addr or ''}"
+
+
+def rate_limit_headers(response):
+    """RateLimit-Limit, -Remaining, -Reset (seconds) and RateLimit-Policy, as the IETF draft names them."""
+    if not is_api_request():
+        return response
+    from ..extensions import limiter
+
+    try:
+        current = limiter.current_limit
+    except Exception:  # the store did not answer: the limiter counts in memory meanwhile; no headers then
+        current = None
+    if current is not None:
+        item = current.limit
+        response.headers["RateLimit-Limit"] = str(item.amount)
+        response.headers["RateLimit-Remaining"] = str(max(0, current.remaining))
+        response.headers["RateLimit-Reset"] = str(max(0, int(current.reset_at - time.time())))
+        response.headers["RateLimit-Policy"] = f"{item.amount};w={item.get_expiry()}"
+    return response

@@ -207,3 +207,49 @@ class Problem(Schema):
     instance = fields.Str()
     errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()),
                          metadata={"description": "messages per field or query parameter, all at once"})
+
+
+# ---------------------------------------------------------------- what a read-write token sends
+
+class Text(fields.Str):
+    """Text as the forms take it: control characters dropped (a NUL cannot even be stored), trimmed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from ..forms import strip
+
+        return strip(super()._deserialize(value, attr, data, **kwargs))
+
+
+class Line(fields.Str):
+    """A single line (a title, a purpose): line breaks become spaces, as in every form of the portal."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from ..forms import one_line
+
+        return one_line(super()._deserialize(value, attr, data, **kwargs))
+
+
+class ExchangeRequest(Schema):
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    quantity = fields.Int(load_default=1, validate=validate.Range(min=1, max=100_000))
+    hours = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=2000),
+                         metadata={"description": "for intellectual resources (and those valued per hour)"})
+    purpose = Line(required=True, validate=validate.Length(min=1, max=300))
+    message = Text(load_default="", validate=validate.Length(max=4000))
+
+
+class Answer(Schema):
+    decision = fields.Str(required=True, validate=validate.OneOf(["accept", "decline"]))
+    reason = Text(load_default="", validate=validate.Length(max=2000),
+                  metadata={"description": "required to decline"})
+
+
+class NewMessage(Schema):
+    body = Text(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class StateChange(Schema):
+    state = fields.Str(required=True, validate=validate.OneOf(["active", "paused", "archived"]),
+                       metadata={"description": "active publishes the entry again, paused hides it for a "
+                                                "while, archived keeps it for the record"})

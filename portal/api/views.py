@@ -2,6 +2,7 @@
 
 Views are thin: each asks the domain's services and portal.policy with the token's person as the actor,
 exactly as the pages do; refusals become problem+json through the portal's error handlers."""
+from decimal import Decimal
 from http import HTTPStatus
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
@@ -13,14 +14,16 @@ from flask_smorest.utils import prepare_response
 from .. import policy
 from ..agreements import services as agreements
 from ..exchanges import services as exchanges
-from ..extensions import csrf
+from ..i18n import local_today
+from ..errors import require
+from ..extensions import csrf, limiter
 from ..forms import EmptyForm
 from ..orgs import services as orgs
 from ..resources import search as catalogue_search, services as catalogue
 from ..resources.models import Need as NeedModel, Resource as ResourceModel
 from ..transaction import attempt
-from . import http, schemas, services
-from .forms import TokenForm
+from . import http, schemas, services, webhooks
+from .forms import TokenForm, WebhookForm
 from .problems import MEDIA_TYPE
 
 bp = Blueprint("api", __name__)  # the pages: tokens on the account page, the interactive documentation
@@ -70,11 +73,14 @@ def register(app) -> None:
             "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
         },
     )
-    app.before_request(http.authenticate_request)  # before the session's own checks (portal.web)
+    # First of all: the rate limits count per token, and the session's own checks (portal.web) see nobody.
+    app.before_request_funcs.setdefault(None, []).insert(0, http.authenticate_request)
+    app.after_request(http.rate_limit_headers)
     app.session_interface = http.NoSessionOnTheApi()
     api = PortalApi(app)
     for blueprint in API_BLUEPRINTS:
         csrf.exempt(blueprint)  # session cookies never count on /api/: nothing to forge
+        limiter.limit(http.rate_limit, key_func=http.rate_limit_key)(blueprint)
         api.register_blueprint(blueprint)
     csrf.exempt("flask_smorest.spec")
     app.extensions["portal.api"] = api
@@ -210,6 +216,59 @@ def agreement(agreement_id):
     return agreements.get_visible_agreement(http.token_user(), agreement_id)
 
 
+# ---------------------------------------------------------------- actions (read-write tokens)
+
+@catalogue_api.post("/resources/<int(max=2147483647):entry_id>/exchanges")
+@catalogue_api.arguments(schemas.ExchangeRequest)
+@catalogue_api.response(201, schemas.Exchange)
+@catalogue_api.doc(security=TOKEN)
+def request_exchange(data, entry_id):
+    """Request another organization's resource for a period (as the resource page's form does)."""
+    user = http.writing_user()
+    resource = catalogue.get_visible_entry(user, ResourceModel, entry_id)
+    hours = data["hours"]
+    return exchanges.request_exchange(
+        user, resource, starts_on=data["starts_on"], ends_on=data["ends_on"], quantity=data["quantity"],
+        hours=None if hours is None else Decimal(str(hours)).quantize(Decimal("0.1")),
+        purpose=data["purpose"], message=data["message"], today=local_today())
+
+
+@catalogue_api.post("/resources/<int(max=2147483647):entry_id>/state")
+@catalogue_api.arguments(schemas.StateChange)
+@catalogue_api.response(200, schemas.Resource)
+@catalogue_api.doc(security=TOKEN)
+def resource_state(data, entry_id):
+    """Publish again (active), pause or archive one of the organization's resources."""
+    resource = catalogue.get_own_entry(http.writing_user(), ResourceModel, entry_id)
+    catalogue.change_state(http.writing_user(), resource, data["state"])
+    return resource
+
+
+@member_api.post("/exchanges/<int(max=2147483647):exchange_id>/answer")
+@member_api.arguments(schemas.Answer)
+@member_api.response(200, schemas.Exchange)
+@member_api.doc(security=TOKEN)
+def answer(data, exchange_id):
+    """The owner's answer to a request: accept, or decline with a reason."""
+    user = http.writing_user()
+    exchange = exchanges.get_visible_exchange(user, exchange_id)
+    if data["decision"] == "accept":
+        exchanges.accept(user, exchange, today=local_today())
+    else:
+        exchanges.decline(user, exchange, data["reason"])
+    return exchange
+
+
+@member_api.post("/exchanges/<int(max=2147483647):exchange_id>/messages")
+@member_api.arguments(schemas.NewMessage)
+@member_api.response(201, schemas.Message)
+@member_api.doc(security=TOKEN)
+def post_message(data, exchange_id):
+    """A message in the thread between the two organizations (they are told as with the page's)."""
+    user = http.writing_user()
+    return exchanges.post_message(user, exchanges.get_visible_exchange(user, exchange_id), data["body"])
+
+
 # ---------------------------------------------------------------- the pages
 
 @bp.get("/api/v1/docs")
@@ -253,3 +312,53 @@ def revoke(token_id):
         attempt(lambda: services.revoke_token(current_user, token_id),
                 success=_("The token is revoked: programs using it are refused from now on."))
     return redirect(url_for("api.tokens"))
+
+
+# ---------------------------------------------------------------- the organization's webhooks
+
+def _webhooks_page(org, form, made=None):
+    hooks = webhooks.webhooks_of(org)
+    return render_template("api/webhooks.html", org=org, form=form, made=made, hooks=hooks,
+                           log={hook.id: webhooks.recent_deliveries(hook) for hook in hooks},
+                           event_labels=dict(webhooks.EVENTS))
+
+
+def _managed_org(org_id):
+    org = orgs.get_visible_org(current_user, org_id, policy.can_see_people)
+    require(policy.can_manage_webhooks(current_user, org))
+    return org
+
+
+@bp.route("/orgs/<int:org_id>/webhooks", methods=["GET", "POST"])
+@login_required
+def org_webhooks(org_id):
+    """Register a webhook (its secret shown once), see each one's recent deliveries."""
+    org = _managed_org(org_id)
+    form = WebhookForm()
+    made = None
+    if form.validate_on_submit():
+        registered = attempt(lambda: webhooks.register_webhook(current_user, org, url=form.url.data,
+                                                               events=form.events.data), form=form, field="url")
+        if registered:
+            made, form = registered.value, WebhookForm(formdata=None)
+    return _webhooks_page(org, form, made)
+
+
+@bp.post("/orgs/<int:org_id>/webhooks/<int:webhook_id>/test")
+@login_required
+def test_webhook(org_id, webhook_id):
+    org = _managed_org(org_id)
+    if EmptyForm().validate_on_submit():
+        attempt(lambda: webhooks.send_test_event(current_user, org, webhook_id),
+                success=_("A test event is on its way; its delivery appears in the log below."))
+    return redirect(url_for("api.org_webhooks", org_id=org.id))
+
+
+@bp.post("/orgs/<int:org_id>/webhooks/<int:webhook_id>/remove")
+@login_required
+def remove_webhook(org_id, webhook_id):
+    org = _managed_org(org_id)
+    if EmptyForm().validate_on_submit():
+        attempt(lambda: webhooks.remove_webhook(current_user, org, webhook_id),
+                success=_("The webhook is removed: nothing more is sent to it."))
+    return redirect(url_for("api.org_webhooks", org_id=org.id))

@@ -90,6 +90,7 @@ PAGES = [
     _page("account", "accounts.profile", lambda i, o: "/account", LOGGED_IN, "account"),
     _page("account-password", "accounts.change_password", lambda i, o: "/account/password", LOGGED_IN, "account"),
     _page("account-tokens", "api.tokens", lambda i, o: "/account/tokens", LOGGED_IN, "account"),
+    _page("org-webhooks", "api.org_webhooks", lambda i, o: f"/orgs/{o}/webhooks", (REPRESENTATIVE,), "own"),
 
     _page("resources", "resources.catalogue", lambda i, o: "/resources", EVERYONE, "resources"),
     _page("resources-search", "resources.catalogue", lambda i, o: "/resources?q=zale&kind=material", EVERYONE,
