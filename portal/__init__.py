@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 BLUEPRINT_DOMAINS = ("main", "accounts", "orgs", "resources", "exchanges", "agreements", "certificates",
-                     "verification", "coordination", "notifications", "operations")
+                     "verification", "coordination", "notifications", "operations", "api")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -94,7 +94,10 @@ def register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
     for domain in BLUEPRINT_DOMAINS:
-        app.register_blueprint(import_module(f".{domain}.views", __name__).bp)
+        views = import_module(f".{domain}.views", __name__)
+        app.register_blueprint(views.bp)
+        if hasattr(views, "register"):  # a domain with more than one blueprint (the API) registers the rest
+            views.register(app)
 
 
 def register_web_behaviour(app: Flask) -> None:

@@ -103,6 +103,7 @@ def from_environment() -> dict:
         "TRUSTED_LIST": os.environ.get("TRUSTED_LIST", "").strip(),
         **_int_settings("AGREEMENT_SIGN_REMINDER_DAYS", "AGREEMENT_REVIEW_NOTICE_DAYS"),
         **_int_settings("ARCHIVE_TIMESTAMP_EVERY_YEARS", unit="years"),
+        **{name: os.environ[name] for name in ("API_RATE_LIMIT", "API_ANONYMOUS_RATE_LIMIT") if os.environ.get(name)},
         "STORAGE_URL": _storage_url(),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", "").strip(),
         **_int_settings(*PROXY_FIX_SETTINGS, unit="proxies"),
@@ -161,6 +162,13 @@ DEFAULTS = {
     "VERIFY_MAX_BYTES": 10 * 1024 * 1024,  # the largest PDF the public verify page checks
     "VERIFY_RATE_LIMIT": "20 per minute",  # checks of uploaded PDFs from one IP address
     "PREVIEW_RATE_LIMIT": "12 per minute",  # draft previews (each rendered afresh) per person
+    "API_RATE_LIMIT": "120 per minute",  # /api/v1/ requests of one token (every app server counts together)
+    "API_ANONYMOUS_RATE_LIMIT": "60 per minute",  # /api/v1/ requests without a token, per IP address
+    "WEBHOOK_ALLOW_LOOPBACK": False,  # tests only: webhook URLs on 127.0.0.1 over http
+    "WEBHOOK_MAX_ATTEMPTS": 8,  # then the delivery is marked failed (the log shows it)
+    "WEBHOOK_RETRY_SECONDS": 60,  # the n-th retry waits this × 2^(n-1) (at most a day)
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    "WEBHOOK_DELIVER_AFTER_COMMIT": True,  # hand the delivery job out when the event's transaction commits
     "EXTERNAL_SIGNATURE_TRUST_ROOTS": [],  # PEM files: roots a party's own qualified signature must chain to
     "TSA_URL": "",  # '' = the network's own time-stamping authority (POST /tsa) stamps every signature
     "TSA_USERNAME": "",

@@ -3,14 +3,23 @@ person's profile, then Latvian. The switch is remembered: in the session, and fo
 (`User.locale`), which their mails and notifications follow."""
 from urllib.parse import urlencode
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
+
+API_PREFIX = "/api/"  # portal.api.problems.PREFIX (the API builds on this module, not the other way)
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, mail sender: callers pick the language with force_locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith(API_PREFIX):  # the token owner's language; ?lang= for one answer; no session
+        token = g.get("api_token")
+        owner = token.user if token is not None else None
+        if request.args.get("lang") in languages:
+            return request.args["lang"]
+        return owner.locale if owner is not None and owner.locale in languages else \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
     requested = request.args.get("lang")
     if requested in languages:
         return requested

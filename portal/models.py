@@ -2,6 +2,7 @@
 of different domains refer to each other ("Organization", "User", …). The app factory and Alembic load it."""
 from .accounts import models as accounts  # noqa: F401
 from .agreements import models as agreements  # noqa: F401
+from .api import models as api  # noqa: F401
 from .audit import models as audit  # noqa: F401
 from .certificates import models as certificates  # noqa: F401
 from .exchanges import models as exchanges  # noqa: F401

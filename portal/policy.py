@@ -150,3 +150,27 @@ def can_terminate_agreement(user, agreement) -> bool:
     is_network_agreement = agreement.kind == "network" and agreement.accedes_to_id is None
     return not is_network_agreement and is_agreement_party(user, agreement) and can_draft_agreement(user)
 
+
+
+# ---------------------------------------------------------------- the API
+
+def can_manage_api_tokens(user) -> bool:
+    """Create API tokens: people of active organizations (a suspended one only reads, and its tokens rest)."""
+    return can_write(user)
+
+
+def token_owner_may_use_api(user) -> bool:
+    """A token works while its person has an account in an active organization: removing the person or
+    suspending the organization stops every token of theirs at once."""
+    return (user is not None and user.removed_at is None and user.password_hash is not None
+            and user.org.is_active)
+
+
+def token_may_write(token) -> bool:
+    """The read-write scope acts as its person would; a read token only reads."""
+    return token is not None and token.allows_writes
+
+
+def can_manage_webhooks(user, org) -> bool:
+    """Register, test and remove the organization's webhooks: its representatives, while it is active."""
+    return can_manage_org(user, org)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound as NotFoundHT
 
 from . import logs, metrics, policy, transaction
 from .accounts.auth import enforce_session_limits
+from .api.problems import api_actor, field_errors, is_api_request, problem
 from .audit.services import record
 from .dates import format_day, format_moment, format_month
 from .errors import NotAllowed, NotFound, RuleViolation
@@ -33,6 +34,7 @@ CSP = "; ".join([
 
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Not authenticated"), _l("Send a valid API token: Authorization: Bearer <token>.")),
     403: (_l("Not allowed"), _l("Your role does not allow this action.")),
     404: (_l("Not found"), _l("There is nothing here, or you have no access to it.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
@@ -111,7 +113,10 @@ def _security_headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user and current_user.is_authenticated:
+    if is_api_request():
+        headers.setdefault("Cache-Control", "private, no-cache" if api_actor() else "no-cache")
+        headers.setdefault("Vary", "Authorization")
+    elif current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
     return response
 
@@ -134,8 +139,10 @@ def _template_helpers():
     }
 
 
-def render_error(status: int, message=None):
+def render_error(status: int, message=None, errors=None):
     title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
+    if is_api_request():
+        return problem(status, title, message or text, errors=errors), status
     try:
         return render_template("errors/error.html", status=status, title=title, text=message or text), status
     except Exception:  # the error page itself failed: answer plainly rather than with a traceback
@@ -153,7 +160,7 @@ def _refused_outside_attempt(error: RuleViolation):
     db.session.rollback()
     for write in error.standing:
         write()
-    return render_error(422, error.message)
+    return render_error(422, error.message, errors=error.field_messages or None)
 
 
 def _not_allowed(error: NotAllowed):
@@ -172,7 +179,7 @@ def _not_found(error: NotFound):
 
 
 def _audit_refusal(action: str, obj) -> None:
-    user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+    user = current_user._get_current_object() if current_user and current_user.is_authenticated else api_actor()
     try:
         record(action, actor=user, obj=obj, outcome="refused", method=request.method, path=request.path[:300])
     except Exception:  # auditing a refusal must not turn it into a 500
@@ -184,6 +191,11 @@ def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     db.session.rollback()
+    if is_api_request():
+        title, text = ERROR_TEXTS.get(error.code, (error.name, error.description))
+        detail = error.description if error.code in (409, 412) else text
+        headers = {k: v for k, v in error.get_response().headers.items() if k in ("Allow", "Retry-After")}
+        return problem(error.code, title, detail, errors=field_errors(error), headers=headers)
     response = error.get_response()
     body, status = render_error(error.code, error.description if error.code == 409 else None)
     response.set_data(body)

@@ -201,3 +201,14 @@ def build_world() -> World:
     db.session.execute(sa.delete(Notification))
     db.session.commit()
     return w
+
+
+def make_token(user, scope="read", days=30) -> str:
+    """A personal API token of `user`; returns the secret to send as `Authorization: Bearer …`."""
+    from portal.api import services as api_tokens
+
+    return api_tokens.create_token(user, name=f"token {next_number()}", scope=scope, expires_in_days=days).secret
+
+
+def bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}

@@ -27,6 +27,7 @@ def make_config(database_url: str, data_dir: Path) -> dict:
         "NETWORK_NAME": "Latgales biedrību tīklojums",
         "SESSION_COOKIE_SECURE": False,
         "MAIL_DELIVER_AFTER_REQUEST": False,
+        "WEBHOOK_DELIVER_AFTER_COMMIT": False,  # tests call portal.api.delivery.deliver_due() themselves
         "MAIL_FROM": "portal@localhost",
         "SMTP_HOST": "",
         "SMTP_PORT": 25,

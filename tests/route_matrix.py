@@ -323,3 +323,140 @@ MATRIX = [
     Row("coordination.rotate_certificate", "POST", lambda w: f"/coordination/certificates/{w.org.id}/rotate",
         COORDINATOR_ACTION),
 ]
+
+
+# ---------------------------------------------------------------- the account page's API tokens
+
+def member_token_id(w: World) -> int:
+    """A token of org B's member: only they may revoke it."""
+    from portal.api import services as api_tokens
+    from portal.extensions import db
+
+    cache = w.__dict__.setdefault("_member_token", [])
+    if not cache:
+        cache.append(api_tokens.create_token(w.member, name="Mājaslapa", scope="read", expires_in_days=30).token.id)
+        db.session.commit()
+    return cache[0]
+
+
+MATRIX += [
+    Row("api.tokens", "GET", lambda w: "/account/tokens", LOGGED_IN_PAGE),
+    Row("api.tokens", "POST", lambda w: "/account/tokens", LOGGED_IN_PAGE,
+        data=lambda w: {"name": "Mājaslapa", "scope": "read", "expires_in_days": "30"}),
+    Row("api.revoke", "POST", lambda w: f"/account/tokens/{member_token_id(w)}/revoke",
+        roles(LOGIN, 302, 404, 404, 404)),
+]
+
+
+# ---------------------------------------------------------------- /api/v1/: roles × token scopes
+
+API_ROLES = ("anonymous", "member:read", "member:read_write", "representative:read_write", "coordinator:read",
+             "other:read", "other:read_write")
+UNAUTHENTICATED = 401
+
+
+def api_roles(anonymous, member_read, member_write, representative, coordinator, other_read, other_write):
+    return dict(zip(API_ROLES, (anonymous, member_read, member_write, representative, coordinator, other_read,
+                                other_write)))
+
+
+def api_everyone(status):
+    return dict.fromkeys(API_ROLES, status)
+
+
+@dataclass
+class ApiRow:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict  # API role -> status
+    json: Callable[[World], dict | None] = field(default=lambda w: None)
+    scenario: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}{' ' + self.scenario if self.scenario else ''}"
+
+
+WITH_TOKEN = api_roles(UNAUTHENTICATED, 200, 200, 200, 200, 200, 200)
+NETWORK_ENTRY = api_roles(404, 200, 200, 200, 200, 200, 200)
+EXCHANGE_PARTY = api_roles(UNAUTHENTICATED, 200, 200, 200, 404, 200, 200)
+AGREEMENT_PARTY = api_roles(UNAUTHENTICATED, 200, 200, 200, 200, 404, 404)
+
+API_MATRIX = [
+    ApiRow("api-docs.openapi_json", "GET", lambda w: "/api/v1/openapi.json", api_everyone(200)),
+    ApiRow("api.docs", "GET", lambda w: "/api/v1/docs", api_everyone(200)),
+    ApiRow("api.docs_asset", "GET", lambda w: "/api/v1/docs/swagger-ui.css", api_everyone(200)),
+    ApiRow("api_catalogue.resources", "GET", lambda w: "/api/v1/resources?q=zale", api_everyone(200)),
+    ApiRow("api_catalogue.resource", "GET", lambda w: f"/api/v1/resources/{w.resource.id}", NETWORK_ENTRY,
+           scenario="network-only"),
+    ApiRow("api_catalogue.resource", "GET", lambda w: f"/api/v1/resources/{w.public_resource.id}",
+           api_everyone(200), scenario="public"),
+    ApiRow("api_catalogue.resource", "GET", lambda w: f"/api/v1/resources/{w.paused_resource.id}",
+           api_roles(404, 200, 200, 200, 200, 404, 404), scenario="paused"),
+    ApiRow("api_catalogue.needs", "GET", lambda w: "/api/v1/needs", api_everyone(200)),
+    ApiRow("api_catalogue.need", "GET", lambda w: f"/api/v1/needs/{w.need.id}", NETWORK_ENTRY),
+    ApiRow("api_catalogue.organizations", "GET", lambda w: "/api/v1/organizations", api_everyone(200)),
+    ApiRow("api_catalogue.organization", "GET", lambda w: f"/api/v1/organizations/{w.org.id}", api_everyone(200)),
+    ApiRow("api_catalogue.organization", "GET", lambda w: f"/api/v1/organizations/{w.applicant_org.id}",
+           api_everyone(404), scenario="applied org"),
+    ApiRow("api_member.me", "GET", lambda w: "/api/v1/me", WITH_TOKEN),
+    ApiRow("api_member.exchange_list", "GET", lambda w: "/api/v1/exchanges", WITH_TOKEN),
+    ApiRow("api_member.exchange", "GET", lambda w: f"/api/v1/exchanges/{w.exchange.id}", EXCHANGE_PARTY),
+    ApiRow("api_member.exchange_messages", "GET", lambda w: f"/api/v1/exchanges/{w.exchange.id}/messages",
+           EXCHANGE_PARTY),
+    ApiRow("api_member.agreement_list", "GET", lambda w: "/api/v1/agreements", WITH_TOKEN),
+    ApiRow("api_member.agreement", "GET", lambda w: agreement(w, "draft").replace("/agreements", "/api/v1/agreements"),
+           AGREEMENT_PARTY),
+]
+
+
+def api_request_body(w):
+    from datetime import date, timedelta
+
+    start = date.today() + timedelta(days=60)
+    return {"starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat(), "quantity": 1,
+            "purpose": "Seminārs", "message": "Labdien!"}
+
+
+API_MATRIX += [
+    ApiRow("api_catalogue.request_exchange", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/exchanges",
+           api_roles(UNAUTHENTICATED, 403, 403, 403, 403, 403, 201), json=api_request_body),
+    ApiRow("api_catalogue.resource_state", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/state",
+           api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 404), json=lambda w: {"state": "paused"}),
+    ApiRow("api_member.answer", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/answer",
+           api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 403), json=lambda w: {"decision": "accept"}),
+    ApiRow("api_member.post_message", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/messages",
+           api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: {"body": "Sveiki"}),
+]
+
+
+# ---------------------------------------------------------------- an organization's webhooks
+
+def webhook_id(w: World) -> int:
+    """A webhook of org B (to an address the portal would refuse to call: nothing leaves the test)."""
+    from portal.api.models import Webhook
+    from portal.extensions import db
+
+    cache = w.__dict__.setdefault("_webhook", [])
+    if not cache:
+        hook = Webhook(org_id=w.org.id, url="https://192.0.2.10/hook", events="exchange.requested",
+                       secret="whsec_matrix", created_by_id=w.representative.id)
+        db.session.add(hook)
+        db.session.commit()
+        cache.append(hook.id)
+    return cache[0]
+
+
+WEBHOOK_MANAGER_PAGE = roles(LOGIN, 403, 200, 403, 404)
+WEBHOOK_MANAGER_ACTION = roles(LOGIN, 403, 302, 403, 404)
+
+MATRIX += [
+    Row("api.org_webhooks", "GET", lambda w: f"/orgs/{w.org.id}/webhooks", WEBHOOK_MANAGER_PAGE),
+    Row("api.org_webhooks", "POST", lambda w: f"/orgs/{w.org.id}/webhooks", WEBHOOK_MANAGER_PAGE,
+        data=lambda w: {"url": "https://192.0.2.10/hook", "events": ["exchange.requested"]}),
+    Row("api.test_webhook", "POST", lambda w: f"/orgs/{w.org.id}/webhooks/{webhook_id(w)}/test",
+        WEBHOOK_MANAGER_ACTION),
+    Row("api.remove_webhook", "POST", lambda w: f"/orgs/{w.org.id}/webhooks/{webhook_id(w)}/remove",
+        WEBHOOK_MANAGER_ACTION),
+]

@@ -24,6 +24,8 @@ PERIODIC = (
     # The outbox and the agreements are the truth: these hand out again whatever they say is due.
     Periodic("portal.mail.delivery:sweep", every="SWEEP_SECONDS"),
     Periodic("portal.agreements.certification:sweep", every="SWEEP_SECONDS"),
+    # Webhook deliveries that are new or whose retry is due.
+    Periodic("portal.api.delivery:deliver_due", every="SWEEP_SECONDS"),
     # Expiry, reminders to sign, review reminders (also `portal daily`).
     Periodic("portal.agreements.schedule:run_daily", cron="DAILY_JOBS_CRON"),
 )

@@ -36,6 +36,13 @@ NOT_PAGES = {
     "resources.photo": "a JPEG (shown on the resource pages that are swept)",
     "exchanges.condition_photo": "a JPEG (shown on the exchange page that is swept)",
     "certificates.ca_certificate": "a PEM download",
+    "api-docs.openapi_json": "the API's OpenAPI document (JSON, validated in tests/test_api.py)",
+    "api.docs_asset": "Swagger UI's CSS and JavaScript",
+    "api.docs": "Swagger UI's own page for programmers (tests/test_api.py: served locally, no CDN)",
+    **{f"api_catalogue.{name}": "JSON of /api/v1/ (tests/test_api*.py)"
+       for name in ("resources", "resource", "needs", "need", "organizations", "organization")},
+    **{f"api_member.{name}": "JSON of /api/v1/ (tests/test_api*.py)"
+       for name in ("me", "exchange_list", "exchange", "exchange_messages", "agreement_list", "agreement")},
 }
 
 
@@ -91,6 +98,8 @@ PAGES = [
     _page("notifications", "notifications.inbox", lambda i, o: "/notifications", LOGGED_IN, "notifications"),
     _page("account", "accounts.profile", lambda i, o: "/account", LOGGED_IN, "account"),
     _page("account-password", "accounts.change_password", lambda i, o: "/account/password", LOGGED_IN, "account"),
+    _page("account-tokens", "api.tokens", lambda i, o: "/account/tokens", LOGGED_IN, "account"),
+    _page("org-webhooks", "api.org_webhooks", lambda i, o: f"/orgs/{o}/webhooks", (REPRESENTATIVE,), "own"),
 
     _page("resources", "resources.catalogue", lambda i, o: "/resources", EVERYONE, "resources"),
     _page("resources-search", "resources.catalogue", lambda i, o: "/resources?q=zale&kind=material", EVERYONE,
