@@ -198,6 +198,8 @@ MATRIX = [
         data=lambda w: {"List-Unsubscribe": "One-Click"}, scenario="forged token"),
     Row("coordination.audit_log", "GET", lambda w: "/coordination/audit", COORDINATOR_ONLY),
     Row("coordination.mail", "GET", lambda w: "/coordination/mail", COORDINATOR_ONLY),
+    Row("reports.network_statistics", "GET", lambda w: "/coordination/statistics?period=quarter&at=2025-10",
+        COORDINATOR_ONLY),
     Row("coordination.send_mail_again", "POST", lambda w: f"/coordination/mail/{failed_mail(w)}/send-again",
         COORDINATOR_ACTION),
     Row("resources.catalogue", "GET", lambda w: "/resources?q=zale", everyone(200)),
@@ -260,6 +262,12 @@ MATRIX = [
     Row("exchanges.ical_feed", "GET", lambda w: "/calendar/not-the-token.ics", everyone(404), scenario="bad token"),
     Row("exchanges.ledger", "GET", lambda w: "/ledger", LOGGED_IN_PAGE),
     Row("exchanges.ledger_csv", "GET", lambda w: "/ledger.csv", LOGGED_IN_PAGE),
+    Row("reports.own_report", "GET", lambda w: "/reports?period=year", roles(LOGIN, 302, 302, 302, 302)),
+    # Org B's reports: its people and coordinators; a member of another organization gets 404.
+    Row("reports.org_report", "GET", lambda w: f"/orgs/{w.org.id}/report?period=quarter&at=2025-10",
+        roles(LOGIN, 200, 200, 200, 404)),
+    Row("reports.volunteer_report", "GET", lambda w: f"/orgs/{w.org.id}/report/volunteers?year=2025",
+        roles(LOGIN, 200, 200, 200, 404)),
 
     Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
     Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),

@@ -26,6 +26,7 @@ NOT_PAGES = {
     "main.healthz": "JSON for monitoring",
     "exchanges.ical_feed": "an iCalendar feed",
     "exchanges.ledger_csv": "a CSV download",
+    "reports.own_report": "a redirect to the organization's report (swept)",
     "agreements.pdf": "a PDF download",
     "resources.photo": "a JPEG (shown on the resource pages that are swept)",
     "exchanges.condition_photo": "a JPEG (shown on the exchange page that is swept)",
@@ -77,6 +78,8 @@ PAGES = [
     _page("approval-queue", "agreements.queue", lambda i, o: "/agreements/queue", (COORDINATOR,), "coordination"),
     _page("certificates", "coordination.certificates", lambda i, o: "/coordination/certificates", (COORDINATOR,),
           "coordination"),
+    _page("statistics", "reports.network_statistics", lambda i, o: "/coordination/statistics?period=all",
+          (COORDINATOR,), "coordination"),
     _page("audit-log", "coordination.audit_log", lambda i, o: "/coordination/audit", (COORDINATOR,), "coordination"),
 
     _page("notifications", "notifications.inbox", lambda i, o: "/notifications", LOGGED_IN, "notifications"),
@@ -111,6 +114,9 @@ PAGES = [
           (MEMBER, REPRESENTATIVE), "exchanges"),
     _page("calendar", "exchanges.calendar", lambda i, o: "/calendar", LOGGED_IN, "exchanges"),
     _page("ledger", "exchanges.ledger", lambda i, o: "/ledger", LOGGED_IN, "exchanges"),
+    _page("report", "reports.org_report", lambda i, o: f"/orgs/{o}/report?period=all", LOGGED_IN, "exchanges"),
+    _page("volunteer-report", "reports.volunteer_report", lambda i, o: f"/orgs/{o}/report/volunteers", LOGGED_IN,
+          "exchanges"),
 
     _page("agreements", "agreements.index", lambda i, o: "/agreements", LOGGED_IN, "agreements"),
     _page("agreement-new", "agreements.new", lambda i, o: "/agreements/new", (REPRESENTATIVE, COORDINATOR),
