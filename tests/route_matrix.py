@@ -266,6 +266,14 @@ MATRIX = [
     # Org B's reports: its people and coordinators; a member of another organization gets 404.
     Row("reports.org_report", "GET", lambda w: f"/orgs/{w.org.id}/report?period=quarter&at=2025-10",
         roles(LOGIN, 200, 200, 200, 404)),
+    Row("reports.org_report_file", "GET", lambda w: f"/orgs/{w.org.id}/report.csv?period=year",
+        roles(LOGIN, 200, 200, 200, 404), scenario="csv"),
+    Row("reports.org_report_file", "GET", lambda w: f"/orgs/{w.org.id}/report.xlsx?period=all",
+        roles(LOGIN, 200, 200, 200, 404), scenario="xlsx"),
+    Row("reports.volunteer_report_file", "GET", lambda w: f"/orgs/{w.org.id}/report/volunteers.csv?year=2025",
+        roles(LOGIN, 200, 200, 200, 404), scenario="csv"),
+    Row("reports.volunteer_report_file", "GET", lambda w: f"/orgs/{w.org.id}/report/volunteers.xlsx?year=2025",
+        roles(LOGIN, 200, 200, 200, 404), scenario="xlsx"),
     Row("reports.volunteer_report", "GET", lambda w: f"/orgs/{w.org.id}/report/volunteers?year=2025",
         roles(LOGIN, 200, 200, 200, 404)),
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -143,3 +144,24 @@ def volunteer_report(org, year: int) -> VolunteerReport:
         place.hours += exchange_hours(exchange)
         place.exchanges.append(exchange)
     return VolunteerReport(org, year, sorted(places.values(), key=lambda p: latvian_sort_key(p.place)))
+
+
+# ---------------------------------------------------------------- as tables, for the downloads
+
+def org_report_table(report: OrgReport) -> tuple[list[str], list[list]]:
+    head = [_l("Direction"), _l("Exchange"), _l("Resource"), _l("Category"), _l("With"), _l("From"), _l("To"),
+            _l("In-kind value (EUR)"), _l("Hours"), _l("Days")]
+    rows = []
+    for direction, side in ((_l("given"), report.given), (_l("received"), report.received)):
+        for line in side.lines:
+            e = line.exchange
+            rows.append([str(direction), e.id, e.resource.title, e.resource.label("category"), line.other.name,
+                         e.starts_on, e.ends_on, line.value, line.hours, line.days])
+    return [str(h) for h in head], rows
+
+
+def volunteer_report_table(report: VolunteerReport) -> tuple[list[str], list[list]]:
+    head = [_l("Place of volunteer work"), _l("Volunteers"), _l("Hours"), _l("Exchanges")]
+    rows = [[p.place, p.volunteers, p.hours, ", ".join(f"#{e.id}" for e in p.exchanges)] for p in report.places]
+    rows.append([str(_l("Total")), report.volunteers, report.hours, ""])
+    return [str(h) for h in head], rows

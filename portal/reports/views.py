@@ -1,6 +1,7 @@
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from .. import policy
@@ -8,7 +9,7 @@ from ..errors import require
 from ..exchanges.models import ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN
 from ..exchanges.services import state_label
 from ..orgs.choices import MUNICIPALITIES, label
-from . import periods, presentation, services, statistics
+from . import exports, periods, presentation, services, statistics
 
 bp = Blueprint("reports", __name__)
 EXCHANGE_STATES = (REQUESTED, ACCEPTED, COMPLETED, DECLINED, WITHDRAWN, CANCELLED)
@@ -43,11 +44,44 @@ def org_report(org_id):
                            volunteer_year=(report.period.start or date.today()).year)
 
 
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year is not None and 2000 <= year <= 2100 else date.today().year
+
+
 @bp.get("/orgs/<int:org_id>/report/volunteers")
 @login_required
 def volunteer_report(org_id):
     org = services.get_reported_org(current_user, org_id)
-    year = request.args.get("year", type=int)
-    if year is None or not 2000 <= year <= 2100:
-        year = date.today().year
-    return render_template("reports/volunteers.html", report=services.volunteer_report(org, year))
+    return render_template("reports/volunteers.html", report=services.volunteer_report(org, _year()))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(name: str, title: str, table, fmt: str) -> Response:
+    head, rows = table
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(head, rows, str(get_locale())), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = exports.to_xlsx(title, head, rows), XLSX
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.get("/orgs/<int:org_id>/report.<any(csv, xlsx):fmt>")
+@login_required
+def org_report_file(org_id, fmt):
+    org = services.get_reported_org(current_user, org_id)
+    report = services.org_report(org, _period())
+    name = f"report-{org.id}-{report.period.kind}-{report.period.anchor or 'all'}"
+    return _download(name, report.period.label, services.org_report_table(report), fmt)
+
+
+@bp.get("/orgs/<int:org_id>/report/volunteers.<any(csv, xlsx):fmt>")
+@login_required
+def volunteer_report_file(org_id, fmt):
+    org = services.get_reported_org(current_user, org_id)
+    report = services.volunteer_report(org, _year())
+    return _download(f"volunteers-{org.id}-{report.year}", str(report.year), services.volunteer_report_table(report),
+                     fmt)

@@ -26,6 +26,8 @@ NOT_PAGES = {
     "main.healthz": "JSON for monitoring",
     "exchanges.ical_feed": "an iCalendar feed",
     "exchanges.ledger_csv": "a CSV download",
+    "reports.org_report_file": "a CSV or XLSX download",
+    "reports.volunteer_report_file": "a CSV or XLSX download",
     "reports.own_report": "a redirect to the organization's report (swept)",
     "agreements.pdf": "a PDF download",
     "resources.photo": "a JPEG (shown on the resource pages that are swept)",
