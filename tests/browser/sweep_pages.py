@@ -116,9 +116,10 @@ PAGES = [
           (MEMBER, REPRESENTATIVE), "exchanges"),
     _page("calendar", "exchanges.calendar", lambda i, o: "/calendar", LOGGED_IN, "exchanges"),
     _page("ledger", "exchanges.ledger", lambda i, o: "/ledger", LOGGED_IN, "exchanges"),
-    _page("report", "reports.org_report", lambda i, o: f"/orgs/{o}/report?period=all", LOGGED_IN, "exchanges"),
+    # Under /orgs/<own>/: the header marks the person's own organization; the page shows the Exchanges tabs.
+    _page("report", "reports.org_report", lambda i, o: f"/orgs/{o}/report?period=all", LOGGED_IN, "own"),
     _page("volunteer-report", "reports.volunteer_report", lambda i, o: f"/orgs/{o}/report/volunteers", LOGGED_IN,
-          "exchanges"),
+          "own"),
 
     _page("agreements", "agreements.index", lambda i, o: "/agreements", LOGGED_IN, "agreements"),
     _page("agreement-new", "agreements.new", lambda i, o: "/agreements/new", (REPRESENTATIVE, COORDINATOR),
