@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 BLUEPRINT_DOMAINS = ("main", "accounts", "orgs", "resources", "exchanges", "agreements", "certificates",
-                     "verification", "coordination", "notifications", "operations", "api")
+                     "verification", "coordination", "notifications", "operations", "api", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:

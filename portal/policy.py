@@ -49,6 +49,15 @@ def can_view_audit_log(user) -> bool:
     return is_coordinator(user)
 
 
+def can_see_network_statistics(user) -> bool:
+    return is_coordinator(user)
+
+
+def can_see_org_report(user, org) -> bool:
+    """What an organization gave and received, and its volunteer report: its own people and coordinators."""
+    return belongs_to(user, org) or is_coordinator(user)
+
+
 def is_network_member(user) -> bool:
     """Logged in as a person of a member organization: sees what is shared with the network."""
     return _authenticated(user) and user.org.is_public

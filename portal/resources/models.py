@@ -82,6 +82,7 @@ class Resource(CatalogueEntry, db.Model):
     __table_args__ = (
         Index("ix_resources_listing", "state", "visibility", "id"),
         Index("ix_resources_sort_key", "sort_key"),
+        Index("ix_resources_created_at", "created_at"),
     )
 
     value_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
@@ -98,6 +99,7 @@ class Need(CatalogueEntry, db.Model):
     __table_args__ = (
         Index("ix_needs_listing", "state", "visibility", "id"),
         Index("ix_needs_sort_key", "sort_key"),
+        Index("ix_needs_created_at", "created_at"),
     )
 
 

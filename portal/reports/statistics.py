@@ -1,0 +1,241 @@
+"""The network by the numbers, for coordinators: members, catalogue, exchanges and agreements in a period.
+
+A completed exchange counts in the period of its last day (`ends_on`), as in the ledger; a published resource
+or need in the period of its `created_at`; a request in the period it was made. Members, agreements and the
+"never requested / never answered / no activity" lists are as of today (or the period's end for activity).
+Every figure is one grouped query; nothing loads rows one by one.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import and_, exists, extract, func, or_, select, union
+
+from ..agreements.models import IN_FORCE, Agreement
+from ..audit.models import AuditEvent
+from ..exchanges.models import ACCEPTED, COMPLETED, Exchange
+from ..extensions import db
+from ..orgs.models import ACTIVE, LEFT, SUSPENDED, Organization
+from ..resources.choices import ACTIVE as ENTRY_ACTIVE
+from ..resources.models import Need, Resource
+from .periods import Period
+
+INACTIVE_MONTHS = 6
+EXPIRING_DAYS = 60
+REVIEW_DAYS = 30
+LIST_LIMIT = 20
+TOP_ORGS = 10
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    id: int
+    name: str
+    municipality: str  # the code: labels are translated when shown
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    id: int
+    title: str
+    org_name: str
+    created_at: datetime
+
+
+def _org_ref(org) -> OrgRef:
+    return OrgRef(org.id, org.name, org.municipality)
+
+
+def _entry_ref(entry) -> EntryRef:
+    return EntryRef(entry.id, entry.title, entry.org.name, entry.created_at)
+
+
+@dataclass
+class Headline:
+    """Figures that can be set against the previous period."""
+    new_members: int = 0
+    resources_published: int = 0
+    needs_published: int = 0
+    requests: int = 0
+    completed: int = 0
+    value_eur: Decimal = ZERO
+    by_state: dict = field(default_factory=dict)  # state -> requests made in the period, by their state now
+
+
+@dataclass
+class Statistics:
+    period: Period
+    headline: Headline
+    previous: Headline | None
+    members: dict            # active, suspended, left: today
+    by_month: list           # [(date of the month's 1st, completed, value)]
+    by_municipality: list    # [(municipality code, completed, value)]
+    by_category: list        # [(category code, completed, value)]
+    by_org: list             # [(OrgRef, given, value given, received)]
+    inactive_orgs: list      # [OrgRef], at most LIST_LIMIT
+    inactive_count: int
+    never_requested: list    # [EntryRef]
+    never_requested_count: int
+    never_answered: list     # [EntryRef]
+    never_answered_count: int
+    agreements: dict         # in_force, expiring, to_review
+    drawn: dict = field(default_factory=dict)  # language -> the charts drawn from these figures (kept with them)
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _in(column, period: Period, is_datetime: bool):
+    """`column` falls within `period` (datetimes from the first day's midnight to the next day after the last)."""
+    conditions = []
+    if period.start is not None:
+        conditions.append(column >= (_moment(period.start) if is_datetime else period.start))
+    if period.end is not None:
+        end = period.end + timedelta(days=1)
+        conditions.append(column < _moment(end) if is_datetime else column <= period.end)
+    return and_(True, *conditions)
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def headline(period: Period) -> Headline:
+    figures = Headline()
+    figures.new_members = _count(Organization, Organization.state.in_((ACTIVE, SUSPENDED, LEFT)),
+                                 Organization.decided_at.is_not(None), _in(Organization.decided_at, period, True))
+    figures.resources_published = _count(Resource, _in(Resource.created_at, period, True))
+    figures.needs_published = _count(Need, _in(Need.created_at, period, True))
+    figures.by_state = dict(db.session.execute(
+        select(Exchange.state, func.count()).where(_in(Exchange.created_at, period, True))
+        .group_by(Exchange.state)).all())
+    figures.requests = sum(figures.by_state.values())
+    completed, value = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Exchange.value_eur), 0))
+        .where(Exchange.state == COMPLETED, _in(Exchange.ends_on, period, False))).one()
+    figures.completed, figures.value_eur = completed, Decimal(value)
+    return figures
+
+
+def _completed_by(period: Period, *columns, join_resource=False):
+    query = select(*columns, func.count(), func.coalesce(func.sum(Exchange.value_eur), 0)).where(
+        Exchange.state == COMPLETED, _in(Exchange.ends_on, period, False))
+    if join_resource:
+        query = query.join(Resource, Resource.id == Exchange.resource_id)
+    return db.session.execute(query.group_by(*columns).order_by(*columns)).all()
+
+
+def by_month(period: Period) -> list:
+    year, month = extract("year", Exchange.ends_on), extract("month", Exchange.ends_on)
+    rows = _completed_by(period, year, month)
+    return [(date(int(y), int(m), 1), n, Decimal(v)) for y, m, n, v in rows]
+
+
+def by_resource_field(period: Period, column) -> list:
+    rows = _completed_by(period, column, join_resource=True)
+    return sorted(((code, n, Decimal(v)) for code, n, v in rows), key=lambda row: (-row[1], row[0]))
+
+
+def by_org(period: Period) -> list:
+    """The organizations that gave most (by completed exchanges), with what they gave and received."""
+    given = _completed_by(period, Exchange.owner_org_id)
+    top = sorted(given, key=lambda row: (-row[1], row[0]))[:TOP_ORGS]
+    if not top:
+        return []
+    ids = [row[0] for row in top]
+    received = dict(db.session.execute(
+        select(Exchange.requester_org_id, func.count()).where(
+            Exchange.state == COMPLETED, _in(Exchange.ends_on, period, False), Exchange.requester_org_id.in_(ids))
+        .group_by(Exchange.requester_org_id)).all())
+    orgs = {org.id: org for org in db.session.scalars(select(Organization).where(Organization.id.in_(ids)))}
+    return [(_org_ref(orgs[org_id]), n, Decimal(v), received.get(org_id, 0)) for org_id, n, v in top]
+
+
+def inactive_orgs(until: date) -> tuple[list, int]:
+    """Active members with no request, exchange, offer or need (either side) in the INACTIVE_MONTHS before `until`."""
+    since = _moment(until - timedelta(days=INACTIVE_MONTHS * 30))
+    end = _moment(until + timedelta(days=1))
+    window = lambda column: and_(column >= since, column < end)  # noqa: E731
+    active_ids = union(
+        select(Exchange.owner_org_id).where(or_(window(Exchange.created_at), window(Exchange.completed_at))),
+        select(Exchange.requester_org_id).where(or_(window(Exchange.created_at), window(Exchange.completed_at))),
+        select(Resource.org_id).where(window(Resource.created_at)),
+        select(Need.org_id).where(window(Need.created_at)),
+    ).subquery()
+    where = (Organization.state == ACTIVE, Organization.id.not_in(select(active_ids.c[0])))
+    count = _count(Organization, *where)
+    orgs = db.session.scalars(select(Organization).where(*where).order_by(Organization.name).limit(LIST_LIMIT)).all()
+    return [_org_ref(org) for org in orgs], count
+
+
+def never_requested() -> tuple[list, int]:
+    """Active resources nobody has ever asked for (Lend Engine's "never lent")."""
+    where = (Resource.state == ENTRY_ACTIVE, ~exists().where(Exchange.resource_id == Resource.id))
+    rows = db.session.scalars(select(Resource).where(*where).order_by(Resource.created_at, Resource.id)
+                              .limit(LIST_LIMIT)).all()
+    return [_entry_ref(r) for r in rows], _count(Resource, *where)
+
+
+def never_answered() -> tuple[list, int]:
+    """Active needs after whose publication their organization got no resource of the need's category (an
+    accepted or completed exchange); a need has no direct link to the offers that answer it."""
+    answered = exists().where(
+        Exchange.requester_org_id == Need.org_id, Exchange.state.in_((ACCEPTED, COMPLETED)),
+        Exchange.created_at >= Need.created_at, Resource.id == Exchange.resource_id,
+        Resource.category == Need.category)
+    where = (Need.state == ENTRY_ACTIVE, ~answered)
+    rows = db.session.scalars(select(Need).where(*where).order_by(Need.created_at, Need.id).limit(LIST_LIMIT)).all()
+    return [_entry_ref(n) for n in rows], _count(Need, *where)
+
+
+def agreement_figures(today: date) -> dict:
+    in_force = Agreement.state == IN_FORCE
+    return {
+        "in_force": _count(Agreement, in_force),
+        "expiring": _count(Agreement, in_force, Agreement.valid_to.is_not(None),
+                           Agreement.valid_to <= today + timedelta(days=EXPIRING_DAYS)),
+        "to_review": _count(Agreement, in_force, Agreement.review_on.is_not(None),
+                            Agreement.review_on <= today + timedelta(days=REVIEW_DAYS)),
+    }
+
+
+def member_figures() -> dict:
+    counts = dict(db.session.execute(select(Organization.state, func.count()).group_by(Organization.state)).all())
+    return {state: counts.get(state, 0) for state in (ACTIVE, SUSPENDED, LEFT)}
+
+
+_cache: dict = {}
+CACHE_SIZE = 64
+
+
+def network_statistics(period: Period, today: date) -> Statistics:
+    """The figures, computed once per change of the network: every change the figures depend on (a request,
+    a decision, a completion, a publication, a membership or agreement step) appends an audit event, so the
+    newest event's id and hash say whether what was computed before still holds. Plain data only is kept."""
+    newest = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    key = (period, today, tuple(newest) if newest else None)
+    if key not in _cache:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = compute_network_statistics(period, today)
+    return _cache[key]
+
+
+def compute_network_statistics(period: Period, today: date) -> Statistics:
+    previous = period.previous()
+    until = min(period.end, today) if period.end else today
+    inactive, inactive_count = inactive_orgs(until)
+    unrequested, unrequested_count = never_requested()
+    unanswered, unanswered_count = never_answered()
+    return Statistics(
+        period=period, headline=headline(period), previous=headline(previous) if previous else None,
+        members=member_figures(), by_month=by_month(period),
+        by_municipality=by_resource_field(period, Resource.municipality),
+        by_category=by_resource_field(period, Resource.category), by_org=by_org(period),
+        inactive_orgs=inactive, inactive_count=inactive_count,
+        never_requested=unrequested, never_requested_count=unrequested_count,
+        never_answered=unanswered, never_answered_count=unanswered_count,
+        agreements=agreement_figures(today),
+    )
