@@ -4,12 +4,12 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
-from .. import policy
+from .. import policy, spreadsheets
 from ..errors import require
 from ..exchanges.models import ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN
 from ..exchanges.services import state_label
 from ..orgs.choices import MUNICIPALITIES, label
-from . import exports, periods, presentation, services, statistics
+from . import periods, presentation, services, statistics
 
 bp = Blueprint("reports", __name__)
 EXCHANGE_STATES = (REQUESTED, ACCEPTED, COMPLETED, DECLINED, WITHDRAWN, CANCELLED)
@@ -56,15 +56,12 @@ def volunteer_report(org_id):
     return render_template("reports/volunteers.html", report=services.volunteer_report(org, _year()))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _download(name: str, title: str, table, fmt: str) -> Response:
     head, rows = table
     if fmt == "csv":
-        body, mimetype = exports.to_csv(head, rows, str(get_locale())), "text/csv; charset=utf-8"
+        body, mimetype = spreadsheets.csv_file(head, rows, get_locale().language), "text/csv; charset=utf-8"
     else:
-        body, mimetype = exports.to_xlsx(title, head, rows), XLSX
+        body, mimetype = spreadsheets.xlsx_file(head, rows, title), spreadsheets.XLSX_TYPE
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
