@@ -16,7 +16,7 @@ from wtforms import DateField, DecimalField, FieldList, Form, FormField, Integer
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import ListWidget
+from wtforms.widgets import ListWidget, TextInput
 
 from . import form_messages
 from .dates import local_today
@@ -189,8 +189,11 @@ class AmountField(DecimalField):
     """A decimal amount: '2,50' and '2.50' are both 2.50 (and '1 234,5' is 1234.5); shown with the reader's
     decimal separator. Infinity, NaN and numbers beyond `max` are refused with a message."""
 
+    widget = TextInput()  # a number input shows nothing for "2,50" and refuses a typed comma in some browsers
+
     def __init__(self, label=None, validators=None, *, min=0, max=1_000_000, message=None, **kwargs):
         kwargs.setdefault("places", 2)
+        kwargs["render_kw"] = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, **kwargs)
         self.min, self.max = Decimal(min), Decimal(max)
         self.range_message = message

@@ -24,8 +24,12 @@ STARTS_ON = date.today() + timedelta(days=50)
 ENDS_ON = STARTS_ON + timedelta(days=1)
 
 
+# As portal/dates.py writes days in Latvian: "20.01.2027." in lists, "2027. gada 20. janvāris" in the facts.
+LV_DAY, LV_LONG_DAY = "d.MM.y.", "y. 'gada' d. MMMM"
+
+
 def period(start: date, end: date) -> str:
-    return f"{format_date(start, 'medium', locale='lv')} – {format_date(end, 'medium', locale='lv')}"
+    return f"{format_date(start, LV_DAY, locale='lv')} – {format_date(end, LV_DAY, locale='lv')}"
 
 
 @pytest.fixture
@@ -70,7 +74,7 @@ def test_exchange_journey(live_server, fresh_login_limit, page: Page, shot):
                                                            org="Intelekta parks"))
     expect(page.locator("#messages")).to_contain_text(MESSAGE)
     expect(page.locator("main .facts")).to_contain_text(
-        f"{format_date(STARTS_ON, 'long', locale='lv')} – {format_date(ENDS_ON, 'long', locale='lv')}")
+        f"{format_date(STARTS_ON, LV_LONG_DAY, locale='lv')} – {format_date(ENDS_ON, LV_LONG_DAY, locale='lv')}")
     shot(page, "exchange-02-requested")
     log_out(page, base)
 
@@ -96,6 +100,7 @@ def test_exchange_journey(live_server, fresh_login_limit, page: Page, shot):
 
     # -- Both organizations see it in their calendars.
     page.goto(f"{base}/calendar")
+    page.locator("a[href='/calendar?view=list']").click()  # the month shown is this one; the list has every date
     entry = page.locator("[data-testid=calendar] tr", has=page.locator(f"a[href='/exchanges/{exchange_id}']"))
     expect(entry).to_contain_text("Sukrums")
     expect(entry).to_contain_text(lv("we lend"))
@@ -107,6 +112,7 @@ def test_exchange_journey(live_server, fresh_login_limit, page: Page, shot):
     page.goto(f"{base}/exchanges")
     page.locator("a[href='/calendar']").first.click()
     page.wait_for_url(f"{base}/calendar")
+    page.locator("a[href='/calendar?view=list']").click()
     entry = page.locator("[data-testid=calendar] tr", has=page.locator(f"a[href='/exchanges/{exchange_id}']"))
     expect(entry).to_contain_text("Intelekta parks")
     expect(entry).to_contain_text(lv("we use"))
@@ -132,7 +138,7 @@ def test_exchange_journey(live_server, fresh_login_limit, page: Page, shot):
     log_in(page, base, OWNER, live_server.demo_password)
     page.goto(exchange_url)
     complete = page.locator(f"form[action='/exchanges/{exchange_id}/complete']")
-    expect(complete.locator("[name=value_eur]")).to_have_value("160.00")
+    expect(complete.locator("[name=value_eur]")).to_have_value("160,00")  # the Latvian decimal comma
     complete.locator("[name=feedback]").fill("Paldies! Forums izdevās, zāle atstāta kārtībā.")
     complete.locator("button[type=submit]").click()
     page.wait_for_url(exchange_url)

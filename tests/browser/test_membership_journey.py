@@ -188,7 +188,7 @@ def test_membership_journey(live_server, page: Page, shot, lang):
     expect_text(page.locator("main h1"), lang, "Thank you! Your application has been sent.")
     shot(page, f"{lang}-03-application-sent")
     received = live_server.latest_mail(applicant["person_email"])
-    expected_subject = catalog_text(lang, "We have received the membership application of %(org)s", org=org["name"])
+    expected_subject = catalog_text(lang, "Application received: %(org)s", org=org["name"])
     if expected_subject:
         assert received.subject == expected_subject
     assert org["name"] in received.subject
@@ -261,8 +261,7 @@ def test_membership_journey(live_server, page: Page, shot, lang):
     # -- The invitation e-mail and its link.
     invitation = live_server.latest_mail(invitee["email"])
     expected_subject = catalog_text(
-        lang, "%(inviter)s invites you to %(org)s on %(network)s",
-        inviter=applicant["person_name"], org=org["name"], network="Latgales biedrību tīklojums",
+        lang, "%(inviter)s invites you to join %(org)s", inviter=applicant["person_name"], org=org["name"],
     )
     if expected_subject:
         assert invitation.subject == expected_subject
