@@ -14,7 +14,7 @@ from flask_smorest.utils import prepare_response
 from .. import policy
 from ..agreements import services as agreements
 from ..exchanges import services as exchanges
-from ..i18n import local_today
+from ..dates import local_today
 from ..errors import require
 from ..extensions import csrf, limiter
 from ..forms import EmptyForm
