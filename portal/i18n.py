@@ -4,6 +4,7 @@ person's profile, then Latvian. The switch is remembered: in the session, and fo
 from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request, session
+from flask.sessions import NullSession
 from flask_login import current_user
 
 API_PREFIX = "/api/"  # portal.api.problems.PREFIX (the API builds on this module, not the other way)
@@ -34,8 +35,8 @@ def remember_requested_language() -> None:
     """before_request: `?lang=` is kept in the session and, when a logged-in person follows the switch (a
     GET), saved to their profile. A POST's ?lang= only sets the language of its answer."""
     requested = request.args.get("lang")
-    if requested not in current_app.config["LANGUAGES"]:
-        return
+    if requested not in current_app.config["LANGUAGES"] or isinstance(session, NullSession):
+        return  # the API has no session: its ?lang= sets the language of that answer only
     session["lang"] = requested
     if request.method == "GET" and current_user and current_user.is_authenticated:
         from .accounts.services import choose_language

@@ -684,7 +684,7 @@ def test_every_step_notifies_the_parties_and_is_audited(world):
     assert audit_actions(agreement) == [
         "agreement.drafted", "agreement.comment", "agreement.submitted", "agreement.returned", "agreement.edited",
         "agreement.submitted", "agreement.approved", "agreement.certified", "agreement.signed", "agreement.signed",
-        "agreement.in_force",
+        "agreement.in_force", "agreement.archived",  # the document of record extended to B-LTA
         "agreement.terminated"]
 
 

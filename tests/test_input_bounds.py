@@ -28,10 +28,12 @@ def test_an_id_beyond_the_database_range_is_404_on_every_int_route(app, world, a
     assert len(routes) > 30, "every <int:> route uses the bounded converter"
     for rule, names in routes:
         for value in TOO_BIG + ("0",):
-            path = re.sub(r"<int:[a-z_]+>", value, rule.rule)
+            path = re.sub(r"<int(\([^)]*\))?:[a-z_]+>", value, rule.rule)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 response = client.open(path, method=method)
-                assert response.status_code == 404, (method, path, response.status_code)
+                # The API refuses a write without a token before it reads anything, the path included.
+                expected = 401 if path.startswith("/api/") and method != "GET" else 404
+                assert response.status_code == expected, (method, path, response.status_code)
 
 
 @pytest.mark.parametrize("query", ["org=2147483648", "org=²", "org=-1", "org=9223372036854775808",

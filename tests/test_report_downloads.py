@@ -40,7 +40,9 @@ def test_the_xlsx_reads_back_with_numbers_and_dates(app, world, history):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Direction", "Exchange")
     x1 = next(row for row in rows[1:] if row[1] == history.x1.id)
-    assert x1[2] == "'=cmd|' /C calc'!A0"  # text, not a formula
+    assert x1[2] == "=cmd|' /C calc'!A0"  # shown as typed, stored as text with Excel's quote prefix
+    cell = sheet.cell(row=rows.index(x1) + 1, column=3)
+    assert cell.data_type == "s" and cell.quotePrefix
     assert x1[5].date() == date(2025, 2, 10) and x1[7] == 160 and x1[9] == 2
 
 

@@ -72,9 +72,11 @@ def month_of(value: str | None, today: date) -> date:
     """The first day of the month asked for as "YYYY-MM", or of this month."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
+        if abs(year - today.year) <= 10:  # 9999-12 would have no next month
+            return date(year, month, 1)
     except (ValueError, TypeError):
-        return today.replace(day=1)
+        pass
+    return today.replace(day=1)
 
 
 def _weeks(first: date) -> list[list[date]]:
