@@ -29,12 +29,13 @@ def _language() -> str:
 
 
 def format_day(value: date | datetime | None, fmt: str = "long") -> str:
-    """A calendar day: `fmt` is short, medium or long."""
+    """A calendar day: `fmt` is short, medium or long, or else a Babel pattern ("EEE": the weekday)."""
     if value is None:
         return ""
+    pattern = _DAY[_language()].get(fmt, fmt)
     if isinstance(value, datetime):
-        return format_datetime(value, _DAY[_language()].get(fmt, _DAY[_language()]["long"]))
-    return format_date(value, _DAY[_language()].get(fmt, _DAY[_language()]["long"]))
+        return format_datetime(value, pattern)
+    return format_date(value, pattern)
 
 
 def format_moment(value: datetime | None, fmt: str = "short") -> str:
