@@ -52,7 +52,8 @@ def request_form(entry_id):
             flash(_("Your request has been sent to %(org)s.", org=resource.org.name), "success")
             return _to_detail(requested.value)
     first = availability.month_of(request.args.get("month"), date.today())
-    if request.method == "POST" and form.starts_on.data and not form.starts_on.errors:
+    earliest, latest = form.starts_on.bounds()
+    if request.method == "POST" and form.starts_on.data and earliest <= form.starts_on.data <= latest:
         first = form.starts_on.data.replace(day=1)  # the month of the refused days
     return render_template("exchanges/request.html", form=form, resource=resource,
                            needs_hours=services.needs_hours(resource), first=first,
