@@ -263,8 +263,9 @@ def test_membership_journey(live_server, page: Page, shot, lang):
     expected_subject = catalog_text(
         lang, "%(inviter)s invites you to join %(org)s", inviter=applicant["person_name"], org=org["name"],
     )
-    if expected_subject:
-        assert invitation.subject == expected_subject
+    if expected_subject:  # a long subject is shortened on a word boundary, ending in "…"
+        shortened = invitation.subject.endswith("…") and expected_subject.startswith(invitation.subject[:-1])
+        assert invitation.subject == expected_subject or shortened, invitation.subject
     found = re.search(r"https?://\S+/invitation/\S+", invitation.body)
     assert found, f"no invitation link in the e-mail:\n{invitation.body}"
     link = found.group(0)
