@@ -55,7 +55,7 @@ class Resource(Entry):
 
 
 class Need(Entry):
-    pass
+    needed_by = fields.Date(required=True, allow_none=True, metadata={"description": "the last day it is of use"})
 
 
 class Page(Schema):

@@ -18,7 +18,8 @@ _lock = Lock()
 def _key(entry, section: str) -> tuple:
     photo = entry.photos[0].id if section == "resources" and entry.photos else None
     return (str(get_locale()), section, entry.id, entry.kind, entry.title, entry.description, entry.org.name,
-            entry.municipality, entry.location, entry.category, entry.terms, entry.visibility, entry.state, photo)
+            entry.municipality, entry.location, entry.category, entry.terms, entry.visibility, entry.state, photo,
+            getattr(entry, "needed_by", None), getattr(entry, "needed_by_passed", False))
 
 
 def card(entry, section: str) -> Markup:

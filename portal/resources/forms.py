@@ -6,7 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import AmountField, PortalForm, WholeNumberField, select_choices, strip
+from ..dates import local_today
+from ..forms import AmountField, BoundedDateField, PortalForm, WholeNumberField, select_choices, strip
 from ..orgs.choices import MUNICIPALITIES
 from . import choices
 
@@ -82,7 +83,23 @@ class ResourceForm(EntryForm):
 
 
 class NeedForm(EntryForm):
-    pass
+    needed_by = BoundedDateField(_l("Needed by"), validators=[Optional()], years_ahead=5,
+                                 description=_l("Optional: the last day it is of use to you"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        entry = kwargs.get("obj")
+        self.kept_needed_by = entry.needed_by if entry is not None else None
+
+    def validate_needed_by(self, field):
+        # A need's own date may have passed since it was posted; a new date must not be over already.
+        if field.data is not None and field.data < local_today() and field.data != self.kept_needed_by:
+            raise ValidationError(_l("This day is over: enter today or a later day."))
+
+    def entry_data(self) -> dict:
+        data = super().entry_data()
+        data["needed_by"] = self.needed_by.data
+        return data
 
 
 class PhotoForm(PortalForm):

@@ -16,6 +16,7 @@ ENTRY_FIELDS = (
     "languages", "terms", "availability", "visibility", "format", "audience", "handover",
 )
 RESOURCE_FIELDS = ENTRY_FIELDS + ("value_eur", "value_unit", "licence")
+NEED_FIELDS = ENTRY_FIELDS + ("needed_by",)
 
 TRANSITIONS = {
     choices.ACTIVE: {choices.PAUSED, choices.ARCHIVED},
@@ -76,7 +77,7 @@ def get_photo(resource: Resource, photo_id: int) -> ResourcePhoto:
 def publish(model, actor, data: dict):
     """A new offer (Resource) or need (Need) of the actor's organization."""
     _require_owner(actor, actor.org)
-    fields = RESOURCE_FIELDS if model is Resource else ENTRY_FIELDS
+    fields = RESOURCE_FIELDS if model is Resource else NEED_FIELDS
     data = _normalise({k: data.get(k) for k in fields if k in data})
     entry = model(org=actor.org, org_id=actor.org_id, created_by_id=actor.id, state=choices.ACTIVE, **data)
     refresh_search_fields(entry)
@@ -88,7 +89,7 @@ def publish(model, actor, data: dict):
 
 def update(actor, entry, data: dict) -> None:
     _require_owner(actor, entry.org)
-    fields = RESOURCE_FIELDS if isinstance(entry, Resource) else ENTRY_FIELDS
+    fields = RESOURCE_FIELDS if isinstance(entry, Resource) else NEED_FIELDS
     data = _normalise({k: data.get(k) for k in fields if k in data})
     for key, value in data.items():
         setattr(entry, key, value)
