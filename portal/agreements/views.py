@@ -16,7 +16,7 @@ from ..dates import local_today
 from ..transaction import attempt
 from . import files, services, signatures, timeline
 from .forms import (SECTION_OPERATIONS, CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm,
-                    ReturnForm, SignForm, SignatoryForm, TerminateForm, rearranged_sections)
+                    ReturnForm, SignForm, SignatoryForm, TerminateForm, rearranged_sections, section_points)
 from .models import STATES, Agreement
 from .pdf import render_pdf
 from .printing import build_document
@@ -145,7 +145,8 @@ def edit(agreement_id):
             clauses=clauses, expected_updated_at=_parse_stamp(form.edit_stamp.data)), form=form):
         flash(_("Saved."), "success")
         return _to_detail(agreement)
-    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), **LABELS)
+    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), points=section_points,
+                           **LABELS)
 
 
 def _rearrange(agreement: Agreement):
@@ -154,10 +155,15 @@ def _rearrange(agreement: Agreement):
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
         abort(400)
-    data, focus = rearranged_sections(request.form, request.form["op"])
+    op = request.form["op"]
+    data, focus, focus_point = rearranged_sections(request.form, op)
     form = EditAgreementForm(formdata=data)
-    flash(_("The sections are rearranged. Press “Save” to keep the change."), "info")
-    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), focus=focus, **LABELS)
+    if op.startswith("point-"):
+        flash(_("The points are rearranged. Press “Save” to keep the change."), "info")
+    else:
+        flash(_("The sections are rearranged. Press “Save” to keep the change."), "info")
+    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), focus=focus,
+                           focus_point=focus_point, points=section_points, **LABELS)
 
 
 def _sized(form: EditAgreementForm) -> EditAgreementForm:
