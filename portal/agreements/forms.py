@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 
 from flask_wtf.file import FileField
@@ -138,3 +140,19 @@ def rearranged_sections(formdata, op: str):
         data.add(f"clauses-{i}-heading", heading)
         data.add(f"clauses-{i}-text", text)
     return data, focus, focus_point
+
+
+def sized(form: EditAgreementForm) -> EditAgreementForm:
+    """Each section's text area as tall as its points (a long line wraps into about two rows)."""
+    for entry in form.clauses:
+        lines = sum(1 + len(line) // 90 for line in (entry.form.text.data or "").splitlines())
+        entry.form.text.render_kw = {**(entry.form.text.render_kw or {}), "rows": min(max(lines + 1, 3), 30)}
+    return form
+
+
+def parsed_stamp(value: str | None) -> datetime | None:
+    """The edit stamp the form carried (when the editor loaded the draft), or None."""
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
