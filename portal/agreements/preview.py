@@ -1,6 +1,6 @@
 """The editor's preview: the draft as typed (nothing is saved), as the PDF prints it. It is the very HTML the PDF
-is rendered from (pdf.render_html), shown in the browser with the PDF's stylesheet and a screen one
-(static/css/agreement-preview.css) that lays the pages out as one column.
+is rendered from (pdf.render_html), shown in the browser with a screen stylesheet
+(static/css/agreement-preview.css): the PDF's own is WeasyPrint's, with font files and page geometry.
 
 Every preview a person asks for, as HTML beside the editor or as a PDF, counts against the same per-person
 limit (PREVIEW_RATE_LIMIT): `allowed()` is the one place that counts."""
@@ -62,7 +62,6 @@ def typed_document(agreement: Agreement, *, title: str | None, place: str | None
 
 
 def preview_html(doc: AgreementDocument) -> str:
-    """The document's HTML with the two stylesheets linked (a srcdoc frame inherits the page's CSP)."""
-    links = "".join(f'<link rel="stylesheet" href="{url_for("static", filename=name)}">'
-                    for name in ("css/agreement-pdf.css", "css/agreement-preview.css"))
-    return render_html(doc).replace("</head>", links + "</head>", 1)
+    """The document's HTML with the screen stylesheet linked (a srcdoc frame inherits the page's CSP)."""
+    link = f'<link rel="stylesheet" href="{url_for("static", filename="css/agreement-preview.css")}">'
+    return render_html(doc).replace("</head>", link + "</head>", 1)

@@ -87,7 +87,7 @@ class NewResourceForm(ResourceForm):
     """Publishing: the resource's fields and, at once, its first photos."""
 
     photos = MultipleFileField(
-        _l("Photos"), description=_l("Optional: JPEG, PNG, WebP or GIF, at most 8 MB each; up to 6 photos"),
+        _l("Photos to add"), description=_l("Optional: JPEG, PNG, WebP or GIF, at most 8 MB each; up to 6 photos"),
         render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif", "multiple": True})
 
     def __init__(self, *args, **kwargs):
