@@ -50,7 +50,7 @@ def test_the_edit_page_shows_the_stored_draft_as_the_pdf_prints_it(app, draft, d
         assert document == preview.preview_html(preview.build_document(draft))
     assert render_html(preview.build_document(draft)).split("</head>")[1] in document  # the PDF's own HTML
     assert headings(document) == [c["heading"] for c in draft.clauses]
-    assert 'sandbox="allow-same-origin"' in html and "agreement-preview.js" in html
+    assert "agreement-preview.js" in html
 
 
 def test_the_button_previews_what_is_typed_and_saves_nothing(draft, drafter):

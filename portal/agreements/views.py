@@ -177,7 +177,7 @@ def _checked_csrf() -> None:
 def _preview_in_editor(agreement: Agreement):
     """The "Preview" button: the page comes back with the preview of what is typed, nothing saved."""
     _checked_csrf()
-    return _editor(agreement, EditAgreementForm(), counted=True, previewed=True)
+    return _editor(agreement, EditAgreementForm(), counted=True)
 
 
 @bp.post("/agreements/<int:agreement_id>/preview")
