@@ -45,7 +45,7 @@
             pausedUntil = Date.now() + (parseInt(response.headers.get("Retry-After"), 10) || 10) * 1000;
             again = true;
           }
-          status.textContent = response.headers.get("Content-Type").indexOf("text/plain") === 0 ? text : usual;
+          status.textContent = (response.headers.get("Content-Type") || "").indexOf("text/plain") === 0 ? text : usual;
         });
       })
       .catch(function () { /* offline for a moment: the next keystroke tries again */ })

@@ -113,6 +113,7 @@ def test_without_javascript_the_button_refreshes_the_preview(browser, live_serve
         page.locator("[name=title]").fill("Sadarbības līgums par zinātnes dienām")
         page.locator("[name=clauses-0-heading]").fill("Priekšmets un mērķis")
         page.get_by_test_id("refresh-preview").click()
+        expect(page).to_have_url(re.compile(r"/edit#preview$"))  # the page comes back at the preview
         frame = page.frame_locator("iframe[data-testid=preview]")
         expect(frame.locator("h1")).to_contain_text(re.compile("zinātnes dienām", re.I))
         expect(frame.locator("section.clauses")).to_contain_text(re.compile("priekšmets un mērķis", re.I))
