@@ -44,6 +44,10 @@ class EditAgreementForm(PortalForm):
     clauses = FieldList(FormField(ClauseForm), min_entries=1, max_entries=41)
     edit_stamp = HiddenField()
 
+    def typed_clauses(self) -> list[tuple[str, str]]:
+        """(heading, text) of each section as typed."""
+        return [(entry.form.heading.data, entry.form.text.data) for entry in self.clauses]
+
 
 class CommentForm(PortalForm):
     body = TextAreaField(_l("Comment"), filters=[strip], validators=[DataRequired(), Length(max=4000)])

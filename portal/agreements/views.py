@@ -136,7 +136,7 @@ def edit(agreement_id):
         return _rearrange(agreement)
     else:
         form = EditAgreementForm()
-    clauses = _typed_clauses(form)
+    clauses = form.typed_clauses()
     check = lambda: services.check_draft(**form.values("title", "valid_from", "valid_to", "review_on"),  # noqa: E731
                                          clauses=clauses)
     if form.validate_on_submit(check=check) and attempt(lambda: services.update_draft(
@@ -148,13 +148,9 @@ def edit(agreement_id):
     return _editor(agreement, form)
 
 
-def _typed_clauses(form: EditAgreementForm) -> list[tuple[str, str]]:
-    return [(entry.form.heading.data, entry.form.text.data) for entry in form.clauses]
-
-
 def _typed_document(agreement: Agreement, form: EditAgreementForm):
     return preview.typed_document(agreement, **form.values("title", "place", "valid_from", "valid_to"),
-                                  clauses=_typed_clauses(form))
+                                  clauses=form.typed_clauses())
 
 
 def _editor(agreement: Agreement, form: EditAgreementForm, *, counted: bool = False, **context):
