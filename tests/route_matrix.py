@@ -435,11 +435,18 @@ def api_request_body(w):
             "purpose": "Seminārs", "message": "Labdien!"}
 
 
+API_OFFER = {"kind": "material", "category": "premises", "title": "Zāle", "description": "40 vietas",
+             "municipality": "ludzas", "terms": "free", "visibility": "network"}
+
 API_MATRIX += [
     ApiRow("api_catalogue.request_exchange", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/exchanges",
            api_roles(UNAUTHENTICATED, 403, 403, 403, 403, 403, 201), json=api_request_body),
     ApiRow("api_catalogue.resource_state", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/state",
            api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 404), json=lambda w: {"state": "paused"}),
+    ApiRow("api_catalogue.publish_resource", "POST", lambda w: "/api/v1/resources",
+           api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: API_OFFER),
+    ApiRow("api_catalogue.publish_need", "POST", lambda w: "/api/v1/needs",
+           api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: API_OFFER),
     ApiRow("api_member.answer", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/answer",
            api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 403), json=lambda w: {"decision": "accept"}),
     ApiRow("api_member.post_message", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/messages",

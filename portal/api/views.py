@@ -22,9 +22,10 @@ from ..orgs import services as orgs
 from ..resources import search as catalogue_search, services as catalogue
 from ..resources.models import Need as NeedModel, Resource as ResourceModel
 from ..transaction import attempt
-from . import http, schemas, services, webhooks
+from . import entries, http, schemas, services, webhooks
 from .forms import TokenForm, WebhookForm
 from .problems import MEDIA_TYPE
+from .webhook_docs import webhooks_section
 
 bp = Blueprint("api", __name__)  # the pages: tokens on the account page, the interactive documentation
 
@@ -71,6 +72,7 @@ def register(app) -> None:
                                     "page. Errors are application/problem+json in the token owner's language."},
             "servers": [{"url": "/"}],
             "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+            "webhooks": webhooks_section(),
         },
     )
     # First of all: the rate limits count per token, and the session's own checks (portal.web) see nobody.
@@ -217,6 +219,24 @@ def agreement(agreement_id):
 
 
 # ---------------------------------------------------------------- actions (read-write tokens)
+
+@catalogue_api.post("/resources")
+@catalogue_api.arguments(schemas.NewResource)
+@catalogue_api.response(201, schemas.Resource)
+@catalogue_api.doc(security=TOKEN)
+def publish_resource(data):
+    """Publish an offer of the token owner's organization, as the "new resource" page does."""
+    return entries.publish_entry(http.writing_user(), ResourceModel, data)
+
+
+@catalogue_api.post("/needs")
+@catalogue_api.arguments(schemas.NewNeed)
+@catalogue_api.response(201, schemas.Need)
+@catalogue_api.doc(security=TOKEN)
+def publish_need(data):
+    """Post a need of the token owner's organization, as the "new need" page does."""
+    return entries.publish_entry(http.writing_user(), NeedModel, data)
+
 
 @catalogue_api.post("/resources/<int(max=2147483647):entry_id>/exchanges")
 @catalogue_api.arguments(schemas.ExchangeRequest)
