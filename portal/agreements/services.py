@@ -94,6 +94,21 @@ def _check_term(valid_from: date, valid_to: date | None, review_on: date | None 
         raise RuleViolation.of_fields(problems)
 
 
+TITLE_LENGTH = 300
+
+
+def title_naming_parties(title: str, orgs: list[Organization]) -> str:
+    """"Sadarbības līgums: Sukrums – ATTĪSTĪBAI", so that queues and lists can be read; an agreement of the
+    whole network keeps its own title. Within the column, long names shortened alike."""
+    if len(orgs) != 2:
+        return title[:TITLE_LENGTH]
+    names = [org.name for org in orgs]
+    room = (TITLE_LENGTH - len(title) - len(": ") - len(" – ")) // 2
+    if any(len(name) > room for name in names):
+        names = [name if len(name) <= room else name[:room - 1].rstrip() + "…" for name in names]
+    return f"{title}: {' – '.join(names)}"
+
+
 def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization], valid_from: date,
                    valid_to: date | None, text_kind: str, context: dict, **links) -> Agreement:
     require(policy.can_draft_agreement(actor))
@@ -107,7 +122,7 @@ def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization],
         raise RuleViolation(_l("Only active members can be parties. Not active: %(names)s.", names=", ".join(inactive)))
     text = draft_text(text_kind, language, **context)
     agreement = Agreement(
-        kind=kind, title=text.title, language=language, place=DEFAULT_PLACE[language],
+        kind=kind, title=title_naming_parties(text.title, orgs), language=language, place=DEFAULT_PLACE[language],
         clauses=[{"heading": heading, "text": body} for heading, body in text.clauses],
         valid_from=valid_from, valid_to=valid_to, state=DRAFT, verification_code=new_verification_code(),
         drafting_org_id=actor.org_id, drafted_by_id=actor.id, **links,
