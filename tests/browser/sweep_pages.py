@@ -86,6 +86,7 @@ PAGES = [
     _page("org-applied", "main.organization", lambda i, o: f"/orgs/{i.applied_org}", (COORDINATOR,), "members"),
     _page("org-edit", "orgs.edit", lambda i, o: f"/orgs/{o}/edit", (REPRESENTATIVE, COORDINATOR), "own"),
     _page("org-people", "orgs.people", lambda i, o: f"/orgs/{o}/people", LOGGED_IN, "own"),
+    _page("suspend", "orgs.suspend", lambda i, o: f"/orgs/{i.own_org}/suspend", (COORDINATOR,), "members"),
     _page("applications", "orgs.applications", lambda i, o: "/coordination/applications", (COORDINATOR,),
           "coordination"),
     _page("application", "orgs.application", lambda i, o: f"/coordination/applications/{i.applied_org}",
