@@ -3,6 +3,7 @@
 Views are thin: each asks the domain's services and portal.policy with the token's person as the actor,
 exactly as the pages do; refusals become problem+json through the portal's error handlers."""
 from decimal import Decimal
+from pathlib import Path
 from http import HTTPStatus
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
@@ -302,9 +303,9 @@ SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalon
 
 @bp.get("/api/v1/docs/<any(" + ", ".join(sorted(f'"{f}"' for f in SWAGGER_FILES)) + "):filename>")
 def docs_asset(filename):
-    from swagger_ui_bundle import swagger_ui_path
+    import swagger_ui
 
-    return send_from_directory(swagger_ui_path, filename, max_age=24 * 3600)
+    return send_from_directory(Path(swagger_ui.__file__).parent / "static", filename, max_age=24 * 3600)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
