@@ -652,7 +652,7 @@ def test_a_signature_records_who_when_where_and_the_last_one_puts_it_in_force(ap
     # Every step is an audit event, in order, with who did it, in an intact chain.
     assert audit_actions(agreement) == ["agreement.drafted", "agreement.submitted", "agreement.approved",
                                         "agreement.certified", "agreement.signed", "agreement.signed", "agreement.in_force",
-                                        "agreement.archived"]
+                                        "agreement.archived", "agreement.completion_certified"]
     signed = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "agreement.signed", AuditEvent.object_id == agreement.id).order_by(AuditEvent.id)).all()
     assert [e.actor_id for e in signed] == [world.representative.id, world.coordinator.id]
@@ -685,7 +685,7 @@ def test_every_step_notifies_the_parties_and_is_audited(world):
         "agreement.drafted", "agreement.comment", "agreement.submitted", "agreement.returned", "agreement.edited",
         "agreement.submitted", "agreement.approved", "agreement.certified", "agreement.signed", "agreement.signed",
         "agreement.in_force", "agreement.archived",  # the document of record extended to B-LTA
-        "agreement.terminated"]
+        "agreement.completion_certified", "agreement.terminated"]
 
 
 # ================================================================ 5. racing

@@ -16,6 +16,15 @@ def certify_signing_copy(pdf_bytes: bytes, fields: list[tuple[str, int, tuple]],
                    location=current_app.config["NETWORK_NAME"], timestamper=timestamps.timestamper())
 
 
+def certify_final(pdf_bytes: bytes, signing_time: datetime, reason: str) -> bytes:
+    """The network's signature on a document of its own that nobody signs after it (the completion
+    certificate): a certification that allows no change."""
+    ca_key, ca_cert = services.authority()
+    return certify(pdf_bytes, fields=[], ca_key=ca_key, ca_cert=ca_cert, signing_time=signing_time,
+                   reason=reason, location=current_app.config["NETWORK_NAME"],
+                   timestamper=timestamps.timestamper(), final=True)
+
+
 def sign_for_org(pdf_bytes: bytes, org, *, field_name: str, signer_name: str, position: str, org_name: str,
                  signed_at: datetime, language: str) -> bytes:
     row = services.certificate_for(org)
