@@ -13,7 +13,7 @@ from ..exchanges.forms import ExchangeAgreementForm
 from ..extensions import limiter
 from ..forms import EmptyForm
 from ..dates import local_today
-from ..transaction import attempt
+from ..transaction import attempt, outside_the_write_lock
 from . import completion, files, services, signatures, timeline
 from .forms import (SECTION_OPERATIONS, CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm,
                     ReturnForm, SignForm, SignatoryForm, TerminateForm, rearranged_sections)
@@ -259,7 +259,9 @@ def approve(agreement_id):
     agreement = _load(agreement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    attempt(lambda: services.approve(current_user, agreement), success=lambda _approved: (
+    # The signing copy is rendered (the slow part) before the approval takes the write lock.
+    prepared = outside_the_write_lock(lambda: services.prepare_approval(current_user, _load(agreement_id)))
+    attempt(lambda: services.approve(current_user, agreement, prepared=prepared), success=lambda _approved: (
         _("Approved. The signing copy is being made; the parties' representatives will be told when they "
           "can sign it.") if agreement.is_being_certified else
         _("Approved. The signing copy is made; the parties' representatives can sign it now.")))

@@ -9,6 +9,12 @@ from ..signing.pdfsign import certify, sign_party
 from . import services, timestamps
 
 
+def signs_without_writing() -> bool:
+    """Whether the network signs now without storing anything first (its CA, its TSA's certificate): what a
+    signature made in a transaction that only reads needs."""
+    return services.authority_is_stored() and timestamps.timestamper_is_ready()
+
+
 def certify_signing_copy(pdf_bytes: bytes, fields: list[tuple[str, int, tuple]], signing_time: datetime) -> bytes:
     """The network's certification of an approved agreement, with every party's empty signature field."""
     ca_key, ca_cert = services.authority()
