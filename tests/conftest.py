@@ -119,8 +119,10 @@ def app(_migrated_app):
         ctx.pop()
         app.config.clear()
         app.config.update(saved_config)
-        # Stored files that belong to the emptied tables (the audit checkpoints' copies) go with them.
-        shutil.rmtree(Path(saved_config["PORTAL_DATA_DIR"]) / "audit", ignore_errors=True)
+        # Stored files that belong to the emptied tables (the audit checkpoints' copies, the completion
+        # certificates) go with them.
+        for directory in ("audit", "agreements"):
+            shutil.rmtree(Path(saved_config["PORTAL_DATA_DIR"]) / directory, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- clients

@@ -329,6 +329,10 @@ MATRIX = [
     Row("agreements.pdf", "GET", lambda w: agreement(w, "draft") + "/pdf", AGREEMENT_PAGE, scenario="draft"),
     Row("agreements.pdf", "GET", lambda w: agreement(w, "approved") + "/pdf", AGREEMENT_PAGE,
         scenario="signing copy"),
+    Row("agreements.completion_certificate", "GET", lambda w: agreement(w, "in_force") + "/completion-certificate",
+        AGREEMENT_PAGE, scenario="in force"),
+    Row("agreements.completion_certificate", "GET", lambda w: agreement(w, "approved") + "/completion-certificate",
+        roles(LOGIN, 404, 404, 404, 404), scenario="not in force: none"),
 
     Row("verification.verify", "GET", lambda w: "/verify", everyone(200)),
     Row("verification.verify", "GET", lambda w: "/verify?code=" + make_agreement(w, "approved").verification_code,

@@ -240,7 +240,8 @@ def test_every_periodic_job_names_a_function_and_runs_as_a_job(queue_app):
         assert entry.timing(queue_app.config)
     result = runner.run_in_app(queue_app, "portal.agreements.schedule:run_daily", (), {})
     assert result == {"expired": 0, "sign_reminders": 0, "review_reminders": 0, "revoked_after_ca_change": 0,
-                      "crl_published": False, "archived": 0}  # no CA yet: no CRL to publish
+                      "crl_published": False, "archived": 0,
+                      "completion_certificates": 0}  # no CA yet: no CRL to publish
 
 
 def test_a_request_whose_queue_does_not_answer_still_succeeds_and_its_mail_waits(queue_app, world):

@@ -36,6 +36,7 @@ NOT_PAGES = {
     "reports.volunteer_report_file": "a CSV or XLSX download",
     "reports.own_report": "a redirect to the organization's report (swept)",
     "agreements.pdf": "a PDF download",
+    "agreements.completion_certificate": "a PDF download (tests/test_completion_certificate.py)",
     "resources.photo": "a JPEG (shown on the resource pages that are swept)",
     "exchanges.condition_photo": "a JPEG (shown on the exchange page that is swept)",
     "certificates.ca_certificate": "a PEM download",
