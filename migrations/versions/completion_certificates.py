@@ -1,7 +1,7 @@
 """agreements: the completion certificate of each agreement in force (its bytes are in the file store)
 
 Revision ID: completion_certificates
-Revises: report_indexes
+Revises: webhook_secrets_sealed
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'completion_certificates'
-down_revision = 'report_indexes'
+down_revision = 'webhook_secrets_sealed'
 branch_labels = None
 depends_on = None
 
