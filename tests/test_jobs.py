@@ -100,8 +100,9 @@ def test_without_a_queue_a_deferred_job_runs_in_a_thread_after_the_commit(app):
     queue.defer("portal.mail.delivery:deliver_due")
     db.session.commit()
     for _ in range(1500):  # up to 30 s: on two busy cores the thread can wait its turn for seconds
-        db.session.rollback()
-        if outbox()[0].sent_at is not None:
+        sent = outbox()[0].sent_at is not None
+        db.session.rollback()  # no read transaction held while waiting: SQLite's writer must get its lock
+        if sent:
             break
         time.sleep(0.02)
     assert outbox()[0].sent_at is not None
