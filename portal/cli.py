@@ -39,8 +39,7 @@ def init_command():
 @portal_group.command("daily")
 def daily_command():
     """The daily duties now: expiry by end date, reminders to sign, review reminders, the CRL, archival
-    time-stamps (`portal worker` runs them
-    every day by itself)."""
+    time-stamps, missing completion certificates (`portal worker` runs them every day by itself)."""
     from .agreements.schedule import run_daily
     from .audit.checkpoints import make_checkpoint
     from .certificates.services import network_signer
@@ -51,7 +50,8 @@ def daily_command():
     click.echo(f"expired {result['expired']}, sign reminders {result['sign_reminders']}, "
                f"review reminders {result['review_reminders']}, "
                f"CRL {'published' if result['crl_published'] else 'current'}, "
-               f"documents time-stamped {result['archived']}, audit checkpoint "
+               f"documents time-stamped {result['archived']}, "
+               f"completion certificates {result['completion_certificates']}, audit checkpoint "
                f"{checkpoint.last_event_id if checkpoint else '—'}")
 
 

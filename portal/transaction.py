@@ -80,6 +80,21 @@ def _field_named(form, name: str):
     return field
 
 
+def outside_the_write_lock(prepare: Callable[[], Any]) -> Any:
+    """Runs `prepare` (slow work that only reads, such as rendering a PDF) before the unit of work writes: the
+    transaction so far, which must hold no writes, ends; `prepare` reads in a transaction of its own that does
+    not take SQLite's write lock, so nobody waits for it; what follows begins a new (writing) transaction."""
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("outside_the_write_lock: the transaction has writes that would be lost")
+    db.session.rollback()
+    token = begin_writing(False)
+    try:
+        return prepare()
+    finally:
+        db.session.rollback()
+        reset_writing(token)
+
+
 def reads_only(view):
     """Marks a POST view that writes nothing (e.g. checking an upload): SQLite's write lock is not taken."""
     view.reads_only = True

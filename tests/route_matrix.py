@@ -195,8 +195,11 @@ MATRIX = [
         COORDINATOR_ACTION),
     Row("orgs.reject", "POST", lambda w: f"/coordination/applications/{w.applicant_org.id}/reject",
         COORDINATOR_ACTION, data=lambda w: {"reason": "Nav NVO"}),
+    Row("orgs.suspend", "GET", lambda w: f"/orgs/{w.org.id}/suspend", COORDINATOR_ONLY),
     Row("orgs.suspend", "POST", lambda w: f"/orgs/{w.org.id}/suspend", COORDINATOR_ACTION,
         data=lambda w: {"reason": "Pārbaude"}),
+    Row("orgs.suspend", "POST", lambda w: f"/orgs/{w.org.id}/suspend", roles(LOGIN, 403, 403, 422, 403),
+        data=lambda w: {"reason": " "}, scenario="no reason: the page again"),
     Row("orgs.reactivate", "POST", lambda w: f"/orgs/{w.org.id}/reactivate", COORDINATOR_ACTION),
     Row("notifications.inbox", "GET", lambda w: "/notifications", LOGGED_IN_PAGE),
     Row("notifications.mark_read", "POST", lambda w: "/notifications/read", roles(LOGIN, 302, 302, 302, 302)),
@@ -335,6 +338,10 @@ MATRIX = [
     Row("agreements.pdf", "GET", lambda w: agreement(w, "draft") + "/pdf", AGREEMENT_PAGE, scenario="draft"),
     Row("agreements.pdf", "GET", lambda w: agreement(w, "approved") + "/pdf", AGREEMENT_PAGE,
         scenario="signing copy"),
+    Row("agreements.completion_certificate", "GET", lambda w: agreement(w, "in_force") + "/completion-certificate",
+        AGREEMENT_PAGE, scenario="in force"),
+    Row("agreements.completion_certificate", "GET", lambda w: agreement(w, "approved") + "/completion-certificate",
+        roles(LOGIN, 404, 404, 404, 404), scenario="not in force: none"),
 
     Row("verification.verify", "GET", lambda w: "/verify", everyone(200)),
     Row("verification.verify", "GET", lambda w: "/verify?code=" + make_agreement(w, "approved").verification_code,
@@ -444,11 +451,18 @@ def api_request_body(w):
             "purpose": "Seminārs", "message": "Labdien!"}
 
 
+API_OFFER = {"kind": "material", "category": "premises", "title": "Zāle", "description": "40 vietas",
+             "municipality": "ludzas", "terms": "free", "visibility": "network"}
+
 API_MATRIX += [
     ApiRow("api_catalogue.request_exchange", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/exchanges",
            api_roles(UNAUTHENTICATED, 403, 403, 403, 403, 403, 201), json=api_request_body),
     ApiRow("api_catalogue.resource_state", "POST", lambda w: f"/api/v1/resources/{w.resource.id}/state",
            api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 404), json=lambda w: {"state": "paused"}),
+    ApiRow("api_catalogue.publish_resource", "POST", lambda w: "/api/v1/resources",
+           api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: API_OFFER),
+    ApiRow("api_catalogue.publish_need", "POST", lambda w: "/api/v1/needs",
+           api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: API_OFFER),
     ApiRow("api_member.answer", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/answer",
            api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 403), json=lambda w: {"decision": "accept"}),
     ApiRow("api_member.post_message", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/messages",

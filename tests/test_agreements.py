@@ -5,6 +5,7 @@ agreements, reminders and expiry, the edit form and the lists. Every test runs o
 import hashlib
 import json
 import re
+import sqlite3
 import subprocess
 import threading
 from datetime import date, datetime, timedelta, timezone
@@ -20,11 +21,13 @@ from portal.agreements.models import (APPROVED, DRAFT, EXCHANGE, EXPIRED, IN_FOR
                                       TERMINATED, Agreement, AgreementFile, Signature)
 from portal.audit.models import AuditEvent
 from portal.audit.services import verify_chain
+from portal.certificates import timestamps
 from portal.errors import NotAllowed, RuleViolation
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.notifications.models import Notification
 from portal.orgs import services as orgs
+from portal.transaction import outside_the_write_lock
 
 from .factories import PASSWORD, make_agreement, make_org, make_user
 from .helpers import client_for
@@ -652,7 +655,7 @@ def test_a_signature_records_who_when_where_and_the_last_one_puts_it_in_force(ap
     # Every step is an audit event, in order, with who did it, in an intact chain.
     assert audit_actions(agreement) == ["agreement.drafted", "agreement.submitted", "agreement.approved",
                                         "agreement.certified", "agreement.signed", "agreement.signed", "agreement.in_force",
-                                        "agreement.archived"]
+                                        "agreement.archived", "agreement.completion_certified"]
     signed = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "agreement.signed", AuditEvent.object_id == agreement.id).order_by(AuditEvent.id)).all()
     assert [e.actor_id for e in signed] == [world.representative.id, world.coordinator.id]
@@ -685,20 +688,28 @@ def test_every_step_notifies_the_parties_and_is_audited(world):
         "agreement.drafted", "agreement.comment", "agreement.submitted", "agreement.returned", "agreement.edited",
         "agreement.submitted", "agreement.approved", "agreement.certified", "agreement.signed", "agreement.signed",
         "agreement.in_force", "agreement.archived",  # the document of record extended to B-LTA
-        "agreement.terminated"]
+        "agreement.completion_certified", "agreement.terminated"]
 
 
 # ================================================================ 5. racing
 
 def test_two_coordinators_approving_at_once_approve_once(app, world):
+    """As the approve view does it: each renders the signing copy outside the write lock, then approves. Both
+    render side by side; one approves and stores its copy, the other is told the agreement is approved."""
     second = make_user(world.coord_org, REPRESENTATIVE, coordinator=True, email="coordinator2@example.org")
     deciders = (world.coordinator.id, second.id)
+    timestamps.ensure_tsa_certificate()  # as `portal init` leaves it: the network signs without writing first
     for round_ in range(ROUNDS):
         agreement = make_agreement(world, "submitted")
         agreement_id = agreement.id
+        prepared = {}
 
         def approving(user_id):
-            return lambda: services.approve(db.session.get(User, user_id), db.session.get(Agreement, agreement_id))
+            def run():
+                load = lambda: (db.session.get(User, user_id), db.session.get(Agreement, agreement_id))  # noqa: E731
+                prepared[user_id] = outside_the_write_lock(lambda: services.prepare_approval(*load()))
+                return services.approve(*load(), prepared=prepared[user_id])
+            return run
 
         results = at_once(app, *(approving(uid) for uid in deciders))
 
@@ -708,8 +719,70 @@ def test_two_coordinators_approving_at_once_approve_once(app, world):
         assert workflow.state_label(APPROVED) in str(refused[0].message)  # "…it is now approved"
         assert db.session.get(Agreement, agreement_id).state == APPROVED
         assert [(f.revision, f.event) for f in files_of(agreement_id)] == [(1, "approved")], f"round {round_}"
+        assert all(p is not None for p in prepared.values()), f"round {round_}"  # both rendered first
+        assert files_of(agreement_id)[0].data in [p.data for p in prepared.values()]  # the winner's, as rendered
         assert audit_actions(db.session.get(Agreement, agreement_id)).count("agreement.approved") == 1
     assert verify_chain().intact
+
+
+def another_writer_gets_in(agreement_id: int) -> bool:
+    """Whether another connection takes SQLite's write lock, or the agreement's row on PostgreSQL, at once."""
+    raw = db.engine.raw_connection()
+    cursor = raw.cursor()
+    try:
+        if db.engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA busy_timeout = 0")
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return False
+            cursor.execute("ROLLBACK")
+            return True
+        try:
+            cursor.execute("SELECT id FROM agreements WHERE id = %s FOR UPDATE NOWAIT", (agreement_id,))
+        except Exception:  # psycopg's LockNotAvailable
+            return False
+        return True
+    finally:
+        raw.rollback()
+        if db.engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA busy_timeout = 5000")
+        raw.close()
+
+
+def test_without_a_queue_the_approval_renders_the_signing_copy_outside_the_write_lock(app, world, monkeypatch):
+    from portal.agreements import certification
+
+    agreement_id = make_agreement(world, "submitted").id
+    timestamps.ensure_tsa_certificate()  # as `portal init` leaves it
+    db.session.commit()
+    probes, render = [], certification.render_pdf
+
+    def rendering(document):
+        probes.append(another_writer_gets_in(agreement_id))
+        return render(document)
+
+    monkeypatch.setattr(certification, "render_pdf", rendering)
+    response = client_for(app, world.coordinator).post(f"/agreements/{agreement_id}/approve")
+    assert response.status_code == 302
+    assert probes == [True]  # nobody waited for the rendering
+    assert db.session.get(Agreement, agreement_id).state == APPROVED
+    assert [(f.revision, f.event) for f in files_of(agreement_id)] == [(1, "approved")]
+    stored = files_of(agreement_id)[0]
+    assert pdf_text(stored.data).count("MELNRAKSTS") == 0  # the signing copy, not a draft
+
+
+def test_a_prepared_copy_that_no_longer_prints_what_approval_froze_is_made_again(app, world):
+    agreement = make_agreement(world, "submitted")
+    timestamps.ensure_tsa_certificate()
+    prepared = services.prepare_approval(world.coordinator, agreement)
+    assert prepared is not None
+    world.org.name = "Baltā māja un partneri"  # renamed between the rendering and the approval
+    db.session.flush()
+    services.approve(world.coordinator, agreement, prepared=prepared)
+    [stored] = files_of(agreement.id)
+    assert stored.data != prepared.data
+    assert "Baltā māja un partneri" in " ".join(pdf_text(stored.data).split())
 
 
 def test_both_parties_signing_at_once_both_signatures_count(app, world):

@@ -261,6 +261,19 @@ def test_the_openapi_document_validates(app):
     validate(document)
     assert "/api/v1/resources" in document["paths"] and "/api/v1/exchanges/{exchange_id}" in document["paths"]
     assert PROBLEM in document["components"]["responses"]["DEFAULT_ERROR"]["content"]
+    assert "post" in document["paths"]["/api/v1/resources"] and "post" in document["paths"]["/api/v1/needs"]
+
+
+def test_the_document_describes_every_webhook_event_and_its_signature(app):
+    from portal.api.webhooks import EVENT_NAMES
+
+    document = api(app).get("/api/v1/openapi.json").json
+    assert set(document["webhooks"]) == {*EVENT_NAMES, "test"}
+    accepted = document["webhooks"]["exchange.accepted"]["post"]
+    assert "Portal-Signature" in {p["name"] for p in accepted["parameters"]}
+    body = accepted["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["data"]["properties"]["exchange"] == {"$ref": "#/components/schemas/Exchange"}
+    assert "Exchange" in document["components"]["schemas"] and "Agreement" in document["components"]["schemas"]
 
 
 def test_the_documentation_is_served_by_the_portal_itself(app):

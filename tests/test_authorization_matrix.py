@@ -7,6 +7,10 @@ from .factories import bearer, make_token
 from .helpers import client_for
 from .route_matrix import API_MATRIX, API_ROLES, LOGIN, MATRIX, ROLES
 
+# Who may do what is decided in Python (portal.policy and the scoped loaders), the same on either database; the
+# loaders' queries and the rules' effects are tested on both by the domain tests.
+pytestmark = pytest.mark.one_backend("sqlite")
+
 
 def test_every_route_has_a_row(app):
     routes = {

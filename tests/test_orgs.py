@@ -172,6 +172,21 @@ def test_suspend_and_reactivate(app, world):
     assert "org.suspended" in actions and "org.reactivated" in actions
 
 
+def test_the_suspension_page_says_what_it_does_and_asks_for_the_reason_at_its_field(app, world):
+    coordinator = client_for(app, world.coordinator)
+    profile = coordinator.get(f"/orgs/{world.org.id}").get_data(as_text=True)
+    assert f'href="/orgs/{world.org.id}/suspend"' in profile
+    page = coordinator.get(f"/orgs/{world.org.id}/suspend").get_data(as_text=True)
+    assert "Tās sertifikāts tiek atsaukts" in page and 'name="reason"' in page
+    refused = coordinator.post(f"/orgs/{world.org.id}/suspend", data={"reason": "  "})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert '<p class="error" data-field="reason">Norādiet dalības apturēšanas iemeslu.</p>' in html
+    assert 'href="#reason"' in html  # the error summary links to the field
+    db.session.refresh(world.org)
+    assert world.org.state == ACTIVE
+
+
 def test_the_coordinating_org_cannot_be_suspended(world):
     with pytest.raises(NotAllowed):
         services.suspend(world.coordinator, world.coord_org, "no")

@@ -68,6 +68,7 @@ def acting_role(row: Row) -> str:
 
 # ---------------------------------------------------------------- CSRF
 
+@pytest.mark.one_backend("sqlite")
 @pytest.mark.parametrize("who", ["anonymous", "logged in"])
 @pytest.mark.parametrize("row", POST_ROWS, ids=lambda row: row.id)
 def test_post_without_csrf_token_answers_400_and_changes_nothing(app, world, row, who):
@@ -86,6 +87,7 @@ def test_post_without_csrf_token_answers_400_and_changes_nothing(app, world, row
         assert accepted.status_code == row.expected[role]
 
 
+@pytest.mark.one_backend("sqlite")
 @pytest.mark.parametrize("row", POST_ROWS, ids=lambda row: row.id)
 def test_post_with_a_token_of_another_session_answers_400(app, world, row):
     role = acting_role(row)
@@ -100,6 +102,7 @@ def test_post_with_a_token_of_another_session_answers_400(app, world, row):
 
 # ---------------------------------------------------------------- GET is read-only
 
+@pytest.mark.one_backend("sqlite")
 @pytest.mark.parametrize("role", ["coordinator", "representative"])
 @pytest.mark.parametrize("row", GET_ROWS, ids=lambda row: row.id)
 def test_get_never_changes_data(app, world, row, role):

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
@@ -191,3 +192,41 @@ def test_the_page_shows_the_secret_once_and_sends_a_test_event(loopback, world):
 
 def test_the_worker_sweeps_webhook_deliveries():
     assert "portal.api.delivery:deliver_due" in {periodic.job for periodic in PERIODIC}
+
+
+def test_the_secret_is_stored_sealed_and_unreadable_without_the_signing_secret(app, world):
+    from portal.api import webhooks as hooks
+    from portal.api.models import Webhook
+    from portal.api.sealing import UnreadableSecret
+
+    app.config["WEBHOOK_ALLOW_LOOPBACK"] = True
+    hook = hooks.register_webhook(world.representative, world.org, url="http://127.0.0.1:9/hook",
+                                  events=["exchange.requested"])
+    db.session.commit()
+    plain = hook.secret
+    stored = db.session.execute(sa.text("SELECT secret FROM webhooks WHERE id = :id"), {"id": hook.id}).scalar()
+    assert plain.startswith("whsec_") and plain not in stored and stored.startswith("sealed1:")
+    db.session.expire_all()
+    assert db.session.get(Webhook, hook.id).secret == plain
+    app.config["SIGNING_SECRET"] = "another secret"  # the app fixture restores the config
+    db.session.expire_all()
+    with pytest.raises(UnreadableSecret):
+        db.session.get(Webhook, hook.id).secret
+    hooks.send_test_event(world.representative, world.org, hook.id)
+    db.session.commit()
+    delivery.deliver_due()
+    [attempt] = hooks.recent_deliveries(db.session.get(Webhook, hook.id))
+    assert attempt.delivered_at is None and "SIGNING_SECRET" in attempt.last_error
+
+
+def test_a_secret_stored_before_sealing_still_signs(app, world):
+    from portal.api.models import Webhook
+
+    hook = Webhook(org_id=world.org.id, url="https://example.org/hook", events="exchange.requested",
+                   secret="x", created_by_id=world.representative.id)
+    db.session.add(hook)
+    db.session.commit()
+    db.session.execute(sa.text("UPDATE webhooks SET secret = 'whsec_legacy' WHERE id = :id"), {"id": hook.id})
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Webhook, hook.id).secret == "whsec_legacy"

@@ -1,7 +1,7 @@
 """needs: an optional "needed by" date
 
 Revision ID: need_needed_by
-Revises: report_indexes
+Revises: completion_certificates
 Create Date: 2026-12-02 09:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'need_needed_by'
-down_revision = 'report_indexes'
+down_revision = 'completion_certificates'
 branch_labels = None
 depends_on = None
 

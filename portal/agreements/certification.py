@@ -3,12 +3,20 @@ certification signature with an empty field per party) and stored as revision 1.
 
 With a job queue this is a job (`make_signing_copy`): the approval answers at once, the agreement is
 approved and "being certified" meanwhile (nobody can sign yet: there is nothing to sign), and the parties
-are told to sign when the copy is stored. Without a queue `approve` makes it in its own transaction. The
-rendering, the slow part (~0.2 s for 5 pages), holds no lock; the copy is stored only if none is, so two
-workers making it at once leave one. `sweep` hands out again what a lost job left undone.
+are told to sign when the copy is stored. The rendering, the slow part (~0.2 s for 5 pages, seconds on a busy
+machine), holds no lock; the copy is stored only if none is, so two workers making it at once leave one.
+`sweep` hands out again what a lost job left undone.
+
+Without a queue the approval's answer waits for the copy, but the write lock does not: the view first has the
+copy the agreement will have if approved now rendered and certified (`prepare_signing_copy`, reading only,
+outside the write lock), then the approval takes the lock, changes the state by compare-and-set and stores that
+copy (`certify_after_approval`). Of two coordinators approving at once both render, one wins and stores, the
+other is told the agreement is approved already; neither waits for the other's rendering (on SQLite, whose one
+writer would otherwise hold everyone up for the length of a rendering).
 """
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -20,6 +28,7 @@ from ..database import begin_writing, reset_writing, utcnow
 from ..extensions import db
 from ..jobs import queue
 from . import notices
+from .document import AgreementDocument
 from .files import party_field, store_file
 from .models import APPROVED, Agreement
 from .pdf import render_pdf, signature_boxes
@@ -29,10 +38,33 @@ from .workflow import lock
 log = logging.getLogger(__name__)
 
 
-def render_signing_copy(agreement: Agreement) -> bytes:
-    document = build_document(agreement)
+def _certified(document: AgreementDocument) -> bytes:
     fields = [(party_field(i), page, box) for i, (page, box) in enumerate(signature_boxes(document))]
     return signing.certify_signing_copy(render_pdf(document), fields, signing_time=utcnow())
+
+
+def render_signing_copy(agreement: Agreement) -> bytes:
+    return _certified(build_document(agreement))
+
+
+@dataclass(frozen=True)
+class PreparedCopy:
+    """A signing copy made before the approval: the time it is approved at, what it prints, its bytes."""
+
+    approved_at: datetime
+    document: AgreementDocument
+    data: bytes
+
+
+def prepare_signing_copy(agreement: Agreement, now: datetime) -> PreparedCopy | None:
+    """The certified signing copy of a submitted agreement as if approved at `now`, reading only; None with a
+    job queue (a worker makes the copy after the approval), or if the network must store something before it
+    can sign (its first CA or TSA certificate: the approval then makes the copy under its lock)."""
+    if queue.queue_configured() or not signing.signs_without_writing():
+        return None
+    approved_at = now.replace(microsecond=0)
+    document = build_document(agreement, approved_at=approved_at)
+    return PreparedCopy(approved_at, document, _certified(document))
 
 
 def store_signing_copy(agreement: Agreement, data: bytes) -> None:
@@ -71,10 +103,14 @@ def make_signing_copy(agreement_id: int) -> bool:
     return True
 
 
-def certify_after_approval(agreement: Agreement) -> None:
-    """What `approve` asks for: a job when there is a queue; made at once, in its transaction, when not."""
+def certify_after_approval(agreement: Agreement, prepared: PreparedCopy | None = None) -> None:
+    """What `approve` asks for, under the agreement's lock: a job when there is a queue; when not, the copy
+    prepared before the lock if it prints what the frozen agreement prints (an organization's details might
+    have changed meanwhile), else one made at once."""
     if queue.queue_configured():
         queue.defer(make_signing_copy, agreement.id)
+    elif prepared is not None and prepared.document == build_document(agreement):
+        store_signing_copy(agreement, prepared.data)
     else:
         make_signing_copy_now(agreement)
 

@@ -183,3 +183,22 @@ class AgreementFile(db.Model):
     size: Mapped[int] = mapped_column()
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CompletionCertificate(db.Model):
+    """The completion certificate of an agreement that entered into force: a PDF made once, signed and
+    time-stamped by the network, listing the agreement's steps from the audit chain and naming the document
+    of record by its SHA-256. Its bytes are in the file store (`storage_key`); the row finds it by digest."""
+
+    __tablename__ = "agreement_completion_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column()
+    storage_key: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2))
+    # The document of record it names: the agreement's newest file when the certificate was made.
+    document_revision: Mapped[int] = mapped_column()
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,6 +3,8 @@
 A draft is printed from the organizations' current details; from approval on, from the details copied
 into its parties then (`freeze_parties`), so the signing copy never changes when an organization does.
 """
+from datetime import datetime
+
 from flask import current_app
 
 from .document import AgreementDocument, Clause, Party
@@ -62,11 +64,16 @@ def freeze_parties(agreement: Agreement) -> None:
         party.printed_position = printed.representative_position
 
 
-def build_document(agreement: Agreement) -> AgreementDocument:
-    """The document as it prints now: a draft preview (marked DRAFT) or, once approved, the signing copy."""
+def build_document(agreement: Agreement, approved_at: datetime | None = None) -> AgreementDocument:
+    """The document as it prints now: a draft preview (marked DRAFT) or, once approved, the signing copy.
+    With `approved_at`, the signing copy an agreement not yet approved will have if approved then: the parties'
+    details as approval will copy them (`freeze_parties`)."""
     frozen = agreement.is_frozen
     parties = [_party_from_copy(p) if frozen else _party_from_org(p, agreement.language)
                for p in agreement.parties]
+    if frozen or approved_at is None:
+        approved_at = agreement.approved_at
+    signing_copy = frozen or approved_at is not None
     return AgreementDocument(
         number=agreement.number,
         title=agreement.title,
@@ -79,6 +86,6 @@ def build_document(agreement: Agreement) -> AgreementDocument:
         place=agreement.place or DEFAULT_PLACE[agreement.language],
         verification_code=agreement.verification_code,
         verify_url=verify_url(agreement.verification_code),
-        draft=not frozen,
-        created=agreement.approved_at if frozen else None,
+        draft=not signing_copy,
+        created=approved_at if signing_copy else None,
     )

@@ -1,6 +1,6 @@
 """The daily duties: expiry by end date, reminders to sign, review reminders, the network CA's CRL before it
-falls due, the documents of record's archival time-stamps (B-LTA) when due. `portal worker`'s scheduler
-runs them (DAILY_JOBS_CRON); `portal daily` runs them by hand.
+falls due, the documents of record's archival time-stamps (B-LTA) when due, the completion certificates that
+are missing. `portal worker`'s scheduler runs them (DAILY_JOBS_CRON); `portal daily` runs them by hand.
 
 Each is idempotent: running them twice on a day sends nothing twice. Two runs at once (by hand while the
 scheduler runs them) are serialised: an advisory lock on PostgreSQL, SQLite's single writer.
@@ -15,7 +15,7 @@ from ..audit.services import record
 from ..database import StateConflict, compare_and_set, utcnow
 from ..extensions import db
 from ..certificates import revocation
-from . import archive, notices
+from . import archive, completion, notices
 from .models import APPROVED, EXPIRED, IN_FORCE, Agreement
 
 
@@ -81,4 +81,5 @@ def run_daily(now: datetime | None = None) -> dict:
         archive.renew_all_now(now)
     return {"expired": len(expire_due(today)), "sign_reminders": send_sign_reminders(now),
             "review_reminders": send_review_reminders(today), "revoked_after_ca_change": revoked,
-            "crl_published": revocation.publish_due(now), "archived": archive.renew_due(now)}
+            "crl_published": revocation.publish_due(now), "archived": archive.renew_due(now),
+            "completion_certificates": completion.make_missing()}

@@ -17,13 +17,13 @@ from .. import policy
 from ..accounts.models import REPRESENTATIVE, User
 from ..audit.services import record
 from ..database import utcnow
-from ..errors import RuleViolation, found, require
+from ..errors import NotAllowed, RuleViolation, found, require
 from ..exchanges.models import ACCEPTED as EXCHANGE_ACCEPTED, COMPLETED as EXCHANGE_COMPLETED
 from ..extensions import db
 from ..orgs.models import ACTIVE as ORG_ACTIVE, Organization
 from ..text import latvian_sort_key
 from . import notices
-from .certification import certify_after_approval
+from .certification import PreparedCopy, certify_after_approval, prepare_signing_copy
 from .clause_templates import draft_text
 from .document import LANGUAGES
 from .models import (APPROVED, COOPERATION, DRAFT, EDITABLE_STATES, EXCHANGE, IN_FORCE, NETWORK, RETURNED,
@@ -94,6 +94,21 @@ def _check_term(valid_from: date, valid_to: date | None, review_on: date | None 
         raise RuleViolation.of_fields(problems)
 
 
+TITLE_LENGTH = 300
+
+
+def title_naming_parties(title: str, orgs: list[Organization]) -> str:
+    """"Sadarbības līgums: Sukrums – ATTĪSTĪBAI", so that queues and lists can be read; an agreement of the
+    whole network keeps its own title. Within the column, long names shortened alike."""
+    if len(orgs) != 2:
+        return title[:TITLE_LENGTH]
+    names = [org.name for org in orgs]
+    room = (TITLE_LENGTH - len(title) - len(": ") - len(" – ")) // 2
+    if any(len(name) > room for name in names):
+        names = [name if len(name) <= room else name[:room - 1].rstrip() + "…" for name in names]
+    return f"{title}: {' – '.join(names)}"
+
+
 def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization], valid_from: date,
                    valid_to: date | None, text_kind: str, context: dict, **links) -> Agreement:
     require(policy.can_draft_agreement(actor))
@@ -107,7 +122,7 @@ def _new_agreement(actor, *, kind: str, language: str, orgs: list[Organization],
         raise RuleViolation(_l("Only active members can be parties. Not active: %(names)s.", names=", ".join(inactive)))
     text = draft_text(text_kind, language, **context)
     agreement = Agreement(
-        kind=kind, title=text.title, language=language, place=DEFAULT_PLACE[language],
+        kind=kind, title=title_naming_parties(text.title, orgs), language=language, place=DEFAULT_PLACE[language],
         clauses=[{"heading": heading, "text": body} for heading, body in text.clauses],
         valid_from=valid_from, valid_to=valid_to, state=DRAFT, verification_code=new_verification_code(),
         drafting_org_id=actor.org_id, drafted_by_id=actor.id, **links,
@@ -333,9 +348,7 @@ def return_to_drafter(actor, agreement: Agreement, comment: str) -> None:
     notices.tell_parties(actor, agreement, "returned")
 
 
-def approve(actor, agreement: Agreement, now: datetime | None = None) -> None:
-    """Freezes the text (the party details are copied) and asks for the certified signing copy: made at once
-    without a job queue, by a worker soon after with one (certification.py)."""
+def _check_approval(actor, agreement: Agreement) -> None:
     require(policy.is_coordinator(actor))
     if agreement.state != SUBMITTED:
         raise conflict(agreement)
@@ -346,12 +359,28 @@ def approve(actor, agreement: Agreement, now: datetime | None = None) -> None:
     if unsigned:
         raise RuleViolation(_l("Each party needs a representative to sign. Without one: %(names)s.",
                                names=", ".join(unsigned)))
-    now = now or utcnow()
+
+
+def prepare_approval(actor, agreement: Agreement, now: datetime | None = None) -> PreparedCopy | None:
+    """The signing copy `approve` will store, made before it, outside the write lock (certification.py); None
+    with a job queue, or when the agreement cannot be approved now (`approve` then says why)."""
+    try:
+        _check_approval(actor, agreement)
+    except (RuleViolation, NotAllowed):
+        return None
+    return prepare_signing_copy(agreement, now or utcnow())
+
+
+def approve(actor, agreement: Agreement, now: datetime | None = None, prepared: PreparedCopy | None = None) -> None:
+    """Freezes the text (the party details are copied) and asks for the certified signing copy: `prepared`, or
+    made at once, without a job queue; by a worker soon after with one (certification.py)."""
+    _check_approval(actor, agreement)
+    now = prepared.approved_at if prepared is not None else (now or utcnow())
     transition(agreement, SUBMITTED, APPROVED, approved_at=now.replace(microsecond=0), decided_by_id=actor.id,
                 return_comment="")
     freeze_parties(agreement)
     record("agreement.approved", actor=actor, obj=agreement)
-    certify_after_approval(agreement)
+    certify_after_approval(agreement, prepared)
 
 
 # ---------------------------------------------------------------- ending

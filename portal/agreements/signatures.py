@@ -21,7 +21,7 @@ from ..metrics import SIGNATURES, count_after_commit
 from ..origin import current_origin
 from ..signing.external import ExternalSignatureRejected, check_external_signature
 from ..signing.pdfsign import SigningError
-from . import archive, notices
+from . import archive, completion, notices
 from .files import current_file, party_field, store_file
 from .models import APPROVED, IN_FORCE, TERMINATED, Agreement, AgreementFile, AgreementParty, Signature
 from .workflow import lock, state_label, transition
@@ -188,6 +188,7 @@ def _enter_into_force(actor, agreement: Agreement, when: datetime) -> None:
     transition(agreement, APPROVED, IN_FORCE, in_force_at=when)
     record("agreement.in_force", actor=actor, obj=agreement)
     archive.extend_at_entry_into_force(agreement)  # the document of record becomes B-LTA
+    completion.certify_at_entry_into_force(agreement)  # then its completion certificate names it
     notices.tell_parties(actor, agreement, "in_force")
     previous = agreement.previous
     if previous is not None and previous.state == IN_FORCE:

@@ -28,10 +28,12 @@ STEP_LABELS = {
     "agreement.signed": _l("signed"),
     "agreement.reminded": _l("reminded to sign"),
     "agreement.in_force": _l("in force"),
+    "agreement.completion_certified": _l("completion certificate made"),
     "agreement.terminated": _l("terminated"),
     "agreement.expired": _l("expired"),
 }
-COORDINATION_STEPS = ("agreement.returned", "agreement.approved", "agreement.certified")
+COORDINATION_STEPS = ("agreement.returned", "agreement.approved", "agreement.certified",
+                      "agreement.completion_certified")
 
 
 @dataclass

@@ -5,13 +5,13 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
 from .. import policy
-from ..errors import RuleViolation, require
+from ..errors import RuleViolation, found, require
 from ..exchanges import services as exchanges
 from ..exchanges.forms import ExchangeAgreementForm
 from ..forms import EmptyForm
 from ..dates import local_today
-from ..transaction import attempt, reads_only
-from . import files, preview, services, signatures, timeline
+from ..transaction import attempt, outside_the_write_lock, reads_only
+from . import completion, files, preview, services, signatures, timeline
 from .forms import (SECTION_OPERATIONS, CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm,
                     ReturnForm, SignForm, SignatoryForm, TerminateForm, parsed_stamp, rearranged_sections, section_points,
                     sized)
@@ -222,6 +222,7 @@ def detail(agreement_id):
     return render_template(
         "agreements/detail.html", agreement=agreement, own_party=own_party, stored=stored,
         signing_copy=files.signing_copy(agreement.id) if stored else None,
+        completion=completion.certificate_of(agreement.id) if agreement.in_force_at else None,
         comment_form=CommentForm(), return_form=ReturnForm(), terminate_form=TerminateForm(),
         signatory_form=signatory_form, action_form=EmptyForm(), statuses=timeline.statuses(agreement),
         may_remind=timeline.may_remind(current_user, agreement), next_reminder_at=timeline.next_reminder_at,
@@ -289,7 +290,9 @@ def approve(agreement_id):
     agreement = _load(agreement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    attempt(lambda: services.approve(current_user, agreement), success=lambda _approved: (
+    # The signing copy is rendered (the slow part) before the approval takes the write lock.
+    prepared = outside_the_write_lock(lambda: services.prepare_approval(current_user, _load(agreement_id)))
+    attempt(lambda: services.approve(current_user, agreement, prepared=prepared), success=lambda _approved: (
         _("Approved. The signing copy is being made; the parties' representatives will be told when they "
           "can sign it.") if agreement.is_being_certified else
         _("Approved. The signing copy is made; the parties' representatives can sign it now.")))
@@ -390,6 +393,19 @@ def pdf(agreement_id):
         return _to_detail(agreement)
     stored = files.file_to_download(agreement, signing=request.args.get("copy") == "signing")
     return _pdf_response(stored.data, f"{_file_stem(agreement)}-{stored.revision}.pdf", etag=stored.sha256)
+
+
+@bp.get("/agreements/<int:agreement_id>/completion-certificate")
+@login_required
+def completion_certificate(agreement_id):
+    """The completion certificate as stored, for whoever may see the agreement; none before entry into force."""
+    agreement = _load(agreement_id)
+    certificate = found(completion.certificate_of(agreement.id))
+    data = completion.certificate_bytes(certificate)
+    if data is None:
+        flash(_("The completion certificate cannot be read now. Tell a coordinator."), "error")
+        return _to_detail(agreement)
+    return _pdf_response(data, f"{_file_stem(agreement)}-completion-certificate.pdf", etag=certificate.sha256)
 
 
 def _file_stem(agreement: Agreement) -> str:

@@ -26,6 +26,7 @@ from ..database import utcnow
 from ..extensions import db
 from . import addresses
 from .models import WebhookDelivery
+from .sealing import UnreadableSecret
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -64,10 +65,14 @@ def _send(delivery: WebhookDelivery, now: datetime) -> tuple[int | None, str]:
         return None, str(problem)
     body = delivery.body.encode()
     timestamp = int(now.timestamp())
+    try:
+        secret = hook.secret
+    except UnreadableSecret:
+        return None, "the secret is unreadable (SIGNING_SECRET changed): register the webhook anew"
     request = urllib.request.Request(hook.url, data=body, method="POST", headers={
         "Content-Type": "application/json", "User-Agent": "portal-webhooks/1",
         "Portal-Event": delivery.event, "Portal-Delivery": str(delivery.id),
-        "Portal-Signature": f"t={timestamp},v1={signature(hook.secret, timestamp, body)}",
+        "Portal-Signature": f"t={timestamp},v1={signature(secret, timestamp, body)}",
     })
     try:
         with _opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:

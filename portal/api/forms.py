@@ -12,7 +12,7 @@ SCOPE_CHOICES = ((READ, _l("Read only")), (READ_WRITE, _l("Read and write: act a
 
 
 class TokenForm(PortalForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=80)],
+    name = StringField(_l("Name of the token"), filters=[strip], validators=[DataRequired(), Length(max=80)],
                        description=_l("What uses it, e.g. “Our website”."))
     scope = RadioField(_l("What it may do"), choices=select_choices(SCOPE_CHOICES), default=READ, validators=[DataRequired()])
     expires_in_days = SelectField(

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from . import sealing
 
 READ, READ_WRITE = "read", "read_write"
 SCOPES = (READ, READ_WRITE)
@@ -48,8 +49,8 @@ class Webhook(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     url: Mapped[str] = mapped_column(String(500))
     events: Mapped[str] = mapped_column(String(400))  # comma-separated event names
-    # The signing key: kept (each delivery is signed with it) but shown only once, when it is made.
-    secret: Mapped[str] = mapped_column(String(80))
+    # The signing key: kept sealed (each delivery is signed with it), shown only once, when it is made.
+    sealed_secret: Mapped[str] = mapped_column("secret", String(255))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -57,6 +58,14 @@ class Webhook(db.Model):
     org: Mapped["Organization"] = relationship()  # noqa: F821
     deliveries: Mapped[list["WebhookDelivery"]] = relationship(
         back_populates="webhook", order_by="WebhookDelivery.id.desc()")
+
+    @property
+    def secret(self) -> str:
+        return sealing.unseal(self.sealed_secret)
+
+    @secret.setter
+    def secret(self, plain: str) -> None:
+        self.sealed_secret = sealing.seal(plain)
 
     @property
     def event_names(self) -> list[str]:

@@ -5,6 +5,8 @@ refusal, a missing object or a failed commit reads the same to a program as to a
 """
 from flask import g, has_request_context, json, request
 
+from .messages import translated
+
 PREFIX = "/api/"
 MEDIA_TYPE = "application/problem+json"
 
@@ -53,7 +55,7 @@ def field_errors(error) -> dict | None:
             for key, inner in value.items():
                 walk(f"{prefix}.{key}" if prefix else str(key), inner)
         else:
-            flat[prefix or "_schema"] = value
+            flat[prefix or "_schema"] = [translated(m) for m in (value if isinstance(value, list) else [value])]
 
     for location_messages in messages.values():
         walk("", location_messages)

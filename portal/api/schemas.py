@@ -253,3 +253,41 @@ class StateChange(Schema):
     state = fields.Str(required=True, validate=validate.OneOf(["active", "paused", "archived"]),
                        metadata={"description": "active publishes the entry again, paused hides it for a "
                                                 "while, archived keeps it for the record"})
+
+
+def _documented_choice(pairs, description=None, **kwargs):
+    """A code from a list, documented as an enum; refused (in the reader's language) by the page's form."""
+    return fields.Str(metadata={"enum": CODES(pairs), **({"description": description} if description else {})},
+                      **kwargs)
+
+
+class NewEntry(Schema):
+    """A new offer or need: the fields of the page's form, checked by that form (every problem at once)."""
+
+    kind = _documented_choice(choices.KINDS, required=True)
+    category = _documented_choice(choices.CATEGORIES, required=True,
+                                  description="one of the chosen kind's categories")
+    title = fields.Str(required=True, metadata={"description": "at most 200 characters"})
+    description = fields.Str(required=True, metadata={"description": "at most 5,000 characters"})
+    municipality = _documented_choice(MUNICIPALITIES, required=True)
+    location = fields.Str(metadata={"description": "the place, e.g. Cirmas pagasts"})
+    quantity = fields.Int(metadata={"description": "1 to 100,000 (default 1)"})
+    unit = fields.Str()
+    languages = fields.List(_documented_choice(choices.LANGUAGES), metadata={"description": "default [\"lv\"]"})
+    terms = _documented_choice(choices.TERMS, required=True)
+    availability = fields.Str()
+    visibility = _documented_choice(choices.VISIBILITIES, required=True)
+    format = _documented_choice(choices.FORMATS, description="intellectual entries")
+    audience = fields.Str(metadata={"description": "intellectual entries"})
+    handover = _documented_choice(choices.HANDOVERS, description="material entries")
+
+
+class NewResource(NewEntry):
+    value_eur = fields.Decimal(as_string=False, allow_nan=False,
+                               metadata={"description": "in-kind value, 0 to 1,000,000 EUR"})
+    value_unit = _documented_choice(choices.VALUE_UNITS, description="what the value is per; required with it")
+    licence = _documented_choice(choices.LICENCES, description="intellectual entries: shared materials")
+
+
+class NewNeed(NewEntry):
+    needed_by = fields.Date(metadata={"description": "optional: the last day it is of use (today or later)"})

@@ -3,6 +3,7 @@
 Views are thin: each asks the domain's services and portal.policy with the token's person as the actor,
 exactly as the pages do; refusals become problem+json through the portal's error handlers."""
 from decimal import Decimal
+from pathlib import Path
 from http import HTTPStatus
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
@@ -22,9 +23,10 @@ from ..orgs import services as orgs
 from ..resources import search as catalogue_search, services as catalogue
 from ..resources.models import Need as NeedModel, Resource as ResourceModel
 from ..transaction import attempt
-from . import http, schemas, services, webhooks
+from . import entries, http, schemas, services, webhooks
 from .forms import TokenForm, WebhookForm
 from .problems import MEDIA_TYPE
+from .webhook_docs import webhooks_section
 
 bp = Blueprint("api", __name__)  # the pages: tokens on the account page, the interactive documentation
 
@@ -71,6 +73,7 @@ def register(app) -> None:
                                     "page. Errors are application/problem+json in the token owner's language."},
             "servers": [{"url": "/"}],
             "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+            "webhooks": webhooks_section(),
         },
     )
     # First of all: the rate limits count per token, and the session's own checks (portal.web) see nobody.
@@ -218,6 +221,24 @@ def agreement(agreement_id):
 
 # ---------------------------------------------------------------- actions (read-write tokens)
 
+@catalogue_api.post("/resources")
+@catalogue_api.arguments(schemas.NewResource)
+@catalogue_api.response(201, schemas.Resource)
+@catalogue_api.doc(security=TOKEN)
+def publish_resource(data):
+    """Publish an offer of the token owner's organization, as the "new resource" page does."""
+    return entries.publish_entry(http.writing_user(), ResourceModel, data)
+
+
+@catalogue_api.post("/needs")
+@catalogue_api.arguments(schemas.NewNeed)
+@catalogue_api.response(201, schemas.Need)
+@catalogue_api.doc(security=TOKEN)
+def publish_need(data):
+    """Post a need of the token owner's organization, as the "new need" page does."""
+    return entries.publish_entry(http.writing_user(), NeedModel, data)
+
+
 @catalogue_api.post("/resources/<int(max=2147483647):entry_id>/exchanges")
 @catalogue_api.arguments(schemas.ExchangeRequest)
 @catalogue_api.response(201, schemas.Exchange)
@@ -282,9 +303,9 @@ SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalon
 
 @bp.get("/api/v1/docs/<any(" + ", ".join(sorted(f'"{f}"' for f in SWAGGER_FILES)) + "):filename>")
 def docs_asset(filename):
-    from swagger_ui_bundle import swagger_ui_path
+    import swagger_ui
 
-    return send_from_directory(swagger_ui_path, filename, max_age=24 * 3600)
+    return send_from_directory(Path(swagger_ui.__file__).parent / "static", filename, max_age=24 * 3600)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

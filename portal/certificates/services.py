@@ -113,6 +113,15 @@ def ensure_authority(now: datetime | None = None) -> CertificateAuthority:
     return row
 
 
+def authority_is_stored() -> bool:
+    """Whether the CA in use is stored already, so that `ensure_authority` writes nothing."""
+    row = current_authority_row()
+    configured = _configured_ca()
+    if configured is None:
+        return row is not None
+    return row is not None and row.fingerprint == network_ca.fingerprint_sha256(configured[1])
+
+
 def authority() -> tuple[object, x509.Certificate]:
     """(key, certificate) of the CA in use."""
     row = ensure_authority()

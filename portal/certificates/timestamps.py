@@ -56,6 +56,18 @@ def ensure_tsa_certificate(now: datetime | None = None) -> TimeStampingCertifica
     return row
 
 
+def timestamper_is_ready(now: datetime | None = None) -> bool:
+    """Whether `timestamper()` writes nothing first: an outside TSA, or the network TSA's current certificate is
+    stored (issued for the CA in use, not near its end)."""
+    if current_app.config.get("TSA_URL"):
+        return True
+    authority_row = services.current_authority_row()
+    row = db.session.scalar(select(TimeStampingCertificate).where(
+        TimeStampingCertificate.retired_at.is_(None)).order_by(TimeStampingCertificate.id.desc()).limit(1))
+    return (authority_row is not None and row is not None and row.authority_id == authority_row.id
+            and row.not_after - (now or utcnow()) > NEW_BEFORE_EXPIRY)
+
+
 def network_tsa() -> NetworkTSA:
     """The network's own time-stamping authority (what POST /tsa answers with)."""
     row = ensure_tsa_certificate()

@@ -83,3 +83,8 @@ class RoleForm(PortalForm):
 class ReasonForm(PortalForm):
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
 
+
+class SuspensionForm(ReasonForm):
+    reason = TextAreaField(_l("Reason for the suspension"), filters=[strip],
+                           validators=[DataRequired(_l("Give a reason for the suspension.")), Length(max=2000)])
+

@@ -8,7 +8,7 @@ from ..forms import EmptyForm
 from ..i18n import select_locale
 from ..transaction import attempt
 from . import services
-from .forms import ApplicationForm, InviteForm, OrganizationProfileForm, ReasonForm, RoleForm
+from .forms import ApplicationForm, InviteForm, OrganizationProfileForm, ReasonForm, RoleForm, SuspensionForm
 
 bp = Blueprint("orgs", __name__)
 
@@ -156,18 +156,17 @@ def reject(org_id):
     return redirect(url_for("orgs.application", org_id=org.id))
 
 
-@bp.post("/orgs/<int:org_id>/suspend")
+@bp.route("/orgs/<int:org_id>/suspend", methods=["GET", "POST"])
 @login_required
 def suspend(org_id):
+    """A page of its own (what suspension does, the reason next to its field), as weighty actions have."""
     org = services.get_visible_org(current_user, org_id)
     require(policy.can_suspend(current_user, org))
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Give a reason for the suspension."), "error")
+    form = SuspensionForm()
+    if form.validate_on_submit() and attempt(lambda: services.suspend(current_user, org, form.reason.data),
+                                             form=form, success=_("%(org)s is suspended.", org=org.name)):
         return redirect(url_for("main.organization", org_id=org.id))
-    attempt(lambda: services.suspend(current_user, org, form.reason.data),
-            success=_("%(org)s is suspended.", org=org.name))
-    return redirect(url_for("main.organization", org_id=org.id))
+    return render_template("orgs/suspend.html", org=org, form=form), 422 if form.is_submitted() else 200
 
 
 @bp.post("/orgs/<int:org_id>/reactivate")

@@ -90,7 +90,8 @@ class CatalogueQuery:
 
 @dataclass
 class SearchPage:
-    items: list = field(default_factory=list)
+    items: list = field(default_factory=list)  # the entries, unless the search was asked for ids only
+    ids: list = field(default_factory=list)
     total: int = 0
     page: int = 1
     per_page: int = 20
@@ -219,8 +220,9 @@ def _load(model, ids: list[int]) -> list:
     return [found[i] for i in ids if i in found]
 
 
-def search(model, query: CatalogueQuery, *, public_only: bool) -> SearchPage:
-    """One page of the catalogue (Resource or Need) for these words, filters and sort."""
+def search(model, query: CatalogueQuery, *, public_only: bool, load: bool = True) -> SearchPage:
+    """One page of the catalogue (Resource or Need) for these words, filters and sort; `load=False` leaves
+    the entries to the caller (the pages take kept cards by id: resources.cards)."""
     page = min(max(query.page, 1), MAX_PAGE)
     result = SearchPage(page=page, per_page=query.per_page)
     tokens = query_words(query.q)[:12]
@@ -233,7 +235,9 @@ def search(model, query: CatalogueQuery, *, public_only: bool) -> SearchPage:
         ids = _sqlite_listing(model, tokens, facets, query, offset, result)
     else:
         ids = _postgresql_listing(model, tokens, facets, query, public_only, offset, result)
-    result.items = _load(model, ids)
+    result.ids = ids
+    if load:
+        result.items = _load(model, ids)
     return result
 
 

@@ -14,12 +14,11 @@ from ..text import fold_diacritics
 from ..transaction import attempt
 from ..urls import query_id, query_page
 from . import choices, photos, search, services
-from .cards import card
+from .cards import cards_for
 from .forms import NeedForm, NewResourceForm, PhotoForm, ResourceForm, StateForm
 from .models import Need, Resource
 
 bp = Blueprint("resources", __name__)
-bp.add_app_template_global(card, "catalogue_card")
 
 KINDS = {
     "resources": {"model": Resource, "form": ResourceForm},
@@ -85,9 +84,10 @@ def catalogue_query(org: str = "") -> search.CatalogueQuery:
 def _listing(model, template_title):
     org_filter = _organization_filter(request.args)
     query = catalogue_query(org_filter["id"])
-    results = search.search(model, query, public_only=not policy.is_network_member(current_user))
+    results = search.search(model, query, public_only=not policy.is_network_member(current_user), load=False)
     return render_template(
         "resources/catalogue.html", section=_section(model), results=results, query=query,
+        cards=cards_for(model, results.ids, _section(model)),
         title=template_title, vocab={name: translated(v).items() for name, v in FILTER_VOCABULARIES.items()},
         org_filter=org_filter,
         can_publish=current_user.is_authenticated and policy.can_edit_catalogue(current_user, current_user.org),

@@ -151,13 +151,16 @@ def _sign(writer: IncrementalPdfFileWriter, meta: signers.PdfSignatureMetadata, 
 
 def certify(pdf_bytes: bytes, *, fields: list[tuple[str, int, tuple]], ca_key, ca_cert, signing_time: datetime,
             reason: str = CERTIFICATION_REASON, location: str | None = None,
-            timestamper: TimeStamper | None = None) -> bytes:
+            timestamper: TimeStamper | None = None, final: bool = False) -> bytes:
     """The agreement with every party's empty signature field and the network's invisible certification
     signature, in one incremental update. `fields`: (name, page index, (x1, y1, x2, y2)) per party, the page
     and box as `portal.agreements.pdf.signature_boxes` gives them. DocMDP FILL_FORMS: afterwards only
-    signatures and form filling leave the certification intact."""
+    signatures and form filling leave the certification intact. `final` (a document nobody signs after the
+    network, like the completion certificate): DocMDP NO_CHANGES, and no fields."""
     _require_aware(signing_time, "signing_time")
     names = [name for name, _page, _box in fields]
+    if final and names:
+        raise ValueError("a final certification leaves no fields to sign")
     if len(set(names)) != len(names) or CERTIFICATION_FIELD in names:
         raise ValueError("signature field names must be unique and differ from the certification field")
     writer = _writer_for(pdf_bytes)
@@ -165,7 +168,7 @@ def certify(pdf_bytes: bytes, *, fields: list[tuple[str, int, tuple]], ca_key, c
         pdf_fields.append_signature_field(writer, SigFieldSpec(name, on_page=page, box=tuple(box)))
     meta = signers.PdfSignatureMetadata(
         field_name=CERTIFICATION_FIELD, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256",
-        certify=True, docmdp_permissions=MDPPerm.FILL_FORMS,
+        certify=True, docmdp_permissions=MDPPerm.NO_CHANGES if final else MDPPerm.FILL_FORMS,
         name=_common_name(ca_cert), reason=reason, location=location,
     )
     signer = _LoadedKeySigner(ca_key, ca_cert, issuers=[])

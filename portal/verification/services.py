@@ -6,8 +6,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..agreements import completion
 from ..agreements.files import current_file, file_with_digest
-from ..agreements.models import Agreement, AgreementFile, Signature
+from ..agreements.models import Agreement, AgreementFile, CompletionCertificate, Signature
 from ..certificates import revocation, services as certificates
 from ..extensions import db
 from ..signing.verify import verify_pdf
@@ -41,11 +42,31 @@ def held_file(sha256: str) -> tuple[AgreementFile, Agreement, bool] | None:
     return stored, agreement, stored.revision == current_file(agreement.id).revision
 
 
+@dataclass
+class HeldCertificate:
+    """An uploaded file that is an agreement's completion certificate, and whether the agreement's document of
+    record is still the file it names (completion.MATCHES, EXTENDED or DIFFERENT), and that newest file."""
+
+    certificate: CompletionCertificate
+    agreement: Agreement
+    match: str
+    newest: AgreementFile
+
+
+def held_certificate(sha256: str) -> HeldCertificate | None:
+    certificate = completion.certificate_with_digest(sha256)
+    if certificate is None:
+        return None
+    match, newest = completion.document_match(certificate)
+    return HeldCertificate(certificate, db.session.get(Agreement, certificate.agreement_id), match, newest)
+
+
 def public_record(agreement: Agreement | None) -> dict | None:
     """What the verify page says of an agreement to anyone."""
     if agreement is None or not agreement.is_frozen:
         return None
-    return {"agreement": agreement, "newest": current_file(agreement.id)}
+    return {"agreement": agreement, "newest": current_file(agreement.id),
+            "completion": completion.certificate_of(agreement.id)}
 
 
 COMPLETE, EARLIER, ALTERED = "complete", "earlier", "altered"  # green, amber, red
@@ -98,11 +119,16 @@ def _orgs_signed_in(stored: AgreementFile) -> set[int]:
                                   .order_by(Signature.id).limit(signings)))
 
 
-def verdict(report, held) -> Verdict:
-    """Complete (the document of record, every party's signature in it), an earlier copy (what is missing), or
-    changed after signing / not trusted."""
+def verdict(report, held, certificate: HeldCertificate | None = None) -> Verdict:
+    """Complete (the document of record, every party's signature in it, or an agreement's completion
+    certificate), an earlier copy (what is missing), or changed after signing / not trusted."""
     if not report.ok:
         return Verdict(ALTERED, _altered(report))
+    if certificate is not None:
+        return Verdict(COMPLETE, str(_l(
+            "A completion certificate of agreement No. %(number)s, intact and signed by the network, for the "
+            "document of record with SHA-256 %(sha)s.", number=certificate.agreement.number,
+            sha=certificate.certificate.document_sha256)))
     if held is None:
         return Verdict(EARLIER, str(_l("The signatures hold, but the portal holds no copy with exactly these bytes: "
                                        "this is not the document of record.")))

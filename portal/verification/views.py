@@ -16,7 +16,7 @@ bp = Blueprint("verification", __name__)
 @reads_only
 def verify():
     form = VerifyForm()
-    report, held, qualified = None, None, set()
+    report, held, certificate, qualified = None, None, None, set()
     if request.method == "GET" and request.args.get("code"):
         form.code.data = strip(request.args["code"])[:20]
     submitted = form.validate_on_submit()
@@ -27,8 +27,11 @@ def verify():
         if upload:
             report, qualified = services.check_upload(upload.read(current_app.config["VERIFY_MAX_BYTES"] + 1))
             held = services.held_file(report.sha256)
+            certificate = services.held_certificate(report.sha256) if held is None else None
             if held and not looked_up:
                 looked_up = held[1]
+            elif certificate and not looked_up:
+                looked_up = certificate.agreement
         elif not form.code.data:
             form.document.errors.append(_("Choose the PDF file, or type the verification code."))
     if form.code.data and looked_up is None and not form.errors:
@@ -36,9 +39,10 @@ def verify():
     elif looked_up is not None and not looked_up.is_frozen:
         form.code.errors.append(_("This agreement is still a draft: there is nothing signed to verify yet."))
     return render_template(
-        "verification/verify.html", form=form, report=report, held=held, qualified=qualified,
+        "verification/verify.html", form=form, report=report, held=held, certificate=certificate,
+        qualified=qualified,
         record=services.public_record(looked_up), state_label=state_label, level_text=services.level_text,
         qualifications=services.QUALIFICATIONS,
-        verdict=services.verdict(report, held) if report is not None and not report.problem else None,
+        verdict=services.verdict(report, held, certificate) if report is not None and not report.problem else None,
         changes_after=services.changes_after(report) if report is not None and not report.problem else [],
         problem_text=services.problem_text(report.problem) if report is not None and report.problem else None)

@@ -367,6 +367,23 @@ def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Pag
     render_last_page(data, tmp_path, "agreement-10-signatures-page")
     document = tmp_path / filename
     document.write_bytes(data)
+
+    # -- The completion certificate, from the same page: every step, and the document of record's SHA-256.
+    certificate_link = page.locator("[data-testid=completion-link]")
+    expect(certificate_link).to_have_text(lv("Download the completion certificate (PDF)"))
+    certificate_data, certificate_name = download(page, certificate_link)
+    assert hashlib.sha256(certificate_data).hexdigest() == page.locator("[data-testid=completion-sha]").inner_text()
+    certificate_text = " ".join(pdf_text(certificate_data, tmp_path, "certificate.pdf").split())
+    assert "LĪGUMA NOSLĒGŠANAS APLIECINĀJUMS" in certificate_text
+    assert current_sha in certificate_text.replace(" ", "")
+    assert drafter_name in certificate_text and partner_name in certificate_text
+    render_last_page(certificate_data, tmp_path, "agreement-10b-completion-certificate")
+    certificate_file = tmp_path / certificate_name
+    certificate_file.write_bytes(certificate_data)
+    page.set_viewport_size({"width": 390, "height": 844})
+    certificate_link.scroll_into_view_if_needed()
+    shot(page, "agreement-09b-in-force-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     log_out(page, base)
 
     # -- A visitor checks the file on /verify: three signatures (the network's certification and the two
@@ -411,6 +428,23 @@ def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Pag
         expect(rows.nth(row).locator("[data-testid=changes-after]")).to_have_text(
             lv("changed after this signature: what it signed is not what was signed"))
     shot(page, "agreement-12-tampered")
+
+    # -- The completion certificate is recognized too: the network's, naming the agreement and its record.
+    page.goto(f"{base}/verify")
+    page.locator("main input[name=document]").set_input_files(str(certificate_file))
+    page.locator("main form[action='/verify'] button[type=submit]").click()
+    report = page.locator("[data-testid=verify-report]")
+    expect(report.locator("[data-testid=verdict]")).to_have_attribute("data-verdict", "complete")
+    expect(report.locator("[data-testid=verdict]")).to_have_text(lv(
+        "A completion certificate of agreement No. %(number)s, intact and signed by the network, for the "
+        "document of record with SHA-256 %(sha)s.", number=number, sha=current_sha))
+    expect(report.locator("[data-testid=certificate-match]")).to_have_attribute("data-match", "matches")
+    expect(report.locator("[data-testid=signature-row]")).to_have_count(1)
+    shot(page, "agreement-13-certificate-verified")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the SHA-256 wraps
+    shot(page, "agreement-13b-certificate-verified-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     assert failed_responses == [], "responses with an error status:\n" + "\n".join(failed_responses)
     assert console_errors == [], "errors in the browser console:\n" + "\n".join(console_errors)

@@ -52,6 +52,10 @@ def test_the_request_form_shows_every_problem_in_one_round(live_server, fresh_lo
         expect(page.locator(f"p.error[data-field={name}]")).to_have_count(1)
     expect(form.locator("[name=message]")).to_have_value("Vai varam paņemt arī pagarinātāju?")
     expect(form.locator("[name=quantity]")).to_have_value("100000")
+    border = {name: form.locator(f"[name={name}]").evaluate("e => getComputedStyle(e).borderTopColor")
+              for name in ("starts_on", "ends_on", "quantity", "purpose", "message")}
+    assert len({border[name] for name in ("starts_on", "ends_on", "quantity", "purpose")}) == 1, border
+    assert border["quantity"] != border["message"], "a field in error is marked by its border"
     shot(page, "one-pass-request")
     summary.locator("a[href='#purpose']").click()
     expect(form.locator("[name=purpose]")).to_be_focused()
