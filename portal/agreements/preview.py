@@ -65,3 +65,9 @@ def preview_html(doc: AgreementDocument) -> str:
     """The document's HTML with the screen stylesheet linked (a srcdoc frame inherits the page's CSP)."""
     link = f'<link rel="stylesheet" href="{url_for("static", filename="css/agreement-preview.css")}">'
     return render_html(doc).replace("</head>", link + "</head>", 1)
+
+
+def signing_copy_html(agreement: Agreement) -> str:
+    """What a party signs, for the signing page: the approved text as the signing copy prints it (the same
+    document the copy was rendered from at approval, with the parties' details frozen then)."""
+    return preview_html(build_document(agreement))

@@ -341,6 +341,7 @@ def _signing_page(agreement: Agreement, form=None, upload_form=None):
         "agreements/sign.html", agreement=agreement, party=agreement.party_for(current_user.org_id),
         form=form or SignForm(formdata=None), upload_form=upload_form or ExternalSignatureForm(formdata=None),
         is_signatory=policy.can_sign_agreement(current_user, agreement),
+        signed_text=preview.signing_copy_html(agreement),
         accepts_external=bool(current_app.config.get("EXTERNAL_SIGNATURE_TRUST_ROOTS")), **LABELS)
 
 
