@@ -146,13 +146,15 @@ def representative_waiting(user) -> list[Waiting]:
     ]
 
 
-def needs_with_new_offers(user) -> list[tuple[Need, list]]:
-    """Our open needs, each with the offers that match it and were published after it."""
+def needs_with_new_offers(user, since: datetime | None = None) -> list[tuple[Need, list]]:
+    """Our open needs, each with the offers that match it and were published after it (and after `since`:
+    the weekly mail's "new since the last one")."""
     needs = db.session.scalars(select(Need).where(Need.org_id == user.org_id, Need.state == catalogue.ACTIVE)
                                .order_by(Need.id.desc()).limit(10)).all()
     result = []
     for need in needs:
-        offers = [o for o in related_entries(need, viewer=user) if o.created_at and o.created_at > need.created_at]
+        after = max(need.created_at, since) if since else need.created_at
+        offers = [o for o in related_entries(need, viewer=user) if o.created_at and o.created_at > after]
         if offers:
             result.append((need, offers[:3]))
     return result
@@ -169,13 +171,19 @@ def starting_soon(org_id: int, today: date | None = None, days: int = 7) -> list
         .order_by(Exchange.starts_on, Exchange.id)).all()
 
 
+def exchanges_during(org_id: int, today: date, days: int = 7, *, lent_only: bool = False) -> list[Exchange]:
+    """Accepted exchanges of ours (either side, or only what we lend) on some day of the next `days`."""
+    side = Exchange.owner_org_id == org_id if lent_only else or_(
+        Exchange.owner_org_id == org_id, Exchange.requester_org_id == org_id)
+    return db.session.scalars(select(Exchange).where(
+        side, Exchange.state == ACCEPTED,
+        Exchange.starts_on < today + timedelta(days=days), Exchange.ends_on >= today)
+        .order_by(Exchange.starts_on, Exchange.id)).all()
+
+
 def lent_this_week(org_id: int, today: date | None = None) -> list[Exchange]:
     """What our organization lends (accepted exchanges of our resources) on some day of the coming week."""
-    today = today or date.today()
-    return db.session.scalars(select(Exchange).where(
-        Exchange.owner_org_id == org_id, Exchange.state == ACCEPTED,
-        Exchange.starts_on < today + timedelta(days=7), Exchange.ends_on >= today)
-        .order_by(Exchange.starts_on, Exchange.id)).all()
+    return exchanges_during(org_id, today or date.today(), lent_only=True)
 
 
 def our_requests(org_id: int, limit: int = 5) -> list[Exchange]:
