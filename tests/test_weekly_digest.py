@@ -376,6 +376,9 @@ def test_the_account_page_sets_the_day_and_hour(app, world):
     assert (person.weekly_summary, person.digest_weekday, person.digest_hour) == (True, 2, 18)
     page = client.get("/account").get_data(as_text=True)
     assert selected(page, "digest_weekday") == "2" and selected(page, "digest_hour") == "18"
+    audit = client_for(app, world.coordinator).get("/coordination/audit").get_data(as_text=True)
+    for said in ("Iknedēļas kopsavilkums par to, kas jūs gaida", "Sūtīt", "trešdiena", "Laiks (Rīgā)", "18:00"):
+        assert said in audit, said
 
     # A representative who leaves the default as it is keeps "as the role has it".
     rep = client_for(app, world.representative)
@@ -404,3 +407,14 @@ def test_the_account_page_reports_every_problem_at_once_in_latvian(app, world):
     person = db.session.get(User, world.member.id)
     assert (person.weekly_summary, person.digest_weekday, person.digest_hour, person.mail_exchanges) == \
         (None, 0, 8, "instant")
+
+
+def test_a_coordinator_hears_of_the_applications_and_agreements_to_decide(app, world):
+    submitted = make_agreement(world, "submitted")
+    now = due_now(world.coordinator)
+    assert weekly.send_weekly(now) == 1
+    [mail] = mails_to(world.coordinator)
+    assert mail.subject == "Jūsu nedēļas kopsavilkums: 2 lietas gaida jūsu rīcību"
+    for text in ("Dalības pieteikumi", "Jaunā biedrība", f"http://localhost/coordination/applications/"
+                 f"{world.applicant_org.id}", "Līgumi apstiprināšanai", f"http://localhost/agreements/{submitted.id}"):
+        assert text in mail.body, text

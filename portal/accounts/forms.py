@@ -82,8 +82,9 @@ class MailChoicesForm(PortalForm):
     weekly_summary = RadioField(
         preferences.SUMMARY_LABEL,
         description=_l("Once a week: for representatives, the exchange requests to answer, the agreements to sign "
-                       "and new offers that match your organization’s needs; for everyone, the exchanges of the "
-                       "coming week. Not sent when there is nothing to say."),
+                       "and new offers that match your organization’s needs; for coordinators, the applications and "
+                       "agreements to decide on; for everyone, the exchanges of the coming week. Not sent when "
+                       "there is nothing to say."),
         choices=select_choices((("on", _l("Send it")), ("off", preferences.FREQUENCY_LABELS[preferences.OFF]))),
         validators=[InputRequired(message=_l("Choose whether to get the weekly summary."))])
     digest_weekday = SelectField(
@@ -107,8 +108,9 @@ class MailChoicesForm(PortalForm):
     @staticmethod
     def initial(user) -> dict:
         weekday, hour = preferences.weekly_schedule(user)
-        return {**preferences.choices(user), "weekly_summary": "on" if preferences.wants_weekly_summary(user) else "off",
-                "digest_weekday": str(weekday), "digest_hour": str(hour)}
+        summary = "on" if preferences.wants_weekly_summary(user) else "off"
+        return {**preferences.choices(user), "weekly_summary": summary, "digest_weekday": str(weekday),
+                "digest_hour": str(hour)}
 
     def weekly_choice(self) -> tuple[bool, int, int]:
         return self.weekly_summary.data == "on", int(self.digest_weekday.data), int(self.digest_hour.data)

@@ -41,7 +41,7 @@ def _agreement_link(agreement: Agreement) -> str:
     return f"/agreements/{agreement.id}"
 
 
-def _agreement_item(agreement: Agreement) -> tuple[str, str]:
+def agreement_item(agreement: Agreement) -> tuple[str, str]:
     """The title and the parties, so that two cooperation agreements can be told apart in a list."""
     parties = " – ".join(party.org.name for party in agreement.parties)
     return f"{agreement.title}: {parties}", _agreement_link(agreement)
@@ -69,7 +69,7 @@ def coordinator_waiting(user, now: datetime | None = None) -> list[Waiting]:
         Waiting("applications", _l("Membership applications"), len(applications), "/coordination/applications",
                 [(org.name, f"/coordination/applications/{org.id}") for org in applications[:3]]),
         Waiting("approvals", _l("Agreements to approve"), len(queue), "/agreements/queue",
-                [_agreement_item(a) for a in queue[:3]]),
+                [agreement_item(a) for a in queue[:3]]),
         Waiting("certificates", _l("Signing certificates about to expire"), len(expiring),
                 "/coordination/certificates", [(c.org.name, "/coordination/certificates") for c in expiring[:3]]),
         Waiting("suspended", _l("Suspended organizations"), len(suspended), "/orgs",
@@ -125,7 +125,7 @@ def incoming_requests(org_id: int) -> list[Exchange]:
                               .order_by(Exchange.starts_on, Exchange.id)).all()
 
 
-def _exchange_item(exchange: Exchange, org_id: int) -> tuple[str, str]:
+def exchange_item(exchange: Exchange, org_id: int) -> tuple[str, str]:
     return f"{exchange.resource.title} · {exchange.other_side(org_id).name}", f"/exchanges/{exchange.id}"
 
 
@@ -136,13 +136,13 @@ def representative_waiting(user) -> list[Waiting]:
     requests = incoming_requests(user.org_id)
     return [
         Waiting("sign", _l("Agreements to sign"), len(sign), "/agreements",
-                [_agreement_item(a) for a in sign[:3]]),
+                [agreement_item(a) for a in sign[:3]]),
         Waiting("comment", _l("Drafts to read and comment on"), len(comment), "/agreements",
-                [_agreement_item(a) for a in comment[:3]]),
+                [agreement_item(a) for a in comment[:3]]),
         Waiting("drafts", _l("Our drafts to finish and submit"), len(drafts), "/agreements",
-                [_agreement_item(a) for a in drafts[:3]]),
+                [agreement_item(a) for a in drafts[:3]]),
         Waiting("requests", _l("Exchange requests to answer"), len(requests), "/exchanges",
-                [_exchange_item(e, user.org_id) for e in requests[:3]]),
+                [exchange_item(e, user.org_id) for e in requests[:3]]),
     ]
 
 

@@ -1,7 +1,8 @@
 """The weekly mail: what waits for each person this week, on the day and at the hour they chose.
 
 `summary_sections` (a section provider of portal.mail.digests) says what the home page says waits, in the
-person's language, one link per item: for a representative the exchange requests to answer, the agreements
+person's language, one link per item: for a coordinator the applications and agreements to decide on and
+the certificates about to expire; for a representative the exchange requests to answer, the agreements
 waiting for their (or their organization's) signature and the offers published since the last weekly mail
 that match the organization's open needs; for everyone who gets it, the exchanges of the coming week
 (accepted, starting or running in the next seven days, lent or borrowed). Only the person's own
@@ -72,7 +73,7 @@ def _section(heading, entries: list[Entry], more_link: str, *, to_do: bool = Fal
 def _requests(user) -> list[Entry]:
     entries = []
     for exchange in home.incoming_requests(user.org_id):
-        title, link = home._exchange_item(exchange, user.org_id)
+        title, link = home.exchange_item(exchange, user.org_id)
         entries.append(Entry(title, f"{_period(exchange)} · {exchange.purpose}", link=_link(link)))
     return entries
 
@@ -80,7 +81,7 @@ def _requests(user) -> list[Entry]:
 def _signatures(user) -> list[Entry]:
     entries = []
     for agreement in home.agreements_to_sign(user):
-        title, link = home._agreement_item(agreement)
+        title, link = home.agreement_item(agreement)
         signatory = agreement.party_for(user.org_id).signatory
         if signatory is not None and signatory.id == user.id:
             text = _("Waiting for your signature.")
@@ -102,10 +103,24 @@ def _new_offers(user, since) -> list[Entry]:
 def _coming_week(user, today) -> list[Entry]:
     entries = []
     for exchange in home.exchanges_during(user.org_id, today):
-        title, link = home._exchange_item(exchange, user.org_id)
+        title, link = home.exchange_item(exchange, user.org_id)
         side = _("we provide it") if exchange.owner_org_id == user.org_id else _("we receive it")
         entries.append(Entry(title, f"{_period(exchange)} · {side}", link=_link(link)))
     return entries
+
+
+COORDINATION = ("applications", "approvals", "certificates")  # what waits for a coordinator's decision or renewal
+
+
+def _coordination(user, now) -> list[Section]:
+    sections = []
+    for waiting in home.coordinator_waiting(user, now):
+        if waiting.key in COORDINATION and waiting.count:
+            entries = [Entry(text, link=_link(link)) for text, link in waiting.items]
+            if waiting.count > len(entries):
+                entries.append(Entry(_("And %(num)d more", num=waiting.count - len(entries)), link=_link(waiting.link)))
+            sections.append(Section(str(waiting.label), entries, news=waiting.count, to_do=waiting.count, summary=True))
+    return sections
 
 
 def summary_sections(user, occasion: Occasion) -> list[Section]:
@@ -114,7 +129,7 @@ def summary_sections(user, occasion: Occasion) -> list[Section]:
             or not policy.can_write(user):
         return []
     today = occasion.now.astimezone(_zone()).date()
-    sections = []
+    sections = _coordination(user, occasion.now)  # [] for everyone else
     if policy.can_draft_agreement(user):  # representatives answer and sign, as on the home page
         sections += [
             _section(_l("Exchange requests to answer"), _requests(user), "/exchanges", to_do=True),
