@@ -142,7 +142,7 @@ def unsubscribe_link(w: World) -> str:
 CSRF_EXEMPT = {"accounts.unsubscribe", "certificates.time_stamp"}
 
 MAIL_CHOICES = lambda w: {"exchanges": "daily", "messages": "instant", "agreements": "weekly",  # noqa: E731
-                          "network": "off"}
+                          "network": "off", "weekly_summary": "on", "digest_weekday": "0", "digest_hour": "8"}
 
 MATRIX = [
     Row("main.landing", "GET", lambda w: "/", everyone(200)),
