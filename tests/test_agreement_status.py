@@ -128,3 +128,23 @@ def test_the_signing_page_shows_the_text_that_is_signed(app, world):
     assert agreement.clauses[0]["heading"] in text and world.org.name in text
     assert "<script" not in text  # the document's HTML only, in a frame that keeps the page's CSP
     assert 'name="password"' in page  # the form beside it
+
+
+@pytest.mark.parametrize("action, field, message", [
+    ("comment", "body", "Uzrakstiet komentāru."),
+    ("return", "comment", None),
+    ("terminate", "reason", None),
+])
+def test_a_short_form_of_the_agreement_page_keeps_its_message_at_its_field(app, world, action, field, message):
+    state = {"comment": "draft", "return": "submitted", "terminate": "in_force"}[action]
+    agreement = make_agreement(world, state)
+    who = world.coordinator if action == "return" else world.representative
+    url = {"comment": "comments", "return": "return", "terminate": "terminate"}[action]
+    response = client_for(app, who).post(f"/agreements/{agreement.id}/{url}", data={field: "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'data-field="{field}"' in html and f'href="#{field}"' in html  # next to the field, in the summary
+    if message:
+        assert message in html
+    db.session.refresh(agreement)
+    assert agreement.state == state

@@ -50,7 +50,8 @@ class EditAgreementForm(PortalForm):
 
 
 class CommentForm(PortalForm):
-    body = TextAreaField(_l("Comment"), filters=[strip], validators=[DataRequired(), Length(max=4000)])
+    body = TextAreaField(_l("Comment"), filters=[strip],
+                         validators=[DataRequired(_l("Write a comment.")), Length(max=4000)])
 
 
 class SignatoryForm(PortalForm):
@@ -59,12 +60,12 @@ class SignatoryForm(PortalForm):
 
 class ReturnForm(PortalForm):
     comment = TextAreaField(_l("What should be changed"), filters=[strip],
-                            validators=[DataRequired(), Length(max=4000)])
+                            validators=[DataRequired(_l("Say what should be changed.")), Length(max=4000)])
 
 
 class TerminateForm(PortalForm):
     reason = TextAreaField(_l("Reason for termination"), filters=[strip],
-                           validators=[DataRequired(), Length(max=4000)])
+                           validators=[DataRequired(_l("Give a reason.")), Length(max=4000)])
 
 
 class SignForm(PortalForm):

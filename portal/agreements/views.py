@@ -211,7 +211,11 @@ def _rearrange(agreement: Agreement):
 @bp.get("/agreements/<int:agreement_id>")
 @login_required
 def detail(agreement_id):
-    agreement = _load(agreement_id)
+    return _detail_page(_load(agreement_id))
+
+
+def _detail_page(agreement: Agreement, **sent_forms):
+    """The agreement's page; `sent_forms`: a form sent from it that is shown again with its messages."""
     own_party = agreement.party_for(current_user.org_id)
     signatory_form = None
     if own_party is not None and policy.can_choose_signatory(current_user, agreement):
@@ -223,7 +227,8 @@ def detail(agreement_id):
         "agreements/detail.html", agreement=agreement, own_party=own_party, stored=stored,
         signing_copy=files.signing_copy(agreement.id) if stored else None,
         completion=completion.certificate_of(agreement.id) if agreement.in_force_at else None,
-        comment_form=CommentForm(), return_form=ReturnForm(), terminate_form=TerminateForm(),
+        **{name: sent_forms.get(name) or form_class(formdata=None) for name, form_class in (
+            ("comment_form", CommentForm), ("return_form", ReturnForm), ("terminate_form", TerminateForm))},
         signatory_form=signatory_form, action_form=EmptyForm(), statuses=timeline.statuses(agreement),
         may_remind=timeline.may_remind(current_user, agreement), next_reminder_at=timeline.next_reminder_at,
         party_can_sign=policy.can_upload_signature(current_user, agreement), **LABELS)
@@ -247,8 +252,7 @@ def comment(agreement_id):
     agreement = _load(agreement_id)
     form = CommentForm()
     if not form.validate_on_submit():
-        flash(_("Write a comment."), "error")
-        return _to_detail(agreement)
+        return _detail_page(agreement, comment_form=form), 422
     attempt(lambda: services.add_comment(current_user, agreement, form.body.data), success=_("Comment added."))
     return _to_detail(agreement)
 
@@ -305,8 +309,7 @@ def return_to_drafter(agreement_id):
     agreement = _load(agreement_id)
     form = ReturnForm()
     if not form.validate_on_submit():
-        flash(_("Say what should be changed."), "error")
-        return _to_detail(agreement)
+        return _detail_page(agreement, return_form=form), 422
     attempt(lambda: services.return_to_drafter(current_user, agreement, form.comment.data),
             success=_("Returned to the drafter with your comment."))
     return _to_detail(agreement)
@@ -318,8 +321,7 @@ def terminate(agreement_id):
     agreement = _load(agreement_id)
     form = TerminateForm()
     if not form.validate_on_submit():
-        flash(_("Give a reason."), "error")
-        return _to_detail(agreement)
+        return _detail_page(agreement, terminate_form=form), 422
     attempt(lambda: services.terminate(current_user, agreement, form.reason.data),
             success=_("The agreement is terminated."))
     return _to_detail(agreement)
