@@ -129,13 +129,14 @@ def new_need():
     return _publish(Need)
 
 
-def _detail(model, entry_id):
+def _detail(model, entry_id, photo_form=None):
+    """The entry's page; `photo_form`: a photo upload refused, shown again with its message at the field."""
     entry = services.get_visible_entry(current_user, model, entry_id)
     return render_template(
         "resources/detail.html", entry=entry, section=_section(model),
         related=services.related_entries(entry, viewer=current_user),
         can_edit=policy.belongs_to(current_user, entry.org) and policy.can_edit_catalogue(current_user, entry.org),
-        photo_form=PhotoForm(), state_form=StateForm(),
+        photo_form=photo_form or PhotoForm(formdata=None), state_form=StateForm(),
     )
 
 
@@ -208,13 +209,11 @@ def need_state(entry_id):
 def add_photo(entry_id):
     entry = services.get_own_entry(current_user, Resource, entry_id)
     form = PhotoForm()
-    if form.validate_on_submit():
-        if attempt(lambda: services.add_photo(current_user, entry, form.photo.data.read(photos.MAX_BYTES + 1))):
-            flash(_("The photo is added."), "success")
-    else:
-        for error in form.photo.errors:
-            flash(str(error), "error")
-    return redirect(url_for("resources.resource", entry_id=entry.id) + "#photos")
+    if form.validate_on_submit() and attempt(
+            lambda: services.add_photo(current_user, entry, form.photo.data.read(photos.MAX_BYTES + 1)),
+            form=form, field="photo", success=_("The photo is added.")):
+        return redirect(url_for("resources.resource", entry_id=entry.id) + "#photos")
+    return _detail(Resource, entry.id, photo_form=form), 422
 
 
 @bp.post("/resources/<int:entry_id>/photos/<int:photo_id>/delete")
