@@ -25,6 +25,12 @@ class StoredDocument:
     storage_key: str
 
 
+def signs_without_writing() -> bool:
+    """Whether `certify` stores nothing first (the network's CA and time-stamping certificate exist): then it
+    may run in a transaction that only reads."""
+    return signing.signs_without_writing()
+
+
 def certify(pdf: bytes, *, reason: str, signing_time: datetime) -> bytes:
     """The network's final certification with its time-stamp: nobody signs after it, nothing may change."""
     return signing.certify_final(pdf, signing_time=signing_time, reason=reason)
