@@ -174,3 +174,179 @@ def test_verify_recognizes_a_report_and_flags_a_changed_copy(queue_app, world, h
     page = html(upload_to_verify(anonymous(queue_app), flip_byte_in_signed_range(data), name="report.pdf"))
     assert 'data-verdict="altered"' in page and "Changed after signing" in page
     assert "signed report that the portal made" not in page
+
+
+# ---------------------------------------------------------------- the button and the job
+
+def test_the_report_pages_have_the_button(app, world, history):
+    member, coordinator = client_for(app, world.member), client_for(app, world.coordinator)
+    page = html(member.get(f"/orgs/{world.org.id}/report?period=quarter&at=2025-10&lang=en"))
+    assert f'action="/orgs/{world.org.id}/report/pdf?period=quarter&amp;at=2025-10"' in page
+    assert "Download as PDF (signed)" in page
+    page = html(member.get(f"/orgs/{world.org.id}/report/volunteers?year=2024&lang=lv"))
+    assert f'action="/orgs/{world.org.id}/report/volunteers/pdf?year=2024"' in page
+    assert "Lejupielādēt PDF (parakstītu)" in page
+    page = html(coordinator.get("/coordination/statistics?period=month&at=2025-03"))
+    assert 'action="/coordination/statistics/pdf?period=month&amp;at=2025-03"' in page
+
+
+def test_without_a_queue_the_pdf_is_made_in_process_after_the_commit(app, world, history):
+    client = client_for(app, world.member)
+    ask(client, f"/orgs/{world.org.id}/report/pdf?period=year&at=2025&lang=lv")
+    for _ in range(3000):  # up to 60 s: on two busy cores the thread can wait its turn for seconds
+        ready = [d.id for d in the_documents() if d.state == READY]
+        db.session.rollback()  # no read transaction held while waiting: SQLite's writer must get its lock
+        if ready:
+            break
+        time.sleep(0.02)
+    [document] = the_documents()
+    assert document.state == READY and document.pending_key is None
+    [notification] = notifications_of(world.member)
+    assert notification.link == f"/reports/documents/{document.id}.pdf"
+    opened = client.post(f"/notifications/{notification.id}/open")  # the bell's link
+    assert opened.status_code == 302 and opened.headers["Location"] == notification.link
+    check_signature(downloaded(app, world.member, document))
+    assert documents.make_document(document.id) is False  # a second run of the job finds it made
+
+
+def test_asking_twice_makes_one_and_a_pdf_made_a_moment_ago_is_given_again(queue_app, world, history):
+    client = client_for(queue_app, world.member)
+    url = f"/orgs/{world.org.id}/report/pdf?period=year&at=2025&lang=lv"
+    ask(client, url)
+    ask(client, url)
+    assert queued_paths(queue_app).count(JOB) == 1 and len(the_documents()) == 1
+    # Another language, period or person is another document.
+    ask(client, url.replace("lang=lv", "lang=en"))
+    ask(client, url.replace("at=2025", "at=2024"))
+    ask(client_for(queue_app, world.representative), url)
+    assert queued_paths(queue_app).count(JOB) == 4 and len(the_documents()) == 4
+
+    work(queue_app)
+    first = the_documents()[0]
+    response = ask(client, url)  # pressed again: the one just made, at once, and no new job
+    assert response.headers["Location"] == f"/reports/documents/{first.id}.pdf"
+    assert JOB not in queued_paths(queue_app) and len(the_documents()) == 4
+
+    first.made_at -= timedelta(seconds=documents.REUSE_SECONDS + 1)  # later on, the figures may have changed
+    db.session.commit()
+    ask(client, url)
+    assert queued_paths(queue_app) == [JOB] and len(the_documents()) == 5
+
+
+def test_two_clicks_at_the_same_moment_make_one_document(queue_app, world, history):
+    from portal.accounts.models import User
+    from portal.reports.periods import period_of
+
+    from .test_agreements import at_once
+
+    period = period_of("year", history.x1.ends_on)
+    member_id, org_id = world.member.id, world.org.id
+
+    def click():
+        return documents.request_document(db.session.get(User, member_id), "org",
+                                          db.session.get(type(world.org), org_id), period, "lv").document.id
+
+    first, second = at_once(queue_app, click, click)
+    assert first == second and len(the_documents()) == 1
+    assert queued_paths(queue_app).count(JOB) == 1
+
+
+def test_a_lost_job_is_handed_out_again_and_one_pending_too_long_has_failed(queue_app, world, history,
+                                                                          redis_server_url, redis_prefix):
+    from .helpers import forget_redis_keys
+
+    client = client_for(queue_app, world.member)
+    url = f"/orgs/{world.org.id}/report/pdf?period=year&at=2025&lang=lv"
+    ask(client, url)
+    forget_redis_keys(redis_server_url, redis_prefix)  # Redis flushed: the job is gone
+    ask(client, url)
+    assert queued_paths(queue_app) == []  # it is still being made, as far as anyone can tell
+    [document] = the_documents()
+    document.requested_at -= documents.lost_after() + timedelta(seconds=1)
+    db.session.commit()
+    ask(client, url)  # asked again after the job must have ended: handed out again
+    assert queued_paths(queue_app) == [JOB] and len(the_documents()) == 1
+
+    forget_redis_keys(redis_server_url, redis_prefix)
+    document = the_documents()[0]
+    document.requested_at -= documents.lost_after() + timedelta(seconds=1)
+    stale = ReportDocument(kind="volunteers", org_id=world.org.id, period_kind="year",
+                           period_start=history.x1.ends_on.replace(month=1, day=1),
+                           period_end=history.x1.ends_on.replace(month=12, day=31), language="en",
+                           requested_by_id=world.representative.id, state=PENDING, pending_key="stale",
+                           requested_at=document.requested_at - documents.GIVE_UP_AFTER)
+    db.session.add(stale)
+    db.session.commit()
+    assert documents.sweep() == 1
+    db.session.commit()
+    assert queued_paths(queue_app) == [JOB]
+    work(queue_app)
+    document, stale = the_documents()
+    assert document.state == READY and (stale.state, stale.pending_key) == (FAILED, None)
+    [failed] = notifications_of(world.representative)
+    assert failed.kind == "report_pdf_failed" and failed.link == f"/orgs/{world.org.id}/report/volunteers?year=2025"
+    with force_locale("en"):
+        assert text_of(failed) == ("The signed PDF “Volunteer report 2025 · Baltā māja” could not be made. Try "
+                                   "again later.")
+    assert len(notifications_of(world.member)) == 1
+
+
+def test_a_pdf_that_cannot_be_made_fails_and_its_person_is_told(queue_app, world, history, monkeypatch):
+    from portal.pdfs import PdfRenderError
+    from portal.reports import pdf
+
+    def broken(document, made_at):
+        raise PdfRenderError("refused: file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+    monkeypatch.setattr(pdf, "render", broken)
+    client = client_for(queue_app, world.coordinator)
+    ask(client, "/coordination/statistics/pdf?period=all&lang=en")
+    work(queue_app)
+    [document] = the_documents()
+    assert (document.state, document.sha256) == (FAILED, None)
+    [notification] = notifications_of(world.coordinator)
+    assert (notification.kind, notification.link) == ("report_pdf_failed", "/coordination/statistics?period=all")
+    response = client.get(documents.download_path(document) + "?lang=en")
+    assert response.status_code == 302
+    assert "The signed PDF could not be made. Ask for it again." in html(client.get(response.headers["Location"]))
+    monkeypatch.undo()
+    ask(client, "/coordination/statistics/pdf?period=all&lang=en")  # asked again: a new one
+    assert len(the_documents()) == 2 and queued_paths(queue_app) == [JOB]
+
+
+# ---------------------------------------------------------------- who may download it
+
+def test_the_download_asks_for_the_reports_own_permission(queue_app, world, history):
+    org_document, _ = made(queue_app, world.member, f"/orgs/{world.org.id}/report/pdf?period=all&lang=lv")
+    for person in (world.representative, world.coordinator):
+        downloaded(queue_app, person, org_document)
+    other = client_for(queue_app, world.other_member)
+    assert other.get(documents.download_path(org_document)).status_code == 404
+    assert other.post(f"/orgs/{world.org.id}/report/pdf?period=all").status_code == 404
+    assert other.post(f"/orgs/{world.org.id}/report/volunteers/pdf?year=2025").status_code == 404
+    assert len(the_documents()) == 1
+    response = client_for(queue_app, None).get(documents.download_path(org_document))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+    statistics_document, _ = made(queue_app, world.coordinator, "/coordination/statistics/pdf?period=year&at=2025")
+    for person in (world.member, world.representative, world.other_member):
+        client = client_for(queue_app, person)
+        assert client.get(documents.download_path(statistics_document)).status_code == 403
+        assert client.post("/coordination/statistics/pdf?period=year&at=2025").status_code == 403
+    assert client_for(queue_app, world.coordinator).get("/reports/documents/999999.pdf").status_code == 404
+
+
+def test_a_pending_or_lost_pdf_is_a_clear_message_not_an_error(queue_app, world, history):
+    from portal.storage import get_storage
+
+    client = client_for(queue_app, world.member)
+    ask(client, f"/orgs/{world.org.id}/report/pdf?period=year&at=2025&lang=en")
+    [document] = the_documents()
+    response = client.get(documents.download_path(document) + "?lang=en")
+    assert response.status_code == 302 and response.headers["Location"] == documents.report_path(document)
+    assert "The signed PDF is still being made" in html(client.get(response.headers["Location"]))
+    work(queue_app)
+    get_storage().delete(the_documents()[0].storage_key)
+    response = client.get(documents.download_path(document) + "?lang=en")
+    assert response.status_code == 302
+    assert "The signed PDF cannot be read now. Tell a coordinator." in html(client.get(response.headers["Location"]))
