@@ -72,6 +72,9 @@ def register_extensions(app: Flask) -> None:
         app, db, directory=str(paths.MIGRATIONS), render_as_batch=True, compare_type=True,
         render_item=database.render_migration_type, include_object=database.migration_include_object,
     )
+    from .body_limits import apply_limit
+
+    app.before_request(apply_limit)  # before the CSRF check, which reads the body
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)

@@ -127,8 +127,9 @@ def send_mail_command(loop, interval):
 @portal_group.command("send-digests")
 @click.option("--frequency", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
 def send_digests_command(frequency):
-    """Queue the daily (or weekly) summaries of the mails people chose to get that way (run it once a day,
-    and once a week with --frequency weekly); `send-mail` delivers them."""
+    """Queue the daily summaries of the mails people chose to get that way (run it once a day), or with
+    --frequency weekly the weekly mails due in this hour, each person's on their own day and hour (run it
+    every hour when no worker runs it; twice in an hour sends nothing twice); `send-mail` delivers them."""
     from .mail.digests import send_digests
 
     queued = send_digests(frequency)

@@ -39,6 +39,8 @@ ORG_FORM = lambda w: {  # noqa: E731
     "phone": "", "website": "", "description": "Sociālie projekti",
 }
 
+DRAFT_FORM = {"title": "Sadarbības līgums", "place": "Līvānos", "valid_from": "2030-01-01", "valid_to": "",
+              "review_on": "", "clauses-0-heading": "Priekšmets", "clauses-0-text": "Puses sadarbojas.", "edit_stamp": ""}
 COORDINATOR_ONLY = roles(LOGIN, 403, 403, 200, 403)
 COORDINATOR_ACTION = roles(LOGIN, 403, 403, 302, 403)
 LOGGED_IN_PAGE = roles(LOGIN, 200, 200, 200, 200)
@@ -181,7 +183,7 @@ def unsubscribe_link(w: World) -> str:
 CSRF_EXEMPT = {"accounts.unsubscribe", "certificates.time_stamp"}
 
 MAIL_CHOICES = lambda w: {"exchanges": "daily", "messages": "instant", "agreements": "weekly",  # noqa: E731
-                          "network": "off"}
+                          "network": "off", "weekly_summary": "on", "digest_weekday": "0", "digest_hour": "8"}
 
 MATRIX = [
     Row("main.landing", "GET", lambda w: "/", everyone(200)),
@@ -366,6 +368,13 @@ MATRIX = [
         data=lambda w: {"title": "Sadarbības līgums", "place": "Līvānos", "valid_from": "2030-01-01",
                         "valid_to": "", "review_on": "", "clauses-0-heading": "Priekšmets",
                         "clauses-0-text": "Puses sadarbojas.", "edit_stamp": ""}),
+    Row("agreements.edit", "POST", lambda w: agreement(w, "draft") + "/edit", roles(LOGIN, 403, 200, 403, 404),
+        data=lambda w: {**DRAFT_FORM, "op": "preview"}, scenario="preview"),
+    Row("agreements.edit", "POST", lambda w: agreement(w, "draft") + "/edit", roles(LOGIN, 403, 200, 403, 404),
+        data=lambda w: {**DRAFT_FORM, "clauses-0-text": "Pirmais.\nOtrais.", "op": "point-up-0-1"},
+        scenario="point"),
+    Row("agreements.preview_draft", "POST", lambda w: agreement(w, "draft") + "/preview",
+        roles(LOGIN, 403, 200, 403, 404), data=lambda w: DRAFT_FORM),
     Row("agreements.comment", "POST", lambda w: agreement(w, "draft") + "/comments", AGREEMENT_PARTY_ACTION,
         data=lambda w: {"body": "Labs projekts."}),
     Row("agreements.choose_signatory", "POST", lambda w: agreement(w, "draft") + "/signatory",

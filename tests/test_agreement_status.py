@@ -114,3 +114,17 @@ def test_a_coordinator_is_warned_before_approving_while_a_comment_is_unanswered(
     db.session.commit()
     assert 'data-testid="unanswered-comment"' not in coordinator.get(f"/agreements/{agreement.id}").get_data(
         as_text=True)
+
+
+def test_the_signing_page_shows_the_text_that_is_signed(app, world):
+    import html as html_module
+    import re
+
+    agreement = make_agreement(world, "approved")
+    page = client_for(app, world.representative).get(f"/agreements/{agreement.id}/sign").get_data(as_text=True)
+    frame = re.search(r'<iframe[^>]*srcdoc="([^"]*)"[^>]*data-testid="signed-text"', page)
+    assert frame, "the signed text is on the signing page"
+    text = html_module.unescape(frame.group(1))
+    assert agreement.clauses[0]["heading"] in text and world.org.name in text
+    assert "<script" not in text  # the document's HTML only, in a frame that keeps the page's CSP
+    assert 'name="password"' in page  # the form beside it

@@ -9,8 +9,9 @@ import email.policy
 import html
 import re
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -299,6 +300,11 @@ def test_what_people_write_is_escaped_in_the_html_part(app, world):
     says(message, planted)
 
 
+def _this_hour_in_riga() -> tuple[int, int]:
+    local = datetime.now(ZoneInfo("Europe/Riga"))
+    return local.weekday(), local.hour
+
+
 def test_digest_mail(app, world, locale):
     from portal.mail import preferences
     from portal.mail.digests import send_digests
@@ -306,6 +312,7 @@ def test_digest_mail(app, world, locale):
     mails = Mails(locale, "digest")
     preferences.set_frequency(world.representative, "exchanges", "weekly")
     preferences.set_frequency(world.representative, "messages", "weekly")
+    preferences.set_weekly(world.representative, False, *_this_hour_in_riga())  # the held mails alone
     exchange = request_exchange(world.other_member, world.resource, start_in_days=20, message="Vai der sestdien?")
     exchanges.post_message(world.other_member, exchange, "Un svētdien?")
     assert mails.new(world.representative) == []

@@ -1,8 +1,9 @@
 """Which mails a person gets: the choices on the account page, honoured by every sender; mail about one's
 account always goes; the one-click unsubscribe link (RFC 8058) works without logging in; digests."""
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -29,6 +30,17 @@ def choose(person, **choices) -> None:
     db.session.commit()
 
 
+def weekly_mail_now(person, summary: bool = False) -> None:
+    """The person's weekly mail is due in this hour (Riga time); by default without the summary of what
+    waits, so that it holds the held mails only."""
+    local = datetime.now(ZoneInfo("Europe/Riga"))
+    person.digest_weekday, person.digest_hour, person.weekly_summary = local.weekday(), local.hour, summary
+    db.session.commit()
+
+
+WEEKLY_CHOICES = {"weekly_summary": "on", "digest_weekday": "0", "digest_hour": "8"}
+
+
 def checked_choices(page: str) -> dict[str, str]:
     chosen = {}
     for tag in re.findall(r"<input[^>]*>", page):
@@ -41,9 +53,9 @@ def test_the_account_page_saves_the_choices(app, world):
     client = client_for(app, world.representative)
     page = client.get("/account").get_data(as_text=True)
     assert 'id="mail"' in page
-    assert checked_choices(page) == dict.fromkeys(preferences.CATEGORIES, "instant")
+    assert checked_choices(page) == {**dict.fromkeys(preferences.CATEGORIES, "instant"), "weekly_summary": "on"}
     response = client.post("/account/mail", data={"exchanges": "off", "messages": "daily",
-                                                  "agreements": "weekly", "network": "instant"})
+                                                  "agreements": "weekly", "network": "instant", **WEEKLY_CHOICES})
     assert response.status_code == 302 and response.headers["Location"].endswith("/account#mail")
     db.session.expire_all()
     person = db.session.get(User, world.representative.id)
@@ -51,10 +63,10 @@ def test_the_account_page_saves_the_choices(app, world):
         ("off", "daily", "weekly", "instant")
     page = client.get("/account").get_data(as_text=True)
     assert checked_choices(page) == {"exchanges": "off", "messages": "daily", "agreements": "weekly",
-                                     "network": "instant"}
+                                     "network": "instant", "weekly_summary": "on"}
 
     refused = client.post("/account/mail", data={"exchanges": "hourly", "messages": "daily",
-                                                 "agreements": "weekly", "network": "instant"})
+                                                 "agreements": "weekly", "network": "instant", **WEEKLY_CHOICES})
     assert refused.status_code == 200 and 'data-field="exchanges"' in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, world.representative.id).mail_exchanges == "off"
@@ -149,6 +161,7 @@ def test_a_daily_digest_gathers_the_held_mails_and_is_sent_once(app, world):
     assert unsubscribe.startswith("<http://localhost/unsubscribe/")
 
     assert send_digests("daily") == 0  # every item is used once
+    weekly_mail_now(world.representative)
     assert send_digests("weekly") == 1
     db.session.commit()
     assert len(mails_to(world.representative)) == 2
@@ -175,6 +188,7 @@ def test_nothing_new_no_digest_and_a_kind_turned_off_since_is_dropped(app, world
 
 def test_send_digests_command(app, world):
     choose(world.representative, exchanges="weekly")
+    weekly_mail_now(world.representative)
     request_exchange(world.other_member, world.resource, start_in_days=20)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["portal", "send-digests", "--frequency", "weekly"])

@@ -356,6 +356,13 @@ def test_nginx_lets_uploads_up_to_the_portals_limit_through(nginx):
     assert refused.status_code == 413
 
 
+def test_nginx_lets_a_resource_with_six_photos_through_to_publishing(nginx):
+    # Publishing takes up to six 8 MB photos at once: nginx passes 30 MB there (the portal answers: no CSRF token).
+    photos = [("photos", (f"{n}.jpg", os.urandom(5 * 1024 * 1024), "image/jpeg")) for n in range(6)]
+    response = requests.post(f"{nginx.https}/resources/new", files=photos, verify=str(nginx.cert), timeout=60)
+    assert response.status_code == 400 and "Content-Security-Policy" in response.headers
+
+
 # ---------------------------------------------------------------- systemd units
 
 UNITS = ("portal-web.service", "portal-worker.service", "portal-backup.service", "portal-backup.timer")

@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
+from babel.dates import get_day_names
+from flask_babel import get_locale, lazy_gettext as _l
 
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from ..forms import PortalForm, select_choices, strip
 from ..mail import preferences
@@ -78,5 +79,38 @@ class MailChoicesForm(PortalForm):
     agreements = _mail_choice(preferences.AGREEMENTS)
     network = _mail_choice(preferences.NETWORK)
 
+    weekly_summary = RadioField(
+        preferences.SUMMARY_LABEL,
+        description=_l("Once a week: for representatives, the exchange requests to answer, the agreements to sign "
+                       "and new offers that match your organization’s needs; for coordinators, the applications and "
+                       "agreements to decide on; for everyone, the exchanges of the coming week. Not sent when "
+                       "there is nothing to say."),
+        choices=select_choices((("on", _l("Send it")), ("off", preferences.FREQUENCY_LABELS[preferences.OFF]))),
+        validators=[InputRequired(message=_l("Choose whether to get the weekly summary."))])
+    digest_weekday = SelectField(
+        _l("Day"), validate_choice=False,
+        validators=[AnyOf([str(day) for day in preferences.WEEKDAYS], message=_l("Choose a day of the week."))])
+    digest_hour = SelectField(
+        _l("Time (Riga)"), validate_choice=False,
+        choices=select_choices((str(hour), f"{hour:02d}:00") for hour in preferences.HOURS),
+        validators=[AnyOf([str(hour) for hour in preferences.HOURS],
+                          message=_l("Choose an hour from 00:00 to 23:00."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = get_day_names("wide", locale=get_locale())  # 0 = Monday, in the reader's language
+        self.digest_weekday.choices = select_choices(
+            (str(day), names[day][:1].upper() + names[day][1:]) for day in preferences.WEEKDAYS)
+
     def kind_fields(self):
         return [getattr(self, category) for category in preferences.CATEGORIES]
+
+    @staticmethod
+    def initial(user) -> dict:
+        weekday, hour = preferences.weekly_schedule(user)
+        summary = "on" if preferences.wants_weekly_summary(user) else "off"
+        return {**preferences.choices(user), "weekly_summary": summary, "digest_weekday": str(weekday),
+                "digest_hour": str(hour)}
+
+    def weekly_choice(self) -> tuple[bool, int, int]:
+        return self.weekly_summary.data == "on", int(self.digest_weekday.data), int(self.digest_hour.data)

@@ -8,13 +8,23 @@ from ..mail import preferences
 from .models import User
 
 
-def set_mail_choices(user: User, choices: dict[str, str]) -> None:
+def _weekly(user: User) -> dict:
+    weekday, hour = preferences.weekly_schedule(user)
+    return {"weekly_summary": preferences.wants_weekly_summary(user), "digest_weekday": weekday, "digest_hour": hour}
+
+
+def set_mail_choices(user: User, choices: dict[str, str], weekly: tuple[bool, int, int] | None = None) -> None:
+    """`choices`: {kind: frequency}; `weekly`: (the summary on, the weekday 0–6, the hour 0–23)."""
     changed = {}
     for category in preferences.CATEGORIES:
         value = choices.get(category, preferences.frequency(user, category))
         if value != preferences.frequency(user, category):
             preferences.set_frequency(user, category, value)
             changed[category] = value
+    if weekly is not None:
+        before = _weekly(user)
+        preferences.set_weekly(user, *weekly)
+        changed.update({key: value for key, value in _weekly(user).items() if before[key] != value})
     db.session.flush()
     if changed:
         record("person.mail_choices", actor=user, obj=user, **changed)

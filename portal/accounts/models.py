@@ -2,7 +2,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -20,6 +20,7 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_weekly_digest", "digest_weekday", "digest_hour"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -42,6 +43,13 @@ class User(UserMixin, db.Model):
     mail_messages: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
     mail_agreements: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
     mail_network: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
+    # The weekly mail (portal.home.weekly): whether it brings the summary of what waits (None: as the role
+    # has it, on for representatives), the day (0 = Monday) and the hour, Riga time, it comes at, and when it
+    # was last made (sent, or found with nothing to say): what is new since then is new in the next one.
+    weekly_summary: Mapped[bool | None] = mapped_column()
+    digest_weekday: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    digest_hour: Mapped[int] = mapped_column(SmallInteger, default=8, server_default="8")
+    weekly_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     org: Mapped["Organization"] = relationship(back_populates="people", foreign_keys=[org_id])  # noqa: F821
 

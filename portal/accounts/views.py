@@ -163,7 +163,7 @@ def change_password():
 
 
 def _mail_form(form=None) -> MailChoicesForm:
-    return form or MailChoicesForm(data=preferences.choices(current_user))
+    return form or MailChoicesForm(data=MailChoicesForm.initial(current_user))
 
 
 @bp.post("/account/mail")
@@ -171,7 +171,8 @@ def _mail_form(form=None) -> MailChoicesForm:
 def save_mail_choices():
     form = MailChoicesForm()
     if form.validate_on_submit():
-        attempt(lambda: mail_choices.set_mail_choices(current_user, {f.name: f.data for f in form.kind_fields()}),
+        attempt(lambda: mail_choices.set_mail_choices(current_user, {f.name: f.data for f in form.kind_fields()},
+                                                      weekly=form.weekly_choice()),
                 success=_("Your e-mail choices are saved."))
         return redirect(url_for("accounts.profile") + "#mail")
     return render_template("accounts/profile.html", form=ProfileForm(obj=current_user), mail_form=_mail_form(form))
@@ -188,9 +189,9 @@ def unsubscribe(token):
     person, scope = found
     if request.method == "POST":
         result = mail_choices.unsubscribe(token)
-        kinds = [preferences.CATEGORY_LABELS[c] for c in preferences.scope_categories(person, scope)] \
-            if scope in preferences.CATEGORIES else [preferences.CATEGORY_LABELS[c] for c in result.stopped]
+        kinds = [preferences.label(c) for c in preferences.scope_categories(person, scope)] \
+            if scope in preferences.CATEGORIES else [preferences.label(c) for c in result.stopped]
         return render_template("accounts/unsubscribe.html", done=True, person=person, scope=scope, kinds=kinds,
                                stopped=result.stopped)
-    kinds = [preferences.CATEGORY_LABELS[c] for c in preferences.scope_categories(person, scope)]
+    kinds = [preferences.label(c) for c in preferences.scope_categories(person, scope)]
     return render_template("accounts/unsubscribe.html", person=person, scope=scope, kinds=kinds)

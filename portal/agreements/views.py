@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,13 +8,13 @@ from .. import policy
 from ..errors import RuleViolation, found, require
 from ..exchanges import services as exchanges
 from ..exchanges.forms import ExchangeAgreementForm
-from ..extensions import limiter
 from ..forms import EmptyForm
 from ..dates import local_today
-from ..transaction import attempt, outside_the_write_lock
-from . import completion, files, services, signatures, timeline
+from ..transaction import attempt, outside_the_write_lock, reads_only
+from . import completion, files, preview, services, signatures, timeline
 from .forms import (SECTION_OPERATIONS, CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm,
-                    ReturnForm, SignForm, SignatoryForm, TerminateForm, rearranged_sections)
+                    ReturnForm, SignForm, SignatoryForm, TerminateForm, parsed_stamp, rearranged_sections, section_points,
+                    sized)
 from .models import STATES, Agreement
 from .pdf import render_pdf
 from .printing import build_document
@@ -132,47 +130,80 @@ def edit(agreement_id):
             "valid_to": agreement.valid_to, "review_on": agreement.review_on,
             "clauses": agreement.clauses or [{"heading": "", "text": ""}],
             "edit_stamp": services.edit_stamp(agreement)})
+    elif request.form.get("op") == "preview":
+        return _preview_in_editor(agreement)
     elif request.form.get("op", "save").partition("-")[0] in SECTION_OPERATIONS:
         return _rearrange(agreement)
     else:
         form = EditAgreementForm()
-    clauses = [(entry.form.heading.data, entry.form.text.data) for entry in form.clauses]
+    clauses = form.typed_clauses()
     check = lambda: services.check_draft(**form.values("title", "valid_from", "valid_to", "review_on"),  # noqa: E731
                                          clauses=clauses)
     if form.validate_on_submit(check=check) and attempt(lambda: services.update_draft(
             current_user, agreement, title=form.title.data, place=form.place.data or "",
             valid_from=form.valid_from.data, valid_to=form.valid_to.data, review_on=form.review_on.data,
-            clauses=clauses, expected_updated_at=_parse_stamp(form.edit_stamp.data)), form=form):
+            clauses=clauses, expected_updated_at=parsed_stamp(form.edit_stamp.data)), form=form):
         flash(_("Saved."), "success")
         return _to_detail(agreement)
-    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), **LABELS)
+    return _editor(agreement, form)
 
 
-def _rearrange(agreement: Agreement):
-    """A section added, removed or moved: the form comes back with the change, not saved yet."""
+def _typed_document(agreement: Agreement, form: EditAgreementForm):
+    return preview.typed_document(agreement, **form.values("title", "place", "valid_from", "valid_to"),
+                                  clauses=form.typed_clauses())
+
+
+def _editor(agreement: Agreement, form: EditAgreementForm, *, counted: bool = False, **context):
+    """The edit page, the draft's preview beside the text: of what is typed, or of what is stored before any
+    typing. `counted`: the preview was asked for (the button), so it counts against the person's limit."""
+    doc = _typed_document(agreement, form) if form.is_submitted() else build_document(agreement)
+    if counted and not preview.allowed(current_user):
+        doc, context["preview_limited"] = None, True
+    return render_template("agreements/edit.html", agreement=agreement, form=sized(form), points=section_points,
+                           preview_html=preview.preview_html(doc) if doc else None, **context, **LABELS)
+
+
+def _checked_csrf() -> None:
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
         abort(400)
-    data, focus = rearranged_sections(request.form, request.form["op"])
+
+
+def _preview_in_editor(agreement: Agreement):
+    """The "Preview" button: the page comes back with the preview of what is typed, nothing saved."""
+    _checked_csrf()
+    return _editor(agreement, EditAgreementForm(), counted=True)
+
+
+@bp.post("/agreements/<int:agreement_id>/preview")
+@login_required
+@reads_only
+def preview_draft(agreement_id):
+    """The preview of the typed draft alone (the document's HTML), for the editor's script."""
+    agreement = _load(agreement_id)
+    require(policy.can_edit_agreement(current_user, agreement))
+    if not preview.allowed(current_user):
+        return Response(_("Too many previews in a minute: the preview is refreshed again in a moment."), status=429,
+                        mimetype="text/plain", headers={"Retry-After": "10"})
+    doc = _typed_document(agreement, EditAgreementForm())
+    if doc is None:
+        return Response(_("The draft is longer than an agreement may be: shorten it to see the preview."),
+                        status=422, mimetype="text/plain")
+    return Response(preview.preview_html(doc), mimetype="text/html")
+
+
+def _rearrange(agreement: Agreement):
+    """A section added, removed or moved: the form comes back with the change, not saved yet."""
+    _checked_csrf()
+    op = request.form["op"]
+    data, focus, focus_point = rearranged_sections(request.form, op)
     form = EditAgreementForm(formdata=data)
-    flash(_("The sections are rearranged. Press “Save” to keep the change."), "info")
-    return render_template("agreements/edit.html", agreement=agreement, form=_sized(form), focus=focus, **LABELS)
-
-
-def _sized(form: EditAgreementForm) -> EditAgreementForm:
-    """Each section's text area as tall as its points (a long line wraps into about two rows)."""
-    for entry in form.clauses:
-        lines = sum(1 + len(line) // 90 for line in (entry.form.text.data or "").splitlines())
-        entry.form.text.render_kw = {**(entry.form.text.render_kw or {}), "rows": min(max(lines + 1, 3), 30)}
-    return form
-
-
-def _parse_stamp(value: str | None):
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    if op.startswith("point-"):
+        flash(_("The points are rearranged. Press “Save” to keep the change."), "info")
+    else:
+        flash(_("The sections are rearranged. Press “Save” to keep the change."), "info")
+    return _editor(agreement, form, focus=focus, focus_point=focus_point)
 
 
 # ---------------------------------------------------------------- the agreement page
@@ -310,6 +341,7 @@ def _signing_page(agreement: Agreement, form=None, upload_form=None):
         "agreements/sign.html", agreement=agreement, party=agreement.party_for(current_user.org_id),
         form=form or SignForm(formdata=None), upload_form=upload_form or ExternalSignatureForm(formdata=None),
         is_signatory=policy.can_sign_agreement(current_user, agreement),
+        signed_text=preview.signing_copy_html(agreement),
         accepts_external=bool(current_app.config.get("EXTERNAL_SIGNATURE_TRUST_ROOTS")), **LABELS)
 
 
@@ -353,9 +385,9 @@ def pdf(agreement_id):
     rendered again (`?copy=signing` gives the signing copy as approved, before any signature)."""
     agreement = _load(agreement_id)
     if not agreement.is_frozen:
-        with limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"],
-                           key_func=lambda: f"preview:{current_user.id}"):
-            data = render_pdf(build_document(agreement))
+        if not preview.allowed(current_user):
+            abort(429)
+        data = render_pdf(build_document(agreement))
         return _pdf_response(data, f"{_file_stem(agreement)}-draft.pdf", cache=False)
     if files.current_file(agreement.id) is None:  # approved a moment ago: a worker is making the copy
         flash(_("The signing copy is still being made. Try again in a minute."), "info")

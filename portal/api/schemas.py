@@ -55,7 +55,7 @@ class Resource(Entry):
 
 
 class Need(Entry):
-    pass
+    needed_by = fields.Date(required=True, allow_none=True, metadata={"description": "the last day it is of use"})
 
 
 class Page(Schema):
@@ -290,4 +290,4 @@ class NewResource(NewEntry):
 
 
 class NewNeed(NewEntry):
-    pass
+    needed_by = fields.Date(metadata={"description": "optional: the last day it is of use (today or later)"})

@@ -5,8 +5,9 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from babel.dates import get_day_names
 from flask import url_for
-from flask_babel import format_currency, lazy_gettext as _l
+from flask_babel import format_currency, get_locale, lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -15,7 +16,7 @@ from ..certificates.models import CertificateAuthority, OrgCertificate
 from ..exchanges.models import Exchange
 from ..extensions import db
 from ..mail.models import OutboxMessage
-from ..mail.preferences import CATEGORY_LABELS, FREQUENCY_LABELS
+from ..mail.preferences import CATEGORY_LABELS, FREQUENCY_LABELS, OFF, SUMMARY, SUMMARY_LABEL
 from ..orgs.models import Organization
 from ..resources.models import Need, Resource
 
@@ -252,11 +253,13 @@ def _details(e, d: dict, objects) -> list[tuple[str, list]]:
     if d.get("reopened"):
         add(_l("State"), _l("a returned draft reopened"))
     if isinstance(d.get("kinds"), list) and d["kinds"]:
-        add(_l("Mail"), ", ".join(str(CATEGORY_LABELS.get(k, k)) for k in d["kinds"]))
+        add(_l("Mail"), ", ".join(str(SUMMARY_LABEL if k == SUMMARY else CATEGORY_LABELS.get(k, k))
+                                  for k in d["kinds"]))
     if e.action == "person.mail_choices":
         for kind, choice in sorted(d.items()):
             if kind in CATEGORY_LABELS:
                 add(CATEGORY_LABELS[kind], FREQUENCY_LABELS.get(choice, choice) if isinstance(choice, str) else None)
+        _weekly_choices(d, add)
     if d.get("sha256"):
         add(_l("File SHA-256"), f"{d['sha256'][:16]}…")
     if d.get("fingerprint"):
@@ -264,6 +267,16 @@ def _details(e, d: dict, objects) -> list[tuple[str, list]]:
     if e.action != "person.mail_choices":  # whatever a newer kind of event holds is shown, never lost
         add(_l("Other"), *[str(v) for k, v in sorted(d.items()) if k not in KNOWN_KEYS and isinstance(v, (str, int))])
     return out
+
+
+def _weekly_choices(d: dict, add) -> None:
+    """The weekly mail's choices of a person.mail_choices event: the summary on or off, the day, the hour."""
+    if isinstance(d.get("weekly_summary"), bool):
+        add(SUMMARY_LABEL, _l("Send it") if d["weekly_summary"] else FREQUENCY_LABELS[OFF])
+    if d.get("digest_weekday") in range(7):
+        add(_l("Day"), get_day_names("wide", locale=get_locale())[d["digest_weekday"]])
+    if d.get("digest_hour") in range(24):
+        add(_l("Time (Riga)"), f"{d['digest_hour']:02d}:00")
 
 
 KNOWN_KEYS = {"reason", "comment", "purpose", "email", "role", "position", "method", "path", "parties", "signatory",

@@ -4,8 +4,10 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import policy, spreadsheets
+from ..dates import local_today
 from ..forms import EmptyForm
 from ..resources import services as catalogue
 from ..resources.models import Resource
@@ -17,6 +19,18 @@ from .forms import (CompleteForm, ConditionForm, ExchangeAgreementForm, LedgerFi
                     RequestForm)
 
 bp = Blueprint("exchanges", __name__)
+
+
+@bp.app_template_global("resource_calendar")
+def resource_calendar(resource) -> Markup:
+    """A material resource's month (?month=YYYY-MM) for its own page, where the catalogue cannot reach the
+    exchanges: what accepted exchanges take each day. Network members see it; others learn nothing of them."""
+    if not resource.is_material or not policy.is_network_member(current_user):
+        return Markup("")
+    first = availability.month_of(request.args.get("month"), local_today())
+    return Markup(render_template("exchanges/_resource_calendar.html", resource=resource, first=first,
+                                  weeks=availability.resource_month(resource, first),
+                                  months=availability.neighbours(first)))
 
 
 def _to_detail(exchange):

@@ -41,7 +41,7 @@ def _agreement_link(agreement: Agreement) -> str:
     return f"/agreements/{agreement.id}"
 
 
-def _agreement_item(agreement: Agreement) -> tuple[str, str]:
+def agreement_item(agreement: Agreement) -> tuple[str, str]:
     """The title and the parties, so that two cooperation agreements can be told apart in a list."""
     parties = " – ".join(party.org.name for party in agreement.parties)
     return f"{agreement.title}: {parties}", _agreement_link(agreement)
@@ -69,7 +69,7 @@ def coordinator_waiting(user, now: datetime | None = None) -> list[Waiting]:
         Waiting("applications", _l("Membership applications"), len(applications), "/coordination/applications",
                 [(org.name, f"/coordination/applications/{org.id}") for org in applications[:3]]),
         Waiting("approvals", _l("Agreements to approve"), len(queue), "/agreements/queue",
-                [_agreement_item(a) for a in queue[:3]]),
+                [agreement_item(a) for a in queue[:3]]),
         Waiting("certificates", _l("Signing certificates about to expire"), len(expiring),
                 "/coordination/certificates", [(c.org.name, "/coordination/certificates") for c in expiring[:3]]),
         Waiting("suspended", _l("Suspended organizations"), len(suspended), "/orgs",
@@ -125,7 +125,7 @@ def incoming_requests(org_id: int) -> list[Exchange]:
                               .order_by(Exchange.starts_on, Exchange.id)).all()
 
 
-def _exchange_item(exchange: Exchange, org_id: int) -> tuple[str, str]:
+def exchange_item(exchange: Exchange, org_id: int) -> tuple[str, str]:
     return f"{exchange.resource.title} · {exchange.other_side(org_id).name}", f"/exchanges/{exchange.id}"
 
 
@@ -136,23 +136,25 @@ def representative_waiting(user) -> list[Waiting]:
     requests = incoming_requests(user.org_id)
     return [
         Waiting("sign", _l("Agreements to sign"), len(sign), "/agreements",
-                [_agreement_item(a) for a in sign[:3]]),
+                [agreement_item(a) for a in sign[:3]]),
         Waiting("comment", _l("Drafts to read and comment on"), len(comment), "/agreements",
-                [_agreement_item(a) for a in comment[:3]]),
+                [agreement_item(a) for a in comment[:3]]),
         Waiting("drafts", _l("Our drafts to finish and submit"), len(drafts), "/agreements",
-                [_agreement_item(a) for a in drafts[:3]]),
+                [agreement_item(a) for a in drafts[:3]]),
         Waiting("requests", _l("Exchange requests to answer"), len(requests), "/exchanges",
-                [_exchange_item(e, user.org_id) for e in requests[:3]]),
+                [exchange_item(e, user.org_id) for e in requests[:3]]),
     ]
 
 
-def needs_with_new_offers(user) -> list[tuple[Need, list]]:
-    """Our open needs, each with the offers that match it and were published after it."""
+def needs_with_new_offers(user, since: datetime | None = None) -> list[tuple[Need, list]]:
+    """Our open needs, each with the offers that match it and were published after it (and after `since`:
+    the weekly mail's "new since the last one")."""
     needs = db.session.scalars(select(Need).where(Need.org_id == user.org_id, Need.state == catalogue.ACTIVE)
                                .order_by(Need.id.desc()).limit(10)).all()
     result = []
     for need in needs:
-        offers = [o for o in related_entries(need, viewer=user) if o.created_at and o.created_at > need.created_at]
+        after = max(need.created_at, since) if since else need.created_at
+        offers = [o for o in related_entries(need, viewer=user) if o.created_at and o.created_at > after]
         if offers:
             result.append((need, offers[:3]))
     return result
@@ -169,13 +171,19 @@ def starting_soon(org_id: int, today: date | None = None, days: int = 7) -> list
         .order_by(Exchange.starts_on, Exchange.id)).all()
 
 
+def exchanges_during(org_id: int, today: date, days: int = 7, *, lent_only: bool = False) -> list[Exchange]:
+    """Accepted exchanges of ours (either side, or only what we lend) on some day of the next `days`."""
+    side = Exchange.owner_org_id == org_id if lent_only else or_(
+        Exchange.owner_org_id == org_id, Exchange.requester_org_id == org_id)
+    return db.session.scalars(select(Exchange).where(
+        side, Exchange.state == ACCEPTED,
+        Exchange.starts_on < today + timedelta(days=days), Exchange.ends_on >= today)
+        .order_by(Exchange.starts_on, Exchange.id)).all()
+
+
 def lent_this_week(org_id: int, today: date | None = None) -> list[Exchange]:
     """What our organization lends (accepted exchanges of our resources) on some day of the coming week."""
-    today = today or date.today()
-    return db.session.scalars(select(Exchange).where(
-        Exchange.owner_org_id == org_id, Exchange.state == ACCEPTED,
-        Exchange.starts_on < today + timedelta(days=7), Exchange.ends_on >= today)
-        .order_by(Exchange.starts_on, Exchange.id)).all()
+    return exchanges_during(org_id, today or date.today(), lent_only=True)
 
 
 def our_requests(org_id: int, limit: int = 5) -> list[Exchange]:

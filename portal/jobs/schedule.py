@@ -27,6 +27,9 @@ PERIODIC = (
     Periodic("portal.reports.documents:sweep", every="SWEEP_SECONDS"),  # signed report PDFs whose job was lost
     # Webhook deliveries that are new or whose retry is due.
     Periodic("portal.api.delivery:deliver_due", every="SWEEP_SECONDS"),
+    # The weekly mails whose day and hour (Riga time) it is; each person's once (also `portal send-digests
+    # --frequency weekly`).
+    Periodic("portal.home.weekly:send_weekly", every="SWEEP_SECONDS"),
     # Expiry, reminders to sign, review reminders (also `portal daily`).
     Periodic("portal.agreements.schedule:run_daily", cron="DAILY_JOBS_CRON"),
 )

@@ -4,6 +4,11 @@ Every mail template is of one kind here. Mail about the person's own account and
 reset, invitation, the decision on their application, their organization suspended or reactivated) has no
 kind: it always goes. The choices are columns of the user (`mail_<kind>`), set on the account page or by
 the one-click unsubscribe link in each mail (a signed token: it works without logging in).
+
+Once a week each person may also get the summary of what waits for them (portal.home.weekly): on by default
+for representatives, who answer requests and sign for their organization, off for members (who would get
+the same list as their representatives; they turn it on if they want it). It comes in the weekly mail, with
+the mails held for it, on the day and at the hour (Riga time) the person chose: Monday 8:00 unless they did.
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -59,6 +64,12 @@ EVENT_CATEGORIES = {
 }
 
 
+SUMMARY = "summary"  # not a kind of mail: the weekly mail's summary of what waits, stopped like one
+SUMMARY_LABEL = _l("The weekly summary of what waits for you")
+DEFAULT_WEEKDAY, DEFAULT_HOUR = 0, 8  # Monday, 8:00 Riga time
+WEEKDAYS, HOURS = range(7), range(24)
+
+
 def category_of(template: str, event: str | None = None) -> str:
     """The kind of mail `template` (with `event`) is; a template missing here is refused, so that each new
     mail is placed deliberately."""
@@ -82,6 +93,34 @@ def set_frequency(user, category: str, value: str) -> None:
     if category not in CATEGORIES or value not in FREQUENCIES:
         raise ValueError(f"no mail preference {category}={value}")
     setattr(user, f"mail_{category}", value)
+
+
+def label(kind: str) -> str:
+    """What a kind of mail (or the weekly summary) is called on the account and unsubscribe pages."""
+    return SUMMARY_LABEL if kind == SUMMARY else CATEGORY_LABELS[kind]
+
+
+# ---------------------------------------------------------------- the weekly mail
+
+def wants_weekly_summary(user) -> bool:
+    chosen = getattr(user, "weekly_summary", None)
+    return chosen if chosen is not None else user.is_representative
+
+
+def weekly_schedule(user) -> tuple[int, int]:
+    """(weekday, hour): when the person's weekly mail comes, Monday 0 … Sunday 6, in Riga time."""
+    weekday, hour = getattr(user, "digest_weekday", None), getattr(user, "digest_hour", None)
+    return (weekday if weekday in WEEKDAYS else DEFAULT_WEEKDAY, hour if hour in HOURS else DEFAULT_HOUR)
+
+
+def set_weekly(user, summary: bool, weekday: int, hour: int) -> None:
+    """A choice equal to the role's default is kept as "the default" while the person had not chosen, so
+    that it follows a change of role."""
+    if weekday not in WEEKDAYS or hour not in HOURS:
+        raise ValueError(f"no weekly mail on day {weekday} at {hour}")
+    if summary != wants_weekly_summary(user):
+        user.weekly_summary = summary
+    user.digest_weekday, user.digest_hour = weekday, hour
 
 
 # ---------------------------------------------------------------- one-click unsubscribe
@@ -112,15 +151,22 @@ def unsubscribe_url(user, scope: str) -> str:
 
 
 def scope_categories(user, scope: str) -> list[str]:
-    """The kinds an unsubscribe of `scope` turns off for `user`."""
+    """The kinds an unsubscribe of `scope` turns off for `user`: the weekly mail's link stops all it brings,
+    the summary (SUMMARY) as well as the kinds held for it."""
     if scope in CATEGORIES:
         return [scope]
-    return [category for category in CATEGORIES if frequency(user, category) == scope]
+    kinds = [category for category in CATEGORIES if frequency(user, category) == scope]
+    if scope == WEEKLY and wants_weekly_summary(user):
+        kinds.append(SUMMARY)
+    return kinds
 
 
 def unsubscribe(user, scope: str) -> list[str]:
     """Turns off the kinds of `scope`; returns them (none if they were off already)."""
-    stopped = [c for c in scope_categories(user, scope) if frequency(user, c) != OFF]
+    stopped = [c for c in scope_categories(user, scope) if c == SUMMARY or frequency(user, c) != OFF]
     for category in stopped:
-        set_frequency(user, category, OFF)
+        if category == SUMMARY:
+            user.weekly_summary = False
+        else:
+            set_frequency(user, category, OFF)
     return stopped

@@ -1,14 +1,16 @@
 from flask_babel import lazy_gettext as _l
 
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import AmountField, PortalForm, WholeNumberField, select_choices, strip
+from ..dates import local_today
+from ..errors import RuleViolation
+from ..forms import AmountField, BoundedDateField, PortalForm, WholeNumberField, select_choices, strip
 from ..orgs.choices import MUNICIPALITIES
-from . import choices
+from . import choices, photos
 
 
 def _categories() -> list[SelectChoice]:
@@ -81,8 +83,50 @@ class ResourceForm(EntryForm):
         return data
 
 
+class NewResourceForm(ResourceForm):
+    """Publishing: the resource's fields and, at once, its first photos."""
+
+    photos = MultipleFileField(
+        _l("Photos to add"), description=_l("Optional: JPEG, PNG, WebP or GIF, at most 8 MB each; up to 6 photos"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif", "multiple": True})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared_photos: tuple[photos.PreparedPhoto, ...] = ()
+
+    def validate_photos(self, field):
+        """Each photo is checked as the photo upload checks it; every photo's problem is shown, by its name."""
+        chosen = [upload for upload in field.data or () if upload and upload.filename]
+        if len(chosen) > photos.MAX_PHOTOS:
+            raise ValidationError(_l("Choose at most %(n)d photos.", n=photos.MAX_PHOTOS))
+        prepared, problems = [], []
+        for upload in chosen:
+            try:
+                prepared.append(photos.prepare_upload(upload.read(photos.MAX_BYTES + 1)))
+            except RuleViolation as refused:
+                problems.append(_l("%(file)s: %(problem)s", file=upload.filename[-100:], problem=refused.message))
+        self.prepared_photos = tuple(prepared)
+        field.errors.extend(str(problem) for problem in problems)
+
+
 class NeedForm(EntryForm):
-    pass
+    needed_by = BoundedDateField(_l("Needed by"), validators=[Optional()], years_ahead=5,
+                                 description=_l("Optional: the last day it is of use to you"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        entry = kwargs.get("obj")
+        self.kept_needed_by = entry.needed_by if entry is not None else None
+
+    def validate_needed_by(self, field):
+        # A need's own date may have passed since it was posted; a new date must not be over already.
+        if field.data is not None and field.data < local_today() and field.data != self.kept_needed_by:
+            raise ValidationError(_l("This day is over: enter today or a later day."))
+
+    def entry_data(self) -> dict:
+        data = super().entry_data()
+        data["needed_by"] = self.needed_by.data
+        return data
 
 
 class PhotoForm(PortalForm):

@@ -1,10 +1,11 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
+from ..dates import local_today
 from ..extensions import db
 from ..orgs.choices import MUNICIPALITIES
 from ..orgs.choices import label as choice_label
@@ -101,6 +102,13 @@ class Need(CatalogueEntry, db.Model):
         Index("ix_needs_sort_key", "sort_key"),
         Index("ix_needs_created_at", "created_at"),
     )
+
+    needed_by: Mapped[date | None] = mapped_column()
+
+    @property
+    def needed_by_passed(self) -> bool:
+        """The "needed by" day is over (in the network's time zone)."""
+        return self.needed_by is not None and self.needed_by < local_today()
 
 
 class ResourcePhoto(db.Model):

@@ -58,8 +58,18 @@ def _refuse(message):
     raise RuleViolation(message, field="photo")
 
 
-def process_upload(data: bytes) -> StoredPhoto:
-    """Checks and stores one uploaded photo; raises RuleViolation with a message for the person."""
+@dataclass
+class PreparedPhoto:
+    """An upload that passed the checks, encoded but not yet stored."""
+
+    full: bytes
+    thumb: bytes
+    width: int
+    height: int
+
+
+def prepare_upload(data: bytes) -> PreparedPhoto:
+    """Checks one uploaded photo and encodes it; raises RuleViolation with a message for the person."""
     if not data:
         _refuse(_l("Choose a photo to upload."))
     if len(data) > MAX_BYTES:
@@ -83,15 +93,23 @@ def process_upload(data: bytes) -> StoredPhoto:
         _refuse(_l("The image has too many pixels (at most %(mp)d megapixels).", mp=MAX_PIXELS // 10**6))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         _refuse(_l("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF photo."))
-    full = _encode(image, FULL_SIZE)
-    sha256 = hashlib.sha256(full).hexdigest()
+    width, height = _fitted(image.size, FULL_SIZE)
+    return PreparedPhoto(_encode(image, FULL_SIZE), _encode(image, THUMB_SIZE), width, height)
+
+
+def store_prepared(prepared: PreparedPhoto) -> StoredPhoto:
+    sha256 = hashlib.sha256(prepared.full).hexdigest()
     storage = get_storage()
     if not storage.exists(photo_key(sha256, "full")):
         # The thumbnail first: a full photo in the store means both are there.
-        storage.put(photo_key(sha256, "thumb"), _encode(image, THUMB_SIZE))
-        storage.put(photo_key(sha256, "full"), full)
-    width, height = _fitted(image.size, FULL_SIZE)
-    return StoredPhoto(sha256, width, height)
+        storage.put(photo_key(sha256, "thumb"), prepared.thumb)
+        storage.put(photo_key(sha256, "full"), prepared.full)
+    return StoredPhoto(sha256, prepared.width, prepared.height)
+
+
+def process_upload(data: bytes) -> StoredPhoto:
+    """Checks and stores one uploaded photo; raises RuleViolation with a message for the person."""
+    return store_prepared(prepare_upload(data))
 
 
 def _fitted(size, limit):

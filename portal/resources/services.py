@@ -16,6 +16,7 @@ ENTRY_FIELDS = (
     "languages", "terms", "availability", "visibility", "format", "audience", "handover",
 )
 RESOURCE_FIELDS = ENTRY_FIELDS + ("value_eur", "value_unit", "licence")
+NEED_FIELDS = ENTRY_FIELDS + ("needed_by",)
 
 TRANSITIONS = {
     choices.ACTIVE: {choices.PAUSED, choices.ARCHIVED},
@@ -73,22 +74,25 @@ def get_photo(resource: Resource, photo_id: int) -> ResourcePhoto:
     return found(photo, photo is not None and photo.resource_id == resource.id)
 
 
-def publish(model, actor, data: dict):
-    """A new offer (Resource) or need (Need) of the actor's organization."""
+def publish(model, actor, data: dict, new_photos: tuple[photos.PreparedPhoto, ...] = ()):
+    """A new offer (Resource) or need (Need) of the actor's organization; a resource may come with photos
+    that were checked already (photos.prepare_upload)."""
     _require_owner(actor, actor.org)
-    fields = RESOURCE_FIELDS if model is Resource else ENTRY_FIELDS
+    fields = RESOURCE_FIELDS if model is Resource else NEED_FIELDS
     data = _normalise({k: data.get(k) for k in fields if k in data})
     entry = model(org=actor.org, org_id=actor.org_id, created_by_id=actor.id, state=choices.ACTIVE, **data)
     refresh_search_fields(entry)
     db.session.add(entry)
     db.session.flush()
     record(f"{model.__tablename__[:-1]}.published", actor=actor, obj=entry, title=entry.title)
+    for prepared in new_photos:
+        add_photo(actor, entry, prepared)
     return entry
 
 
 def update(actor, entry, data: dict) -> None:
     _require_owner(actor, entry.org)
-    fields = RESOURCE_FIELDS if isinstance(entry, Resource) else ENTRY_FIELDS
+    fields = RESOURCE_FIELDS if isinstance(entry, Resource) else NEED_FIELDS
     data = _normalise({k: data.get(k) for k in fields if k in data})
     for key, value in data.items():
         setattr(entry, key, value)
@@ -107,14 +111,15 @@ def change_state(actor, entry, new_state: str) -> None:
     record(f"{entry.__tablename__[:-1]}.{new_state}", actor=actor, obj=entry)
 
 
-def add_photo(actor, resource: Resource, data: bytes) -> ResourcePhoto:
+def add_photo(actor, resource: Resource, data: bytes | photos.PreparedPhoto) -> ResourcePhoto:
     _require_owner(actor, resource.org)
     count, last_position = db.session.execute(
         select(func.count(), func.max(ResourcePhoto.position)).where(ResourcePhoto.resource_id == resource.id)
     ).one()
     if count >= photos.MAX_PHOTOS:
         raise RuleViolation(_l("A resource can have at most %(n)d photos.", n=photos.MAX_PHOTOS), field="photo")
-    stored = photos.process_upload(data)
+    prepared = data if isinstance(data, photos.PreparedPhoto) else photos.prepare_upload(data)
+    stored = photos.store_prepared(prepared)
     photo = ResourcePhoto(resource=resource, sha256=stored.sha256, width=stored.width, height=stored.height,
                           position=0 if last_position is None else last_position + 1)
     db.session.add(photo)

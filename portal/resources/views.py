@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy
+from ..body_limits import allows_body
 from ..errors import require
 from ..orgs.choices import MUNICIPALITIES, translated
 from ..orgs.services import find_member, member_name
@@ -14,7 +15,7 @@ from ..transaction import attempt
 from ..urls import query_id, query_page
 from . import choices, photos, search, services
 from .cards import cards_for
-from .forms import NeedForm, PhotoForm, ResourceForm, StateForm
+from .forms import NeedForm, NewResourceForm, PhotoForm, ResourceForm, StateForm
 from .models import Need, Resource
 
 bp = Blueprint("resources", __name__)
@@ -105,15 +106,18 @@ def needs():
 
 def _publish(model):
     require(policy.can_edit_catalogue(current_user, current_user.org))
-    form = KINDS[_section(model)]["form"]()
+    form = NewResourceForm() if model is Resource else NeedForm()
     if request.method == "GET":
         form.municipality.data = current_user.org.municipality
         if request.args.get("kind") in dict(choices.KINDS):
             form.kind.data = request.args["kind"]
-    return _save_form(model, form, lambda data: services.publish(model, current_user, data), _("Published."))
+    new_photos = lambda: getattr(form, "prepared_photos", ())  # noqa: E731  (checked while validating)
+    return _save_form(model, form, lambda data: services.publish(model, current_user, data, new_photos()),
+                      _("Published."))
 
 
 @bp.route("/resources/new", methods=["GET", "POST"])
+@allows_body(photos.MAX_PHOTOS * photos.MAX_BYTES + 2 * 1024 * 1024)  # six photos and the form's text
 @login_required
 def new_resource():
     return _publish(Resource)

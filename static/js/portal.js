@@ -102,8 +102,10 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 150);
   });
 });
-// The agreement editor: after a section was added, removed or moved (a plain form post), its heading gets focus.
+// The agreement editor: after a section was added, removed or moved (a plain form post), its heading gets focus;
+// after a point was moved, that point's first button that can still be pressed.
 document.addEventListener("DOMContentLoaded", function () {
-  var section = document.querySelector(".clause-editor.focused input");
-  if (section && !document.querySelector(".flash.error, [data-error-summary]")) { section.focus(); }
+  var target = document.querySelector(".point-row.focused button:not([disabled])") ||
+    document.querySelector(".clause-editor.focused input");
+  if (target && !document.querySelector(".flash.error, [data-error-summary]")) { target.focus(); }
 });
