@@ -1,7 +1,7 @@
 """reports: the signed PDFs of the reports (their bytes are in the file store)
 
 Revision ID: report_documents
-Revises: completion_certificates
+Revises: weekly_digest
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'report_documents'
-down_revision = 'completion_certificates'
+down_revision = 'weekly_digest'
 branch_labels = None
 depends_on = None
 
