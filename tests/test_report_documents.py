@@ -8,6 +8,7 @@ import io
 import subprocess
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +32,7 @@ from .test_completion_certificate import contains
 from .test_jobs import queued_paths, work
 
 JOB = "portal.reports.documents:make_document"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 
 @pytest.fixture
@@ -91,14 +93,18 @@ def made(app, user, url: str) -> tuple[ReportDocument, bytes]:
         or "Parakstītais PDF tiek sagatavots" in page
     work(app)
     document = the_documents()[-1]
-    import os
-    if os.environ.get("DUMP_DIR"):
-        open(os.path.join(os.environ["DUMP_DIR"], documents.file_name(document)), "wb").write(
-            client_for(app, user).get(documents.download_path(document)).data)
     assert document.state == READY and document.requested_by_id == user.id
     [notification] = notifications_of(user)
     assert notification.link == documents.download_path(document)
-    return document, downloaded(app, user, document)
+    data = downloaded(app, user, document)
+    as_png(data, f"report-pdf-{document.kind}-{document.language}")
+    return document, data
+
+
+def as_png(data: bytes, name: str) -> None:
+    """Every page at 60 dpi in test-artifacts/screenshots/<name>-<page>.png, to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-", str(SCREENSHOTS / name)], input=data, check=True)
 
 
 # ---------------------------------------------------------------- the PDFs
