@@ -162,6 +162,7 @@ DEFAULTS = {
     "VERIFY_MAX_BYTES": 10 * 1024 * 1024,  # the largest PDF the public verify page checks
     "VERIFY_RATE_LIMIT": "20 per minute",  # checks of uploaded PDFs from one IP address
     "PREVIEW_RATE_LIMIT": "12 per minute",  # draft previews (each rendered afresh) per person
+    "REPORT_PDF_RATE_LIMIT": "30 per hour",  # signed report PDFs asked for by one person
     "API_RATE_LIMIT": "120 per minute",  # /api/v1/ requests of one token (every app server counts together)
     "API_ANONYMOUS_RATE_LIMIT": "60 per minute",  # /api/v1/ requests without a token, per IP address
     "WEBHOOK_ALLOW_LOOPBACK": False,  # tests only: webhook URLs on 127.0.0.1 over http

@@ -3,6 +3,7 @@ The data they make comes from tests/factories.py; the client and its helpers fro
 import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,9 @@ def app(_migrated_app):
     try:
         yield app
     finally:
+        for thread in threading.enumerate():  # an in-process job still running must not see the tables emptied
+            if thread.name.startswith("job "):
+                thread.join(60)
         db.session.rollback()
         db.session.remove()
         _empty_all_tables()
@@ -120,8 +124,8 @@ def app(_migrated_app):
         app.config.clear()
         app.config.update(saved_config)
         # Stored files that belong to the emptied tables (the audit checkpoints' copies, the completion
-        # certificates) go with them.
-        for directory in ("audit", "agreements"):
+        # certificates, the signed reports) go with them.
+        for directory in ("audit", "agreements", "reports"):
             shutil.rmtree(Path(saved_config["PORTAL_DATA_DIR"]) / directory, ignore_errors=True)
 
 

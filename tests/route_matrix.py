@@ -129,6 +129,47 @@ def member_notification(w: World) -> str:
     return f"/notifications/{cache[0]}/open"
 
 
+def report_pdf_pending(w: World, url: str, kind: str, org, at: str) -> str:
+    """`url`, with the signed PDF it asks for already being made for each person of the matrix: asking again
+    answers without making another (the job itself is tested in tests/test_report_documents.py)."""
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.reports import documents
+    from portal.reports.models import ReportDocument
+    from portal.reports.periods import period_of
+
+    period = period_of("year", date(int(at), 1, 1))
+    for person in (w.member, w.representative, w.coordinator, w.other_member):
+        for language in ("lv", "en"):
+            db.session.add(ReportDocument(
+                kind=kind, org_id=org.id if org else None, period_kind=period.kind, period_start=period.start,
+                period_end=period.end, language=language, requested_by_id=person.id,
+                pending_key=documents.pending_key(person, kind, org, period, language)))
+    db.session.flush()
+    return url
+
+
+def report_pdf(w: World, kind: str) -> str:
+    """The download of a signed report PDF of org B ("org") or of the network ("statistics"), made already."""
+    from datetime import date
+
+    from portal import signed_documents
+    from portal.database import utcnow
+    from portal.extensions import db
+    from portal.reports.models import ReportDocument
+
+    stored = signed_documents.store(f"%PDF-1.7 {kind}".encode(), "reports")
+    document = ReportDocument(kind=kind, org_id=w.org.id if kind == "org" else None, period_kind="year",
+                              period_start=date(2025, 1, 1), period_end=date(2025, 12, 31), language="lv",
+                              requested_by_id=(w.member if kind == "org" else w.coordinator).id, state="ready",
+                              made_at=utcnow(), sha256=stored.sha256, size=stored.size,
+                              storage_key=stored.storage_key)
+    db.session.add(document)
+    db.session.flush()
+    return f"/reports/documents/{document.id}.pdf"
+
+
 def unsubscribe_link(w: World) -> str:
     """The member's one-click link that stops mails about exchanges: it works without logging in."""
     from portal.mail.preferences import unsubscribe_token
@@ -295,6 +336,23 @@ MATRIX = [
         roles(LOGIN, 200, 200, 200, 404), scenario="xlsx"),
     Row("reports.volunteer_report", "GET", lambda w: f"/orgs/{w.org.id}/report/volunteers?year=2025",
         roles(LOGIN, 200, 200, 200, 404)),
+    # The signed PDFs: asked for like the report is read (another organization's: 404; the network's statistics:
+    # coordinators); the download checks the same.
+    Row("report_documents.org_report", "POST",
+        lambda w: report_pdf_pending(w, f"/orgs/{w.org.id}/report/pdf?period=year&at=2025", "org", w.org, "2025"),
+        roles(LOGIN, 302, 302, 302, 404)),
+    Row("report_documents.volunteer_report", "POST",
+        lambda w: report_pdf_pending(w, f"/orgs/{w.org.id}/report/volunteers/pdf?year=2025", "volunteers", w.org,
+                                     "2025"),
+        roles(LOGIN, 302, 302, 302, 404)),
+    Row("report_documents.network_statistics", "POST",
+        lambda w: report_pdf_pending(w, "/coordination/statistics/pdf?period=year&at=2025", "statistics", None,
+                                     "2025"),
+        roles(LOGIN, 403, 403, 302, 403)),
+    Row("report_documents.download", "GET", lambda w: report_pdf(w, "org"), roles(LOGIN, 200, 200, 200, 404),
+        scenario="an organization's report"),
+    Row("report_documents.download", "GET", lambda w: report_pdf(w, "statistics"), roles(LOGIN, 403, 403, 200, 403),
+        scenario="the network statistics"),
 
     Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
     Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),

@@ -13,7 +13,6 @@ parties' people and the coordinators may download it (as they may the agreement)
 A certificate lost on the way (a job lost with Redis) or missing for an agreement in force before there were
 certificates is made by the daily duties (`make_missing`).
 """
-import hashlib
 import json
 import logging
 from datetime import datetime
@@ -21,13 +20,12 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from .. import signed_documents
 from ..audit.models import AuditEvent
 from ..audit.services import record
-from ..certificates import signing
 from ..database import utcnow
 from ..extensions import db
 from ..jobs import queue
-from ..storage import get_storage
 from . import archive
 from .completion_pdf import LABELS, CompletionDocument, SignatureFacts, Step, render_pdf
 from .files import current_file
@@ -41,8 +39,7 @@ STEPS = ("agreement.drafted", "agreement.submitted", "agreement.returned", "agre
          "agreement.certified", "agreement.signed", "agreement.in_force", "agreement.archived")
 
 
-def storage_key(sha256: str) -> str:
-    return f"agreements/completion/{sha256}.pdf"
+FOLDER = "agreements/completion"  # in the file store: <FOLDER>/<sha256>.pdf
 
 
 def certificate_of(agreement_id: int) -> CompletionCertificate | None:
@@ -106,19 +103,17 @@ def render_certificate(agreement: Agreement, now: datetime | None = None) -> tup
     document = current_file(agreement.id)
     pdf = render_pdf(completion_document(agreement, document, now))
     reason = f"{LABELS[agreement.language]['title']}: {agreement.number}; SHA-256 {document.sha256}"
-    return signing.certify_final(pdf, signing_time=now, reason=reason), document
+    return signed_documents.certify(pdf, signing_time=now, reason=reason), document
 
 
 def store_certificate(agreement: Agreement, data: bytes, document: AgreementFile) -> CompletionCertificate:
-    sha256 = hashlib.sha256(data).hexdigest()
-    key = storage_key(sha256)
-    get_storage().put(key, data)  # named by its digest: a rolled-back transaction leaves at most an unused file
-    stored = CompletionCertificate(agreement_id=agreement.id, sha256=sha256, size=len(data), storage_key=key,
-                                   language=agreement.language, document_revision=document.revision,
-                                   document_sha256=document.sha256)
+    kept = signed_documents.store(data, FOLDER)
+    stored = CompletionCertificate(agreement_id=agreement.id, sha256=kept.sha256, size=kept.size,
+                                   storage_key=kept.storage_key, language=agreement.language,
+                                   document_revision=document.revision, document_sha256=document.sha256)
     db.session.add(stored)
     db.session.flush()
-    record("agreement.completion_certified", obj=agreement, sha256=sha256, document_sha256=document.sha256,
+    record("agreement.completion_certified", obj=agreement, sha256=kept.sha256, document_sha256=document.sha256,
            revision=document.revision)
     return stored
 
@@ -168,16 +163,8 @@ def make_missing() -> int:
 
 def certificate_bytes(certificate: CompletionCertificate) -> bytes | None:
     """The stored bytes, or None if the file store lost them or they are not what was stored (logged)."""
-    try:
-        data = get_storage().get(certificate.storage_key)
-    except FileNotFoundError:
-        log.error("completion certificate %s: %s is missing", certificate.id, certificate.storage_key)
-        return None
-    if hashlib.sha256(data).hexdigest() != certificate.sha256:
-        log.error("completion certificate %s: %s has other bytes than stored", certificate.id,
-                  certificate.storage_key)
-        return None
-    return data
+    return signed_documents.read(certificate.storage_key, certificate.sha256,
+                                 f"completion certificate {certificate.id}")
 
 
 MATCHES, EXTENDED, DIFFERENT = "matches", "extended", "different"

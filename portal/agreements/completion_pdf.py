@@ -6,18 +6,12 @@ is made once and stored, a document that belongs with the agreement, like the ag
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-import jinja2
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
-
 from .. import paths
+from ..pdfs import LOCAL_TIME, Renderer, css_string as _css_string, environment, qr_data_uri
 from ..text import long_date
-from .pdf import LOCAL_TIME, PDF_VARIANT, AgreementRenderError, LocalOnlyFetcher, _css_string, qr_data_uri
 
 STYLESHEET = paths.STATIC / "css" / "completion-pdf.css"
 
@@ -161,20 +155,8 @@ def _grouped(n: int, language: str) -> str:
     return f"{n:,}".replace(",", "\u00a0" if language == "lv" else ",")
 
 
-_FETCHER = LocalOnlyFetcher()
-_JINJA = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
-    trim_blocks=True, lstrip_blocks=True,
-)
-
-
-class _Renderer(threading.local):
-    def __init__(self):
-        self.font_config = FontConfiguration()
-        self.stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=_FETCHER, font_config=self.font_config)
-
-
-_renderer = _Renderer()
+_JINJA = environment()
+_renderer = Renderer(STYLESHEET)
 
 
 def margin_css(doc: CompletionDocument) -> str:
@@ -202,10 +184,4 @@ def render_html(doc: CompletionDocument) -> str:
 
 def render_pdf(doc: CompletionDocument) -> bytes:
     """The certificate as PDF/A-3b bytes, not yet signed. Deterministic: the same document gives the same bytes."""
-    stylesheets = [_renderer.stylesheet,
-                   CSS(string=margin_css(doc), url_fetcher=_FETCHER, font_config=_renderer.font_config)]
-    try:
-        return HTML(string=render_html(doc), base_url=str(paths.TEMPLATES) + "/", url_fetcher=_FETCHER).write_pdf(
-            stylesheets=stylesheets, font_config=_renderer.font_config, pdf_variant=PDF_VARIANT)
-    except FatalURLFetchingError as error:  # a BaseException: would slip past the app's error handling
-        raise AgreementRenderError(str(error)) from error
+    return _renderer.write_pdf(render_html(doc), margin_css(doc))

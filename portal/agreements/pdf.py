@@ -16,29 +16,22 @@ where `signature_boxes` says.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import jinja2
-import segno
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError
 
 from .. import paths
+from ..pdfs import (ALLOWED_DIRS, FONT_DIR, LOCAL_TIME, PDF_VARIANT, LocalOnlyFetcher, PdfRenderError,  # noqa: F401
+                    css_string as _css_string, qr_data_uri)
 from ..text import long_date
 from .document import AgreementDocument
 
 TEMPLATES = paths.TEMPLATES
 STATIC = paths.STATIC
 STYLESHEET = STATIC / "css" / "agreement-pdf.css"
-# Debian's fonts-dejavu-core (DejaVu Serif regular and bold are used) is the only other place read from.
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-ALLOWED_DIRS = (STATIC, FONT_DIR)
-
-PDF_VARIANT = "pdf/a-3b"
-LOCAL_TIME = ZoneInfo("Europe/Riga")  # the agreement's date is the date in Latvia
+# Fonts: Debian's fonts-dejavu-core (DejaVu Serif regular and bold), through portal.pdfs' fetcher.
 
 # ------------------------------------------------------------------ geometry (mm), see geometry_css()
 MM = 72 / 25.4  # PDF points per millimetre
@@ -197,29 +190,8 @@ def geometry_css() -> str:
 
 # ------------------------------------------------------------------ WeasyPrint
 
-class AgreementRenderError(RuntimeError):
-    """The PDF could not be made (a resource was refused or is missing, e.g. the DejaVu fonts)."""
-
-
-class LocalOnlyFetcher(URLFetcher):
-    """Fetches `data:` URLs and files under ALLOWED_DIRS; refuses everything else (no network, no other file).
-    Any failure stops the rendering: a document of record never silently falls back to another font."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
-
-    def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            parts = urlsplit(url)
-            if parts.netloc not in ("", "localhost"):
-                raise ValueError(f"refused: {url}")
-            path = Path(unquote(parts.path)).resolve()
-            if path.is_file() and any(path.is_relative_to(allowed) for allowed in ALLOWED_DIRS):
-                return URLFetcherResponse(path.as_uri(), path.read_bytes())
-        raise ValueError(f"refused: {url}")
+class AgreementRenderError(PdfRenderError):
+    """The agreement PDF could not be made (a resource was refused or is missing, e.g. the DejaVu fonts)."""
 
 
 _FETCHER = LocalOnlyFetcher()
@@ -243,11 +215,6 @@ class _Renderer(threading.local):
 _renderer = _Renderer()
 
 
-def _css_string(text: str) -> str:
-    """A CSS string literal for any text: everything but letters, digits and spaces as a hex escape."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
-
-
 def margin_css(doc: AgreementDocument) -> str:
     """The header and footer of this document: network, number (and "draft"), verification code, page N of M.
     A few declarations parsed per render; cheaper than string-set from the body, and nothing to lay out."""
@@ -259,12 +226,6 @@ def margin_css(doc: AgreementDocument) -> str:
     return (f"@page {{ @top-left {{ content: {network} }} @top-right {{ content: {number} }}"
             f" @bottom-left {{ content: {code} }}"
             f" @bottom-right {{ content: {page} counter(page) {of} counter(pages) }} }}")
-
-
-def qr_data_uri(url: str) -> str:
-    """The QR code as a 1-bit PNG, one pixel a module, scaled without interpolation (image-rendering:
-    pixelated in the CSS): as sharp as an SVG in print, a few ms cheaper to embed than its path."""
-    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=0)
 
 
 def render_html(doc: AgreementDocument) -> str:

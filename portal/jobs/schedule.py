@@ -24,6 +24,7 @@ PERIODIC = (
     # The outbox and the agreements are the truth: these hand out again whatever they say is due.
     Periodic("portal.mail.delivery:sweep", every="SWEEP_SECONDS"),
     Periodic("portal.agreements.certification:sweep", every="SWEEP_SECONDS"),
+    Periodic("portal.reports.documents:sweep", every="SWEEP_SECONDS"),  # signed report PDFs whose job was lost
     # Webhook deliveries that are new or whose retry is due.
     Periodic("portal.api.delivery:deliver_due", every="SWEEP_SECONDS"),
     # The weekly mails whose day and hour (Riga time) it is; each person's once (also `portal send-digests

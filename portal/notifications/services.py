@@ -16,12 +16,14 @@ from ..extensions import db
 from .models import Notification
 
 EXCHANGE, MESSAGE, AGREEMENT, SIGNATURE, MEMBERSHIP = "exchange", "message", "agreement", "signature", "membership"
+REPORT = "report"
 GROUP_LABELS = {
     EXCHANGE: _l("Exchange"),
     MESSAGE: _l("Message"),
     AGREEMENT: _l("Agreement"),
     SIGNATURE: _l("Signature"),
     MEMBERSHIP: _l("Membership"),
+    REPORT: _l("Report"),
 }
 
 # kind -> (group, text, what to do when it waits for an action)
@@ -60,6 +62,8 @@ KINDS = {
     "agreement_sign_reminder": (SIGNATURE, _l("The agreement “%(title)s” is waiting for your signature."),
                                 _l("Sign the agreement")),
     "agreement_review_reminder": (AGREEMENT, _l("The agreement “%(title)s” is due for review."), None),
+    "report_pdf_ready": (REPORT, _l("The signed PDF “%(title)s” is ready: open this to download it."), None),
+    "report_pdf_failed": (REPORT, _l("The signed PDF “%(title)s” could not be made. Try again later."), None),
 }
 TEXTS = {kind: text for kind, (_group, text, _action) in KINDS.items()}
 

@@ -82,3 +82,10 @@ def volunteer_report_file(org_id, fmt):
     report = services.volunteer_report(org, _year())
     return _download(f"volunteers-{org.id}-{report.year}", str(report.year), services.volunteer_report_table(report),
                      fmt)
+
+
+def register(app) -> None:
+    """The signed PDFs of the reports have a blueprint of their own (document_views)."""
+    from .document_views import bp as documents_bp
+
+    app.register_blueprint(documents_bp)

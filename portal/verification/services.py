@@ -10,7 +10,10 @@ from ..agreements import completion
 from ..agreements.files import current_file, file_with_digest
 from ..agreements.models import Agreement, AgreementFile, CompletionCertificate, Signature
 from ..certificates import revocation, services as certificates
+from ..dates import format_moment
 from ..extensions import db
+from ..reports import documents as report_documents
+from ..reports.models import STATISTICS, VOLUNTEERS, ReportDocument
 from ..signing.verify import verify_pdf
 
 PROBLEMS = {
@@ -59,6 +62,24 @@ def held_certificate(sha256: str) -> HeldCertificate | None:
         return None
     match, newest = completion.document_match(certificate)
     return HeldCertificate(certificate, db.session.get(Agreement, certificate.agreement_id), match, newest)
+
+
+def held_report(sha256: str) -> ReportDocument | None:
+    """The signed report PDF the portal made with these bytes."""
+    return report_documents.document_with_digest(sha256)
+
+
+def report_description(document: ReportDocument) -> str:
+    """What a signed report is, in the reader's language: whose, for which period, made when."""
+    made = format_moment(document.made_at, "long")
+    if document.kind == STATISTICS:
+        return str(_l("The network statistics for %(period)s, made on %(date)s, intact and signed by the network.",
+                      period=document.period.label, date=made))
+    if document.kind == VOLUNTEERS:
+        return str(_l("The volunteer report of %(org)s for %(year)s, made on %(date)s, intact and signed by the "
+                      "network.", org=document.org.name, year=document.period.start.year, date=made))
+    return str(_l("A report of %(org)s for %(period)s, made on %(date)s, intact and signed by the network.",
+                  org=document.org.name, period=document.period.label, date=made))
 
 
 def public_record(agreement: Agreement | None) -> dict | None:
@@ -119,11 +140,15 @@ def _orgs_signed_in(stored: AgreementFile) -> set[int]:
                                   .order_by(Signature.id).limit(signings)))
 
 
-def verdict(report, held, certificate: HeldCertificate | None = None) -> Verdict:
-    """Complete (the document of record, every party's signature in it, or an agreement's completion
-    certificate), an earlier copy (what is missing), or changed after signing / not trusted."""
+def verdict(report, held, certificate: HeldCertificate | None = None,
+            report_document: ReportDocument | None = None) -> Verdict:
+    """Complete (the document of record, every party's signature in it, an agreement's completion
+    certificate, or a signed report), an earlier copy (what is missing), or changed after signing / not
+    trusted."""
     if not report.ok:
         return Verdict(ALTERED, _altered(report))
+    if report_document is not None:
+        return Verdict(COMPLETE, report_description(report_document))
     if certificate is not None:
         return Verdict(COMPLETE, str(_l(
             "A completion certificate of agreement No. %(number)s, intact and signed by the network, for the "

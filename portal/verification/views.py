@@ -16,7 +16,7 @@ bp = Blueprint("verification", __name__)
 @reads_only
 def verify():
     form = VerifyForm()
-    report, held, certificate, qualified = None, None, None, set()
+    report, held, certificate, report_document, qualified = None, None, None, None, set()
     if request.method == "GET" and request.args.get("code"):
         form.code.data = strip(request.args["code"])[:20]
     submitted = form.validate_on_submit()
@@ -28,6 +28,8 @@ def verify():
             report, qualified = services.check_upload(upload.read(current_app.config["VERIFY_MAX_BYTES"] + 1))
             held = services.held_file(report.sha256)
             certificate = services.held_certificate(report.sha256) if held is None else None
+            if held is None and certificate is None:
+                report_document = services.held_report(report.sha256)
             if held and not looked_up:
                 looked_up = held[1]
             elif certificate and not looked_up:
@@ -40,9 +42,10 @@ def verify():
         form.code.errors.append(_("This agreement is still a draft: there is nothing signed to verify yet."))
     return render_template(
         "verification/verify.html", form=form, report=report, held=held, certificate=certificate,
-        qualified=qualified,
+        report_document=report_document, qualified=qualified,
         record=services.public_record(looked_up), state_label=state_label, level_text=services.level_text,
         qualifications=services.QUALIFICATIONS,
-        verdict=services.verdict(report, held, certificate) if report is not None and not report.problem else None,
+        verdict=services.verdict(report, held, certificate, report_document)
+        if report is not None and not report.problem else None,
         changes_after=services.changes_after(report) if report is not None and not report.problem else [],
         problem_text=services.problem_text(report.problem) if report is not None and report.problem else None)

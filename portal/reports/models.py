@@ -1,0 +1,49 @@
+"""The signed PDFs of the reports (portal/reports/documents.py makes them).
+
+    pending → ready     (made by a job: rendered, signed and time-stamped by the network, stored)
+    pending → failed    (it could not be made; the person is told)
+"""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+from .periods import ALL_TIME, Period, period_of
+
+ORG, VOLUNTEERS, STATISTICS = "org", "volunteers", "statistics"  # what the document is a report of
+KINDS = (ORG, VOLUNTEERS, STATISTICS)
+PENDING, READY, FAILED = "pending", "ready", "failed"
+
+
+class ReportDocument(db.Model):
+    """One signed PDF of a report for a period: asked for by a person, made once by a job, kept (with its
+    SHA-256, so /verify recognizes the file) in the file store under `storage_key`."""
+
+    __tablename__ = "report_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)  # None: the network's
+    period_kind: Mapped[str] = mapped_column(String(10))  # periods.MONTH … ALL_TIME
+    period_start: Mapped[date | None] = mapped_column(Date)  # None: all time
+    period_end: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(2))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(10), default=PENDING)
+    # While pending: who asked for which report, period and language. Unique, so that two clicks at the same
+    # moment make one document; cleared when it is made (or fails).
+    pending_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    made_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    size: Mapped[int | None] = mapped_column()
+    storage_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+    org = relationship("Organization")
+    requested_by = relationship("User")
+
+    @property
+    def period(self) -> Period:
+        return period_of(self.period_kind, self.period_start) if self.period_start else Period(ALL_TIME, None, None)
