@@ -109,6 +109,25 @@ def request_form_data(w):
             "hours": "", "purpose": "Seminārs", "message": "Labdien!"}
 
 
+def ended_exchange(w: World) -> int:
+    """Org C's accepted request for B's hall whose last day was yesterday: it can be completed."""
+    from datetime import date, timedelta
+
+    from portal.exchanges import services as exchanges
+    from portal.extensions import db
+
+    from .factories import request_exchange
+
+    cache = w.__dict__.setdefault("_ended_exchange", [])
+    if not cache:
+        exchange = request_exchange(w.other_member, w.resource, start_in_days=20, purpose="Sapulce")
+        exchanges.accept(w.representative, exchange)
+        exchange.starts_on = exchange.ends_on = date.today() - timedelta(days=1)
+        db.session.commit()
+        cache.append(exchange.id)
+    return cache[0]
+
+
 def photo_upload(w):
     import io
 
@@ -260,8 +279,13 @@ MATRIX = [
         roles(LOGIN, 403, 403, 404, 302)),
     Row("exchanges.cancel", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/cancel", PARTY_ACTION,
         data=lambda w: {"reason": "Mainījās plāni"}),
-    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/complete", PARTY_ACTION,
-        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}),
+    # Before its last day the rule refuses: the page again, with the message (the form is not shown yet).
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/complete", PARTY_PAGE,
+        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}, scenario="before its last day"),
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{ended_exchange(w)}/complete", PARTY_ACTION,
+        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}, scenario="ended"),
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{ended_exchange(w)}/complete", PARTY_PAGE,
+        data=lambda w: {"value_units": "Infinity", "value_eur": "-1", "feedback": ""}, scenario="bad figures"),
     Row("exchanges.post_message", "POST", lambda w: f"/exchanges/{w.exchange.id}/messages", PARTY_ACTION,
         data=lambda w: {"body": "Vai der?"}),
     Row("exchanges.record_condition", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions",

@@ -274,14 +274,19 @@ def default_value(exchange: Exchange) -> tuple[Decimal | None, Decimal | None]:
     return units, (units * resource.value_eur).quantize(Decimal("0.01"))
 
 
-def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eur: Decimal | None,
-             feedback: str = "", today: date | None = None) -> None:
+def check_completion(actor, exchange: Exchange, *, value_eur: Decimal | None, today: date | None = None) -> None:
+    """Every problem of a completion at once: the day first (it is not a field's), then the figures."""
     require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
     if _today(today) < exchange.ends_on:
         raise RuleViolation(_l("An exchange can be completed on or after its last day (%(day)s).",
                                day=format_day(exchange.ends_on, "medium")))
     if value_eur is not None and value_eur < 0:
         raise RuleViolation(_l("Enter an amount of 0 or more."), field="value_eur")
+
+
+def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eur: Decimal | None,
+             feedback: str = "", today: date | None = None) -> None:
+    check_completion(actor, exchange, value_eur=value_eur, today=today)
     _transition(exchange, ACCEPTED, COMPLETED, completed_at=utcnow(), completed_by_id=actor.id,
                 value_units=value_units, value_eur=value_eur, feedback=feedback.strip())
     record("exchange.completed", actor=actor, obj=exchange, value_eur=str(value_eur))

@@ -64,17 +64,25 @@ def request_form(entry_id):
 @bp.get("/exchanges/<int:exchange_id>")
 @login_required
 def detail(exchange_id):
-    exchange = services.get_visible_exchange(current_user, exchange_id)
-    units, value = services.default_value(exchange)
+    return _detail_page(services.get_visible_exchange(current_user, exchange_id))
+
+
+def _detail_page(exchange, complete_form=None):
+    """The exchange's page; `complete_form`: the completion as typed, with its messages, after a refusal. The
+    page's other forms are not bound to the POST (its fields are not theirs)."""
+    if complete_form is None:
+        units, value = services.default_value(exchange)
+        complete_form = CompleteForm(formdata=None, value_units=units, value_eur=value)
     today = date.today()
     return render_template(
         "exchanges/detail.html", exchange=exchange, state_label=services.state_label,
         can_complete_now=today >= exchange.ends_on, can_cancel_now=today < exchange.starts_on,
         owner_side=policy.can_act_for(current_user, exchange.owner_org),
         requester_side=policy.can_act_for(current_user, exchange.requester_org),
-        reason_form=ReasonForm(), complete_form=CompleteForm(value_units=units, value_eur=value),
-        message_form=MessageForm(), condition_form=ConditionForm(), action_form=EmptyForm(),
-        agreement_form=ExchangeAgreementForm(), steps=timeline.steps(exchange),
+        reason_form=ReasonForm(formdata=None), complete_form=complete_form,
+        message_form=MessageForm(formdata=None), condition_form=ConditionForm(formdata=None),
+        action_form=EmptyForm(formdata=None), agreement_form=ExchangeAgreementForm(formdata=None),
+        steps=timeline.steps(exchange),
     )
 
 
@@ -126,15 +134,15 @@ def cancel(exchange_id):
 def complete(exchange_id):
     exchange = services.get_visible_exchange(current_user, exchange_id)
     form = CompleteForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return _to_detail(exchange)
-    attempt(lambda: services.complete(current_user, exchange, value_units=form.value_units.data,
-                                      value_eur=form.value_eur.data, feedback=form.feedback.data or ""),
+    if form.validate_on_submit(check=lambda: services.check_completion(
+            current_user, exchange, **form.values("value_eur"))):
+        completed = attempt(lambda: services.complete(
+            current_user, exchange, value_units=form.value_units.data, value_eur=form.value_eur.data,
+            feedback=form.feedback.data or ""), form=form,
             success=_("The exchange is completed and recorded in both ledgers."))
-    return _to_detail(exchange)
+        if completed:
+            return _to_detail(exchange)
+    return _detail_page(exchange, complete_form=form)  # every message next to its field, the typing kept
 
 
 @bp.post("/exchanges/<int:exchange_id>/messages")
