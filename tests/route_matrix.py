@@ -128,6 +128,26 @@ def ended_exchange(w: World) -> int:
     return cache[0]
 
 
+CONFIRMATION = lambda w: {"outcome": "as_agreed", "quantity": "1", "value_eur": "160", "feedback": ""}  # noqa: E731
+
+
+def completed_exchange(w: World) -> int:
+    """The ended exchange, completed by org C's member as agreed (value 60 EUR): B has not confirmed yet."""
+    from decimal import Decimal
+
+    from portal.exchanges import services as exchanges
+    from portal.exchanges.models import Exchange
+    from portal.extensions import db
+
+    cache = w.__dict__.setdefault("_completed_exchange", [])
+    if not cache:
+        exchange = db.session.get(Exchange, ended_exchange(w))
+        exchanges.complete(w.other_member, exchange, value_units=None, value_eur=Decimal("60"), feedback="Paldies!")
+        db.session.commit()
+        cache.append(exchange.id)
+    return cache[0]
+
+
 def photo_upload(w):
     import io
 
@@ -281,11 +301,19 @@ MATRIX = [
         data=lambda w: {"reason": "Mainījās plāni"}),
     # Before its last day the rule refuses: the page again, with the message (the form is not shown yet).
     Row("exchanges.complete", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/complete", PARTY_PAGE,
-        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}, scenario="before its last day"),
+        data=CONFIRMATION, scenario="before its last day"),
     Row("exchanges.complete", "POST", lambda w: f"/exchanges/{ended_exchange(w)}/complete", PARTY_ACTION,
-        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}, scenario="ended"),
+        data=CONFIRMATION, scenario="ended"),
     Row("exchanges.complete", "POST", lambda w: f"/exchanges/{ended_exchange(w)}/complete", PARTY_PAGE,
-        data=lambda w: {"value_units": "Infinity", "value_eur": "-1", "feedback": ""}, scenario="bad figures"),
+        data=lambda w: {"outcome": "as_agreed", "quantity": "Infinity", "value_eur": "-1", "feedback": ""},
+        scenario="bad figures"),
+    # Confirming what happened: B's people confirm C's completion, C's member changes its own; the coordinating
+    # organization is no party (404). Before completion the rule refuses with the page again.
+    Row("exchanges.give_feedback", "POST", lambda w: f"/exchanges/{completed_exchange(w)}/feedback", PARTY_ACTION,
+        data=lambda w: {"outcome": "not_as_agreed", "quantity": "1", "value_eur": "40",
+                        "feedback": "Zāle bija auksta."}),
+    Row("exchanges.give_feedback", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/feedback", PARTY_PAGE,
+        data=lambda w: {"outcome": "as_agreed", "quantity": "1"}, scenario="not completed"),
     Row("exchanges.post_message", "POST", lambda w: f"/exchanges/{w.exchange.id}/messages", PARTY_ACTION,
         data=lambda w: {"body": "Vai der?"}),
     Row("exchanges.record_condition", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions",

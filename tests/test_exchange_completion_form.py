@@ -1,5 +1,6 @@
-"""Completing an exchange: the form's problems are shown next to its fields, all at once, with the typing kept
-(it used to answer with one flash message per problem above the page and forget what was typed)."""
+"""Completing an exchange (the first side's account of what happened): the form's problems are shown next to
+its fields, all at once, with the typing kept (it used to answer with one flash message per problem above the
+page and forget what was typed)."""
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -30,36 +31,52 @@ def field_errors(html: str) -> dict:
 
 def summary_links(html: str) -> list[str]:
     box = re.search(r"<div class=\"error-summary\".*?</div>", html, re.S)
-    return re.findall(r'href="#([a-z_]+)"', box.group(0)) if box else []
+    return re.findall(r'href="#([a-z_0-9-]+)"', box.group(0)) if box else []
 
 
 def test_every_problem_is_next_to_its_field_in_latvian_with_the_typing_kept(app, world, ended):
     client = client_for(app, world.representative)
-    response = client.post(f"/exchanges/{ended.id}/complete?lang=lv",
-                           data={"value_units": "1e400", "value_eur": "divi eiro", "feedback": "Paldies, viss kārtībā!"})
+    response = client.post(f"/exchanges/{ended.id}/complete?lang=lv", data={
+        "outcome": "not_as_agreed", "quantity": "1e400", "value_eur": "divi eiro", "feedback": ""})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     errors = field_errors(html)
-    assert set(errors) == {"value_units", "value_eur"}, errors
-    assert set(summary_links(html)) == {"value_units", "value_eur"}
-    assert "Paldies, viss kārtībā!" in html and 'value="divi eiro"' in html
-    assert not re.search(r"\b(Enter|Not a valid|number)\b", " ".join(errors.values())), errors
+    assert set(errors) == {"quantity", "value_eur", "feedback"}, errors
+    assert set(summary_links(html)) == {"quantity", "value_eur", "feedback"}
+    assert 'value="1e400"' in html and 'value="divi eiro"' in html
+    assert not re.search(r"\b(Enter|Not a valid|number|Say)\b", " ".join(errors.values())), errors
     db.session.expire_all()
     assert ended.state == ACCEPTED
 
 
+def test_nothing_chosen_asks_what_happened_and_how_much(app, world, ended):
+    client = client_for(app, world.representative)
+    html = client.post(f"/exchanges/{ended.id}/complete?lang=lv", data={}).get_data(as_text=True)
+    assert set(field_errors(html)) == {"outcome", "quantity"}
+    assert summary_links(html)[0] == "outcome-0"  # the first radio button
+
+
 def test_a_decimal_comma_completes_it(app, world, ended):
     client = client_for(app, world.representative)
-    response = client.post(f"/exchanges/{ended.id}/complete", data={"value_units": "1,5", "value_eur": "95,50"})
+    response = client.post(f"/exchanges/{ended.id}/complete", data={
+        "outcome": "as_agreed", "quantity": "1", "value_eur": "95,50"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert ended.state == COMPLETED and ended.value_eur == Decimal("95.50") and ended.value_units == Decimal("1.5")
+    assert ended.state == COMPLETED and ended.value_eur == Decimal("95.50") and ended.used_quantity == 1
+
+
+def test_a_no_show_completes_it_with_nothing_counted(app, world, ended):
+    client = client_for(app, world.other_member)
+    response = client.post(f"/exchanges/{ended.id}/complete", data={"outcome": "no_show", "quantity": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (ended.state, ended.used_quantity, ended.value_eur) == (COMPLETED, 0, Decimal("0"))
 
 
 def test_before_its_last_day_the_page_says_why_and_nothing_changes(app, world):
     client = client_for(app, world.other_member)
     response = client.post(f"/exchanges/{world.accepted_exchange.id}/complete?lang=lv",
-                           data={"value_units": "2", "value_eur": "160"})
+                           data={"outcome": "as_agreed", "quantity": "1", "value_eur": "160"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Apmaiņu var atzīmēt kā pabeigtu, sākot ar tās pēdējo dienu" in html

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..agreements.models import Agreement
 from ..certificates.models import CertificateAuthority, OrgCertificate
+from ..exchanges.confirmations import OUTCOME_LABELS, STATE_LABELS as CONFIRMATION_LABELS
 from ..exchanges.models import Exchange
 from ..extensions import db
 from ..mail.models import OutboxMessage
@@ -61,6 +62,7 @@ ACTIONS = {
     "exchange.withdrawn": _l("Request withdrawn"),
     "exchange.cancelled": _l("Exchange cancelled"),
     "exchange.completed": _l("Exchange completed"),
+    "exchange.feedback": _l("What happened in an exchange confirmed"),
     "exchange.message": _l("Message in an exchange"),
     "exchange.condition": _l("Condition recorded"),
     "calendar.renewed": _l("Calendar address renewed"),
@@ -242,6 +244,10 @@ def _details(e, d: dict, objects) -> list[tuple[str, list]]:
         add(_l("Value"), _money(d["value_eur"]) or _l("not given"))
     if d.get("stage") in STAGES:
         add(_l("Stage"), STAGES[d["stage"]])
+    if d.get("happened") in OUTCOME_LABELS:
+        add(_l("What happened"), OUTCOME_LABELS[d["happened"]])
+    if d.get("confirmation") in CONFIRMATION_LABELS:
+        add(_l("Confirmation"), CONFIRMATION_LABELS[d["confirmation"]])
     if isinstance(d.get("fields"), list):
         add(_l("Changed"), ", ".join(str(ORG_FIELDS.get(f, f)) for f in d["fields"]))
     if d.get("title") and e.object_type not in ("Resource", "Need"):
@@ -268,7 +274,7 @@ def _details(e, d: dict, objects) -> list[tuple[str, list]]:
 
 KNOWN_KEYS = {"reason", "comment", "purpose", "email", "role", "position", "method", "path", "parties", "signatory",
               "resource_id", "by", "value_eur", "stage", "fields", "title", "recipient", "via", "reopened", "kinds",
-              "sha256", "fingerprint", "kind", "revision", "name"}
+              "sha256", "fingerprint", "kind", "revision", "name", "happened", "confirmation"}
 
 
 def _parsed(details: str) -> dict:

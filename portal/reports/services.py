@@ -1,9 +1,11 @@
 """An organization's own reports: what it gave and received in a period, and its volunteer report for a year.
 
 Both read completed exchanges only, counted in the period of their last day (as the ledger and the network
-statistics). Worth is the in-kind value in EUR recorded at completion; hours are those of intellectual
-resources (the completed hours when the rate is per hour, else the hours requested); days are those of material
-resources (premises, equipment, vehicles, materials).
+statistics). The figures are those the two sides confirmed (portal/exchanges/confirmations.py: where they
+differ, the lower one, and the exchange is marked as disputed). Worth is the in-kind value in EUR; hours are
+those of intellectual resources (the hours confirmed; for exchanges completed before confirmations, the
+completed hours when the rate is per hour, else the hours requested); days are those of material resources
+(premises, equipment, vehicles, materials), none for a no-show.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import policy
+from ..exchanges.confirmations import state_label as confirmation_label
 from ..exchanges.models import COMPLETED, Exchange
 from ..extensions import db
 from ..orgs.services import get_visible_org
@@ -34,13 +37,22 @@ def get_reported_org(user, org_id: int):
 def exchange_hours(exchange: Exchange) -> Decimal:
     if exchange.resource.kind != catalogue.INTELLECTUAL:
         return ZERO
+    if exchange.used_hours is not None:
+        return Decimal(exchange.used_hours)
     if exchange.resource.value_unit == "hour" and exchange.value_units is not None:
         return Decimal(exchange.value_units)
     return Decimal(exchange.hours or 0)
 
 
 def exchange_days(exchange: Exchange) -> int:
-    return exchange.days if exchange.resource.kind == catalogue.MATERIAL else 0
+    if exchange.resource.kind != catalogue.MATERIAL or exchange.reported_no_show:
+        return 0
+    return exchange.days
+
+
+def volunteers_of(exchange: Exchange) -> int:
+    """The people of an exchange of volunteers or expertise: as confirmed, else as requested."""
+    return exchange.quantity if exchange.used_quantity is None else exchange.used_quantity
 
 
 @dataclass
@@ -94,7 +106,8 @@ def org_report(org, period: Period) -> OrgReport:
     report = OrgReport(org, period, Side(), Side())
     for exchange in completed_exchanges(org.id, period):
         gave = exchange.owner_org_id == org.id
-        line = Line(exchange, exchange.other_side(org.id), Decimal(exchange.value_eur or 0),
+        value = ZERO if exchange.value_eur is None else Decimal(exchange.value_eur)
+        line = Line(exchange, exchange.other_side(org.id), value,
                     exchange_hours(exchange), exchange_days(exchange))
         (report.given if gave else report.received).add(line)
     return report
@@ -138,9 +151,11 @@ def volunteer_report(org, year: int) -> VolunteerReport:
     for exchange in completed_exchanges(org.id, period):
         if exchange.owner_org_id != org.id or exchange.resource.category not in VOLUNTEER_CATEGORIES:
             continue
+        if exchange.reported_no_show:
+            continue  # nobody worked
         place = places[volunteer_place(exchange)]
         place.place = volunteer_place(exchange)
-        place.volunteers += exchange.quantity
+        place.volunteers += volunteers_of(exchange)
         place.hours += exchange_hours(exchange)
         place.exchanges.append(exchange)
     return VolunteerReport(org, year, sorted(places.values(), key=lambda p: latvian_sort_key(p.place)))
@@ -150,18 +165,22 @@ def volunteer_report(org, year: int) -> VolunteerReport:
 
 def org_report_table(report: OrgReport) -> tuple[list[str], list[list]]:
     head = [_l("Direction"), _l("Exchange"), _l("Resource"), _l("Category"), _l("With"), _l("From"), _l("To"),
-            _l("In-kind value (EUR)"), _l("Hours"), _l("Days")]
+            _l("In-kind value (EUR)"), _l("Hours"), _l("Days"), _l("Confirmation")]
     rows = []
     for direction, side in ((_l("given"), report.given), (_l("received"), report.received)):
         for line in side.lines:
             e = line.exchange
             rows.append([str(direction), e.id, e.resource.title, e.resource.label("category"), line.other.name,
-                         e.starts_on, e.ends_on, line.value, line.hours, line.days])
+                         e.starts_on, e.ends_on, line.value, line.hours, line.days,
+                         confirmation_label(e.feedback_state)])
     return [str(h) for h in head], rows
 
 
 def volunteer_report_table(report: VolunteerReport) -> tuple[list[str], list[list]]:
     head = [_l("Place of volunteer work"), _l("Volunteers"), _l("Hours"), _l("Exchanges")]
-    rows = [[p.place, p.volunteers, p.hours, ", ".join(f"#{e.id}" for e in p.exchanges)] for p in report.places]
+    disputed = str(_l("disputed"))
+    rows = [[p.place, p.volunteers, p.hours,
+             ", ".join(f"#{e.id}" + (f" ({disputed})" if e.is_disputed else "") for e in p.exchanges)]
+            for p in report.places]
     rows.append([str(_l("Total")), report.volunteers, report.hours, ""])
     return [str(h) for h in head], rows

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from .. import policy, spreadsheets
 from ..errors import require
 from ..exchanges.models import ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN
+from ..exchanges.confirmations import outcome_label, state_label as confirmation_label
 from ..exchanges.services import state_label
 from ..orgs.choices import MUNICIPALITIES, label
 from . import periods, presentation, services, statistics
@@ -26,7 +27,7 @@ def network_statistics():
     stats = statistics.network_statistics(_period(), date.today())
     return render_template("reports/statistics.html", stats=stats, kinds=periods.KINDS,
                            blocks=presentation.chart_blocks(stats), states=EXCHANGE_STATES, state_label=state_label,
-                           municipality=lambda code: label(MUNICIPALITIES, code))
+                           municipality=lambda code: label(MUNICIPALITIES, code), outcome_label=outcome_label)
 
 
 @bp.get("/reports")
@@ -41,7 +42,8 @@ def org_report(org_id):
     org = services.get_reported_org(current_user, org_id)
     report = services.org_report(org, _period())
     return render_template("reports/org_report.html", report=report, kinds=periods.KINDS,
-                           volunteer_year=(report.period.start or date.today()).year)
+                           volunteer_year=(report.period.start or date.today()).year,
+                           confirmation_label=confirmation_label)
 
 
 def _year() -> int:
