@@ -9,4 +9,5 @@ from .exchanges import models as exchanges  # noqa: F401
 from .mail import models as mail  # noqa: F401
 from .notifications import models as notifications  # noqa: F401
 from .orgs import models as orgs  # noqa: F401
+from .reports import models as reports  # noqa: F401
 from .resources import models as resources  # noqa: F401

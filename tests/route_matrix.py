@@ -148,6 +148,27 @@ def completed_exchange(w: World) -> int:
     return cache[0]
 
 
+VOLUNTEER_HOURS = lambda w: {"place": "Līvānu bibliotēka", "starts_on": "2025-03-01",  # noqa: E731
+                              "ends_on": "2025-05-31", "volunteers": "4", "hours": "36,5", "note": "Lasīšanas stundas"}
+
+
+def volunteer_entry(w: World) -> int:
+    """Hours of org B's volunteers outside the portal, entered by its representative."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.extensions import db
+    from portal.reports import volunteer_hours
+
+    cache = w.__dict__.setdefault("_volunteer_entry", [])
+    if not cache:
+        entry = volunteer_hours.add_entry(w.representative, w.org, place="Līvāni", starts_on=date(2025, 6, 1),
+                                          ends_on=date(2025, 6, 30), volunteers=3, hours=Decimal("12"))
+        db.session.commit()
+        cache.append(entry.id)
+    return cache[0]
+
+
 def photo_upload(w):
     import io
 
@@ -342,6 +363,16 @@ MATRIX = [
         roles(LOGIN, 200, 200, 200, 404), scenario="xlsx"),
     Row("reports.volunteer_report", "GET", lambda w: f"/orgs/{w.org.id}/report/volunteers?year=2025",
         roles(LOGIN, 200, 200, 200, 404)),
+    # Hours of work outside the portal: B's representatives enter and remove them; B's member and the coordinator
+    # read the report but may not (403); another organization does not see it (404).
+    Row("reports.add_volunteer_hours", "POST", lambda w: f"/orgs/{w.org.id}/report/volunteers/hours?year=2025",
+        roles(LOGIN, 403, 302, 403, 404), data=VOLUNTEER_HOURS),
+    Row("reports.add_volunteer_hours", "POST", lambda w: f"/orgs/{w.org.id}/report/volunteers/hours?year=2025",
+        roles(LOGIN, 403, 200, 403, 404), data=lambda w: {**VOLUNTEER_HOURS(w), "ends_on": "2024-12-31"},
+        scenario="period across two years: the form again"),
+    Row("reports.remove_volunteer_hours", "POST",
+        lambda w: f"/orgs/{w.org.id}/report/volunteers/hours/{volunteer_entry(w)}/remove",
+        roles(LOGIN, 403, 302, 403, 404)),
 
     Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
     Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),

@@ -160,7 +160,7 @@ def test_the_downloads_and_the_ledger_mark_the_disputed(app, world, confirmed_hi
     assert by_id[str(h.x3.id)][-4:] == ["0,00", "0", "0", "strīdā: uzskaitē mazākie skaitļi"]
     volunteers = list(csv.reader(io.StringIO(c.get(f"/orgs/{world.org.id}/report/volunteers.csv?year=2025&lang=lv")
                                              .data.decode("utf-8-sig")), delimiter=";"))
-    assert volunteers[1] == ["Līvāni", "1", "10,0", f"#{h.x5.id} (strīdā)"]
+    assert volunteers[1][:4] == ["Līvāni", "1", "10,0", f"#{h.x5.id} (strīdā)"]
     ledger = list(csv.reader(io.StringIO(c.get("/ledger.csv?start=2025-01-01&end=2025-12-31&lang=en")
                                          .data.decode("utf-8-sig"))))
     assert ledger[0][-1] == "Confirmation"

@@ -51,8 +51,9 @@ def test_the_volunteer_report_downloads(app, world, history):
     c = client_for(app, world.representative)
     rows = list(csv.reader(io.StringIO(c.get(f"/orgs/{world.org.id}/report/volunteers.csv?year=2025&lang=lv")
                                        .data.decode("utf-8-sig")), delimiter=";"))
-    assert rows == [["Brīvprātīgā darba vieta", "Brīvprātīgie", "Stundas", "Apmaiņas"],
-                    ["Līvāni", "1", "12,0", f"#{history.x5.id}"], ["Kopā", "1", "12,0", ""]]
+    assert rows == [["Brīvprātīgā darba vieta", "Brīvprātīgie", "Stundas", "Apmaiņas", "Ar roku ievadītie brīvprātīgie",
+                     "Ar roku ievadītās stundas", "Ievadīts ar roku"],
+                    ["Līvāni", "1", "12,0", f"#{history.x5.id}", "0", "0", ""], ["Kopā", "1", "12,0", "", "0", "0", ""]]
     sheet = load_workbook(io.BytesIO(c.get(f"/orgs/{world.org.id}/report/volunteers.xlsx?year=2025").data)).active
     assert list(sheet.iter_rows(values_only=True))[1][:3] == ("Līvāni", 1, 12)
 

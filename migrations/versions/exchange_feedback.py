@@ -1,4 +1,5 @@
-"""exchange feedback: each side's account of what happened, and the figures that count
+"""exchange feedback: each side's account of what happened, and the figures that count; volunteer hours
+entered by hand for the volunteer report
 
 Revision ID: exchange_feedback
 Revises: report_indexes
@@ -46,6 +47,24 @@ def upgrade():
         batch_op.add_column(sa.Column('feedback_state', sa.String(length=10), server_default='', nullable=False))
         batch_op.create_index('ix_exchanges_feedback_state', ['state', 'feedback_state', 'ends_on'], unique=False)
 
+    op.create_table('volunteer_hours',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('volunteers', sa.Integer(), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=6, scale=1), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_volunteer_hours_created_by_id_users')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_volunteer_hours_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_hours'))
+    )
+    with op.batch_alter_table('volunteer_hours', schema=None) as batch_op:
+        batch_op.create_index('ix_volunteer_hours_org_starts_on', ['org_id', 'starts_on'], unique=False)
+
     # The hours of a resource priced by the hour were its completed units (as the reports counted them).
     def hours(e):
         return (f"CASE WHEN (SELECT r.value_unit FROM resources r WHERE r.id = {e}.resource_id) = 'hour' "
@@ -65,6 +84,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('volunteer_hours', schema=None) as batch_op:
+        batch_op.drop_index('ix_volunteer_hours_org_starts_on')
+    op.drop_table('volunteer_hours')
     with op.batch_alter_table('exchanges', schema=None) as batch_op:
         batch_op.drop_index('ix_exchanges_feedback_state')
         batch_op.drop_column('feedback_state')

@@ -7,7 +7,6 @@ those of intellectual resources (the hours confirmed; for exchanges completed be
 completed hours when the rate is per hour, else the hours requested); days are those of material resources
 (premises, equipment, vehicles, materials), none for a no-show.
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,7 +21,8 @@ from ..exchanges.models import COMPLETED, Exchange
 from ..extensions import db
 from ..orgs.services import get_visible_org
 from ..resources import choices as catalogue
-from ..text import latvian_sort_key
+from ..text import fold_diacritics, latvian_sort_key
+from . import volunteer_hours
 from .periods import Period, period_of, YEAR
 
 ZERO = Decimal("0")
@@ -116,9 +116,12 @@ def org_report(org, period: Period) -> OrgReport:
 @dataclass
 class VolunteerPlace:
     place: str
-    volunteers: int
+    volunteers: int  # in all: the exchanges' and the hand-entered
     hours: Decimal
     exchanges: list
+    entered: list = field(default_factory=list)  # [VolunteerHours] entered by hand
+    entered_volunteers: int = 0
+    entered_hours: Decimal = ZERO
 
 
 @dataclass
@@ -135,6 +138,18 @@ class VolunteerReport:
     def hours(self) -> Decimal:
         return sum((p.hours for p in self.places), ZERO)
 
+    @property
+    def entered_volunteers(self) -> int:
+        return sum(p.entered_volunteers for p in self.places)
+
+    @property
+    def entered_hours(self) -> Decimal:
+        return sum((p.entered_hours for p in self.places), ZERO)
+
+    @property
+    def entries(self) -> list:
+        return sorted((e for p in self.places for e in p.entered), key=lambda e: (e.starts_on, e.id))
+
 
 def volunteer_place(exchange: Exchange) -> str:
     """Where the volunteers worked: the resource's place if given, else its municipality."""
@@ -142,22 +157,38 @@ def volunteer_place(exchange: Exchange) -> str:
     return resource.location.strip() or resource.label("municipality")
 
 
+def _place_key(place: str) -> str:
+    """Places typed by hand match the portal's whatever the case and the diacritics ("Līvāni", "livani")."""
+    return fold_diacritics(" ".join(place.split())).casefold()
+
+
 def volunteer_report(org, year: int) -> VolunteerReport:
     """For the annual report the Volunteer Service Law asks of an organization that involves volunteers: per place
-    of volunteer work, the number of volunteers (the people of each exchange, its quantity) and their hours, from
-    the completed exchanges in which the organization gave volunteers or expertise."""
+    of volunteer work, the number of volunteers (the people of each exchange, as confirmed) and their hours, from
+    the completed exchanges in which the organization gave volunteers or expertise, and the work outside the
+    portal that its representatives entered by hand (counted with the place's, shown apart)."""
     period = period_of(YEAR, date(year, 1, 1))
-    places = defaultdict(lambda: VolunteerPlace("", 0, ZERO, []))
+    places: dict[str, VolunteerPlace] = {}
+
+    def place_of(name: str) -> VolunteerPlace:
+        return places.setdefault(_place_key(name), VolunteerPlace(name, 0, ZERO, []))
+
     for exchange in completed_exchanges(org.id, period):
         if exchange.owner_org_id != org.id or exchange.resource.category not in VOLUNTEER_CATEGORIES:
             continue
         if exchange.reported_no_show:
             continue  # nobody worked
-        place = places[volunteer_place(exchange)]
-        place.place = volunteer_place(exchange)
+        place = place_of(volunteer_place(exchange))
         place.volunteers += volunteers_of(exchange)
         place.hours += exchange_hours(exchange)
         place.exchanges.append(exchange)
+    for entry in volunteer_hours.entries(org.id, year):
+        place = place_of(entry.place)
+        place.volunteers += entry.volunteers
+        place.hours += Decimal(entry.hours)
+        place.entered.append(entry)
+        place.entered_volunteers += entry.volunteers
+        place.entered_hours += Decimal(entry.hours)
     return VolunteerReport(org, year, sorted(places.values(), key=lambda p: latvian_sort_key(p.place)))
 
 
@@ -177,10 +208,18 @@ def org_report_table(report: OrgReport) -> tuple[list[str], list[list]]:
 
 
 def volunteer_report_table(report: VolunteerReport) -> tuple[list[str], list[list]]:
-    head = [_l("Place of volunteer work"), _l("Volunteers"), _l("Hours"), _l("Exchanges")]
+    head = [_l("Place of volunteer work"), _l("Volunteers"), _l("Hours"), _l("Exchanges"),
+            _l("Volunteers entered by hand"), _l("Hours entered by hand"), _l("Entered by hand")]
     disputed = str(_l("disputed"))
     rows = [[p.place, p.volunteers, p.hours,
-             ", ".join(f"#{e.id}" + (f" ({disputed})" if e.is_disputed else "") for e in p.exchanges)]
+             ", ".join(f"#{e.id}" + (f" ({disputed})" if e.is_disputed else "") for e in p.exchanges),
+             p.entered_volunteers, p.entered_hours, "; ".join(_entry_text(e) for e in p.entered)]
             for p in report.places]
-    rows.append([str(_l("Total")), report.volunteers, report.hours, ""])
+    rows.append([str(_l("Total")), report.volunteers, report.hours, "", report.entered_volunteers,
+                 report.entered_hours, ""])
     return [str(h) for h in head], rows
+
+
+def _entry_text(entry) -> str:
+    period = f"{entry.starts_on.isoformat()}–{entry.ends_on.isoformat()}"
+    return f"{period} {entry.note}".strip()

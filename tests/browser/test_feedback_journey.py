@@ -106,3 +106,49 @@ def test_the_owner_confirms_otherwise_and_both_sides_see_the_dispute(live_server
     assert not problems, "\n".join(problems)
     assert failed_responses == [], failed_responses
     assert console_errors == [], console_errors
+
+
+def test_a_representative_adds_volunteer_hours_to_the_report(live_server, fresh_login_limit, browser, shot):
+    from datetime import date
+
+    base = live_server.url
+    owner = demo_exchange(live_server.app, WORKSHOP)[1]
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, locale="de-DE")
+    context.add_init_script(script=checks.axe_source())
+    page = context.new_page()
+    failed_responses, console_errors = watch(page)
+    problems = []
+    year = date.today().year
+    try:
+        log_in_as(page, base, owner, live_server.demo_password)
+        page.goto(f"{base}/reports?period=year")
+        page.locator("a", has_text=lv("Volunteer report")).first.click()
+        form = page.locator("[data-testid=hours-form]")
+        expect(form).to_be_visible()
+        form.locator("[name=place]").fill("")
+        form.locator("[name=starts_on]").fill(f"{year}-03-01")
+        form.locator("[name=ends_on]").fill(f"{year - 1}-03-31")
+        form.locator("[name=volunteers]").fill("0")
+        form.locator("[name=hours]").fill("2500")
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        expect(page.locator(".error-summary li")).to_have_count(4)
+        problems += check_both_widths(page, shot, "volunteers-01-problems")
+
+        form = page.locator("[data-testid=hours-form]")
+        form.locator("[name=place]").fill("Līvānu novada bibliotēka")
+        form.locator("[name=ends_on]").fill(f"{year}-03-31")
+        form.locator("[name=volunteers]").fill("6")
+        form.locator("[name=hours]").fill("48,5")
+        form.locator("[name=note]").fill("Lasīšanas stundas bērniem")
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(f"**/report/volunteers?year={year}#entered")
+        expect(page.locator(".flash.success")).to_be_visible()
+        expect(page.locator("[data-testid=entries]")).to_contain_text("Lasīšanas stundas bērniem")
+        expect(page.locator("[data-testid=volunteer-places]")).to_contain_text(lv("entered by hand"))
+        problems += check_both_widths(page, shot, "volunteers-02-entered")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+    assert failed_responses == [], failed_responses
+    assert console_errors == [], console_errors
