@@ -43,15 +43,18 @@ def daily_command():
     from .agreements.schedule import run_daily
     from .audit.checkpoints import make_checkpoint
     from .certificates.services import network_signer
+    from .exchanges.confirmations import close_due
 
     result = run_daily()
+    closed = close_due()
     checkpoint = make_checkpoint(network_signer())
     db.session.commit()
     click.echo(f"expired {result['expired']}, sign reminders {result['sign_reminders']}, "
                f"review reminders {result['review_reminders']}, "
                f"CRL {'published' if result['crl_published'] else 'current'}, "
                f"documents time-stamped {result['archived']}, "
-               f"completion certificates {result['completion_certificates']}, audit checkpoint "
+               f"completion certificates {result['completion_certificates']}, confirmations closed {closed}, "
+               f"audit checkpoint "
                f"{checkpoint.last_event_id if checkpoint else '—'}")
 
 

@@ -218,7 +218,7 @@ DEMO_EXCHANGES = [
 def _load_exchanges() -> None:
     from datetime import date, timedelta
 
-    from .exchanges import services as exchanges
+    from .exchanges import confirmations, services as exchanges
     from .exchanges.models import Exchange
     from .resources.models import Resource
 
@@ -244,6 +244,9 @@ def _load_exchanges() -> None:
             units, value = exchanges.default_value(exchange)
             exchanges.complete(requester, exchange, value_units=units, value_eur=value,
                                feedback="Paldies, viss noritēja lieliski!", today=ends_on)
+            if resource.kind == "material":  # the owner confirms it too; the workshop waits for its owner
+                confirmations.give_feedback(owner, exchange, confirmations.Figures(
+                    "as_agreed", quantity, None, units, value, "Prieks sadarboties!"))
 
 
 def _load_agreements(password: str) -> None:

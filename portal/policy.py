@@ -87,6 +87,19 @@ def can_request_exchange(user, resource) -> bool:
             and can_view_entry(user, resource))
 
 
+def can_confirm_exchange(user, exchange) -> bool:
+    """Confirm what happened in an exchange (as agreed, the figures, a no-show) for one's side: any of the
+    side's people while it is active, as for completing it: whoever handled the exchange knows what happened,
+    and the representatives see and may change the side's confirmation while it is open."""
+    return can_act_for(user, exchange.owner_org) or can_act_for(user, exchange.requester_org)
+
+
+def can_enter_volunteer_hours(user, org) -> bool:
+    """Add or remove the volunteer hours of work outside the portal in the organization's volunteer report:
+    its representatives (the report is the organization's declaration under the Volunteer Service Law)."""
+    return can_manage_org(user, org)
+
+
 def is_exchange_party(user, exchange) -> bool:
     """Exchanges, their messages and conditions are seen by the two organizations only."""
     return _authenticated(user) and user.org_id in (exchange.owner_org_id, exchange.requester_org_id)

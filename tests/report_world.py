@@ -99,3 +99,22 @@ def build_history(world) -> History:
                requested=utc(2025, 12, 31, 12))
     db.session.commit()
     return History(x1, x2, x3, x4, x5, x6, suspended, left, idle)
+
+
+def confirm_history(world, history: History) -> None:
+    """The other sides' confirmations, each within its 30 days (hand-counted):
+
+        x1  B confirms as agreed (quantity 1, 160.00)              agreed     counts 160.00, 2 days
+        x5  B: not as agreed, 10 hours, 80.00 (C said 12 h, 96.00)  disputed   counts 10 h, 80.00
+        x3  C: no-show (B said it took place, 40.00)               disputed   counts 0.00, 0 days
+        x2, x6 stay confirmed by one side (x6: 3 hours, 45.00)
+    """
+    from portal.exchanges.confirmations import Figures, give_feedback
+
+    B, C = world.representative, world.other_representative
+    give_feedback(B, history.x1, Figures("as_agreed", 1, None, None, Decimal("160.00")), today=date(2025, 2, 12))
+    give_feedback(world.member, history.x5, Figures("not_as_agreed", 1, Decimal("10"), Decimal("10"),
+                                                    Decimal("80.00"), "Divi stundas mazāk."), today=date(2025, 3, 20))
+    give_feedback(C, history.x3, Figures("no_show", comment="Neviens neatnāca pēc komplekta."),
+                  today=date(2026, 1, 5))
+    db.session.commit()

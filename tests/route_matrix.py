@@ -111,6 +111,66 @@ def request_form_data(w):
             "hours": "", "purpose": "Seminārs", "message": "Labdien!"}
 
 
+def ended_exchange(w: World) -> int:
+    """Org C's accepted request for B's hall whose last day was yesterday: it can be completed."""
+    from datetime import date, timedelta
+
+    from portal.exchanges import services as exchanges
+    from portal.extensions import db
+
+    from .factories import request_exchange
+
+    cache = w.__dict__.setdefault("_ended_exchange", [])
+    if not cache:
+        exchange = request_exchange(w.other_member, w.resource, start_in_days=20, purpose="Sapulce")
+        exchanges.accept(w.representative, exchange)
+        exchange.starts_on = exchange.ends_on = date.today() - timedelta(days=1)
+        db.session.commit()
+        cache.append(exchange.id)
+    return cache[0]
+
+
+CONFIRMATION = lambda w: {"outcome": "as_agreed", "quantity": "1", "value_eur": "160", "feedback": ""}  # noqa: E731
+
+
+def completed_exchange(w: World) -> int:
+    """The ended exchange, completed by org C's member as agreed (value 60 EUR): B has not confirmed yet."""
+    from decimal import Decimal
+
+    from portal.exchanges import services as exchanges
+    from portal.exchanges.models import Exchange
+    from portal.extensions import db
+
+    cache = w.__dict__.setdefault("_completed_exchange", [])
+    if not cache:
+        exchange = db.session.get(Exchange, ended_exchange(w))
+        exchanges.complete(w.other_member, exchange, value_units=None, value_eur=Decimal("60"), feedback="Paldies!")
+        db.session.commit()
+        cache.append(exchange.id)
+    return cache[0]
+
+
+VOLUNTEER_HOURS = lambda w: {"place": "Līvānu bibliotēka", "starts_on": "2025-03-01",  # noqa: E731
+                              "ends_on": "2025-05-31", "volunteers": "4", "hours": "36,5", "note": "Lasīšanas stundas"}
+
+
+def volunteer_entry(w: World) -> int:
+    """Hours of org B's volunteers outside the portal, entered by its representative."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.extensions import db
+    from portal.reports import volunteer_hours
+
+    cache = w.__dict__.setdefault("_volunteer_entry", [])
+    if not cache:
+        entry = volunteer_hours.add_entry(w.representative, w.org, place="Līvāni", starts_on=date(2025, 6, 1),
+                                          ends_on=date(2025, 6, 30), volunteers=3, hours=Decimal("12"))
+        db.session.commit()
+        cache.append(entry.id)
+    return cache[0]
+
+
 def photo_upload(w):
     import io
 
@@ -306,8 +366,21 @@ MATRIX = [
         roles(LOGIN, 403, 403, 404, 302)),
     Row("exchanges.cancel", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/cancel", PARTY_ACTION,
         data=lambda w: {"reason": "Mainījās plāni"}),
-    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/complete", PARTY_ACTION,
-        data=lambda w: {"value_units": "2", "value_eur": "160", "feedback": ""}),
+    # Before its last day the rule refuses: the page again, with the message (the form is not shown yet).
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/complete", PARTY_PAGE,
+        data=CONFIRMATION, scenario="before its last day"),
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{ended_exchange(w)}/complete", PARTY_ACTION,
+        data=CONFIRMATION, scenario="ended"),
+    Row("exchanges.complete", "POST", lambda w: f"/exchanges/{ended_exchange(w)}/complete", PARTY_PAGE,
+        data=lambda w: {"outcome": "as_agreed", "quantity": "Infinity", "value_eur": "-1", "feedback": ""},
+        scenario="bad figures"),
+    # Confirming what happened: B's people confirm C's completion, C's member changes its own; the coordinating
+    # organization is no party (404). Before completion the rule refuses with the page again.
+    Row("exchanges.give_feedback", "POST", lambda w: f"/exchanges/{completed_exchange(w)}/feedback", PARTY_ACTION,
+        data=lambda w: {"outcome": "not_as_agreed", "quantity": "1", "value_eur": "40",
+                        "feedback": "Zāle bija auksta."}),
+    Row("exchanges.give_feedback", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/feedback", PARTY_PAGE,
+        data=lambda w: {"outcome": "as_agreed", "quantity": "1"}, scenario="not completed"),
     Row("exchanges.post_message", "POST", lambda w: f"/exchanges/{w.exchange.id}/messages", PARTY_ACTION,
         data=lambda w: {"body": "Vai der?"}),
     Row("exchanges.record_condition", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions",
@@ -353,6 +426,16 @@ MATRIX = [
         scenario="an organization's report"),
     Row("report_documents.download", "GET", lambda w: report_pdf(w, "statistics"), roles(LOGIN, 403, 403, 200, 403),
         scenario="the network statistics"),
+    # Hours of work outside the portal: B's representatives enter and remove them; B's member and the coordinator
+    # read the report but may not (403); another organization does not see it (404).
+    Row("reports.add_volunteer_hours", "POST", lambda w: f"/orgs/{w.org.id}/report/volunteers/hours?year=2025",
+        roles(LOGIN, 403, 302, 403, 404), data=VOLUNTEER_HOURS),
+    Row("reports.add_volunteer_hours", "POST", lambda w: f"/orgs/{w.org.id}/report/volunteers/hours?year=2025",
+        roles(LOGIN, 403, 200, 403, 404), data=lambda w: {**VOLUNTEER_HOURS(w), "ends_on": "2024-12-31"},
+        scenario="period across two years: the form again"),
+    Row("reports.remove_volunteer_hours", "POST",
+        lambda w: f"/orgs/{w.org.id}/report/volunteers/hours/{volunteer_entry(w)}/remove",
+        roles(LOGIN, 403, 302, 403, 404)),
 
     Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
     Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),

@@ -860,7 +860,7 @@ def test_the_ledger_exports_csv_in_latvian_as_excel_expects_it_in_latvia(app, wo
     owner = client_for(app, world.representative)
     rows = read_csv(owner.get("/ledger.csv"))
     assert rows[0] == ["Nr.", "Virziens", "Otra organizācija", "Resurss", "No", "Līdz", "Vienību skaits",
-                       "Mērvienība", "Vērtība, EUR", "Pabeigta"]
+                       "Mērvienība", "Vērtība, EUR", "Pabeigta", "Apstiprinājums"]
     body = {row[0]: row for row in rows[1:]}
     assert len(rows) == 4 and len(body) == 3
     gave, received, later = ledger_world["gave"], ledger_world["received"], ledger_world["gave_later"]
@@ -882,7 +882,7 @@ def test_the_ledger_exports_csv_in_latvian_as_excel_expects_it_in_latvia(app, wo
 def test_the_ledger_csv_in_english_uses_commas_and_decimal_points(app, world, ledger_world):
     rows = read_csv(client_for(app, world.representative).get("/ledger.csv?lang=en"), separator=",")
     assert rows[0] == ["No.", "Direction", "Other organization", "Resource", "From", "To", "Quantity of units",
-                       "Unit", "Value, EUR", "Completed"]
+                       "Unit", "Value, EUR", "Completed", "Confirmation"]
     gave = {row[0]: row for row in rows[1:]}[str(ledger_world["gave"].id)]
     assert gave[1] == "given" and gave[6:9] == ["2.00", "", "160.00"]
 

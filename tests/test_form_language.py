@@ -36,7 +36,7 @@ FORMS = {"accounts.login", "accounts.forgot_password", "accounts.change_password
          "resources.edit_resource", "resources.edit_need", "exchanges.request_form", "exchanges.complete",
          "exchanges.decline", "exchanges.cancel", "exchanges.post_message", "agreements.new", "agreements.edit",
          "agreements.comment", "agreements.sign", "agreements.terminate", "agreements.return_to_drafter",
-         "orgs.reject"}
+         "orgs.reject", "exchanges.give_feedback", "reports.add_volunteer_hours"}
 
 
 def messages(html: str) -> list[str]:

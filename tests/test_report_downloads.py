@@ -23,8 +23,9 @@ def test_the_csv_opens_as_latvian_excel_expects(app, world, history):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Virziens", "Apmaiņa", "Resurss"]
     by_id = {row[1]: row for row in rows[1:]}
-    assert by_id[str(history.x1.id)][4:] == ["Sukrums", "2025-02-10", "2025-02-11", "160,00", "0", "2"]
-    assert by_id[str(history.x5.id)][-3:] == ["96,00", "12,0", "0"]
+    assert by_id[str(history.x1.id)][4:] == ["Sukrums", "2025-02-10", "2025-02-11", "160,00", "0", "2",
+                                             "apstiprināja viena puse"]
+    assert by_id[str(history.x5.id)][-4:] == ["96,00", "12,0", "0", "apstiprināja viena puse"]
     assert set(by_id) == {str(history.x1.id), str(history.x5.id), str(history.x3.id)}
     english = client_for(app, world.member).get(f"/orgs/{world.org.id}/report.csv?period=year&at=2025&lang=en")
     assert b"160.00" in english.data and english.data.decode("utf-8-sig").splitlines()[0].startswith("Direction,")
@@ -50,8 +51,9 @@ def test_the_volunteer_report_downloads(app, world, history):
     c = client_for(app, world.representative)
     rows = list(csv.reader(io.StringIO(c.get(f"/orgs/{world.org.id}/report/volunteers.csv?year=2025&lang=lv")
                                        .data.decode("utf-8-sig")), delimiter=";"))
-    assert rows == [["Brīvprātīgā darba vieta", "Brīvprātīgie", "Stundas", "Apmaiņas"],
-                    ["Līvāni", "1", "12,0", f"#{history.x5.id}"], ["Kopā", "1", "12,0", ""]]
+    assert rows == [["Brīvprātīgā darba vieta", "Brīvprātīgie", "Stundas", "Apmaiņas", "Ar roku ievadītie brīvprātīgie",
+                     "Ar roku ievadītās stundas", "Ievadīts ar roku"],
+                    ["Līvāni", "1", "12,0", f"#{history.x5.id}", "0", "0", ""], ["Kopā", "1", "12,0", "", "0", "0", ""]]
     sheet = load_workbook(io.BytesIO(c.get(f"/orgs/{world.org.id}/report/volunteers.xlsx?year=2025").data)).active
     assert list(sheet.iter_rows(values_only=True))[1][:3] == ("Līvāni", 1, 12)
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..agreements.models import Agreement
 from ..certificates.models import CertificateAuthority, OrgCertificate
+from ..exchanges.confirmations import OUTCOME_LABELS, STATE_LABELS as CONFIRMATION_LABELS
 from ..exchanges.models import Exchange
 from ..extensions import db
 from ..mail.models import OutboxMessage
@@ -62,9 +63,12 @@ ACTIONS = {
     "exchange.withdrawn": _l("Request withdrawn"),
     "exchange.cancelled": _l("Exchange cancelled"),
     "exchange.completed": _l("Exchange completed"),
+    "exchange.feedback": _l("What happened in an exchange confirmed"),
     "exchange.message": _l("Message in an exchange"),
     "exchange.condition": _l("Condition recorded"),
     "calendar.renewed": _l("Calendar address renewed"),
+    "volunteer_hours.added": _l("Volunteer hours entered by hand"),
+    "volunteer_hours.removed": _l("Hand-entered volunteer hours removed"),
     "agreement.drafted": _l("Agreement drafted"),
     "agreement.edited": _l("Agreement draft changed"),
     "agreement.signatory": _l("Signatory chosen"),
@@ -89,7 +93,8 @@ OUTCOMES = {"ok": _l("done"), "refused": _l("refused")}
 GROUPS = {"auth": _l("Logins and passwords"), "access": _l("Refusals"), "org": _l("Organizations"),
           "person": _l("People"), "resource": _l("Resources"), "need": _l("Needs"), "exchange": _l("Exchanges"),
           "calendar": _l("Exchanges"), "agreement": _l("Agreements"), "certificate": _l("Certificates"),
-          "ca": _l("Certificates"), "mail": _l("Mail"), "demo": _l("Demo data")}
+          "ca": _l("Certificates"), "mail": _l("Mail"), "demo": _l("Demo data"),
+          "volunteer_hours": _l("Reports")}
 
 REASONS = {  # codes some events give as their reason
     "unknown": _l("no account with this e-mail"), "paused": _l("password checks paused"),
@@ -243,6 +248,15 @@ def _details(e, d: dict, objects) -> list[tuple[str, list]]:
         add(_l("Value"), _money(d["value_eur"]) or _l("not given"))
     if d.get("stage") in STAGES:
         add(_l("Stage"), STAGES[d["stage"]])
+    if d.get("happened") in OUTCOME_LABELS:
+        add(_l("What happened"), OUTCOME_LABELS[d["happened"]])
+    if d.get("confirmation") in CONFIRMATION_LABELS:
+        add(_l("Confirmation"), CONFIRMATION_LABELS[d["confirmation"]])
+    if e.action.startswith("volunteer_hours."):
+        add(_l("Place"), d.get("place"))
+        add(_l("Period"), d.get("period"))
+        add(_l("Volunteers"), d.get("volunteers"))
+        add(_l("Hours"), d.get("hours"))
     if isinstance(d.get("fields"), list):
         add(_l("Changed"), ", ".join(str(ORG_FIELDS.get(f, f)) for f in d["fields"]))
     if d.get("title") and e.object_type not in ("Resource", "Need"):
@@ -281,7 +295,8 @@ def _weekly_choices(d: dict, add) -> None:
 
 KNOWN_KEYS = {"reason", "comment", "purpose", "email", "role", "position", "method", "path", "parties", "signatory",
               "resource_id", "by", "value_eur", "stage", "fields", "title", "recipient", "via", "reopened", "kinds",
-              "sha256", "fingerprint", "kind", "revision", "name"}
+              "sha256", "fingerprint", "kind", "revision", "name", "happened", "confirmation", "place", "period",
+              "volunteers", "hours"}
 
 
 def _parsed(details: str) -> dict:

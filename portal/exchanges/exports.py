@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from ..urls import absolute_url
+from .confirmations import state_label as confirmation_label
 
 
 def local_day(moment: datetime):
@@ -40,7 +41,7 @@ def ledger_table(rows) -> tuple[list[str], list[list]]:
     """The ledger as a table in the reader's language (call it in a request or under force_locale): headers
     and values translated, numbers as numbers, dates as dates (portal.spreadsheets writes the files)."""
     header = [_("No."), _("Direction"), _("Other organization"), _("Resource"), _("From"), _("To"),
-              _("Quantity of units"), _("Unit"), _("Value, EUR"), _("Completed")]
+              _("Quantity of units"), _("Unit"), _("Value, EUR"), _("Completed"), _("Confirmation")]
     units = {"hour": _("hours"), "day": _("days"), "unit": _("units")}
     table = []
     for row in rows:
@@ -48,5 +49,6 @@ def ledger_table(rows) -> tuple[list[str], list[list]]:
         unit = e.resource.value_unit
         table.append([e.id, _("given") if row["gave"] else _("received"), row["other"].name, e.resource.title,
                       e.starts_on, e.ends_on, e.value_units, units.get(unit, ""),
-                      e.value_eur, local_day(e.completed_at) if e.completed_at else None])
+                      e.value_eur, local_day(e.completed_at) if e.completed_at else None,
+                      confirmation_label(e.feedback_state)])
     return header, table

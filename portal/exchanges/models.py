@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -11,6 +11,11 @@ REQUESTED, ACCEPTED, DECLINED, WITHDRAWN, COMPLETED, CANCELLED = (
     "requested", "accepted", "declined", "withdrawn", "completed", "cancelled")
 OPEN_STATES = (REQUESTED, ACCEPTED)
 HANDOVER, RETURN = "handover", "return"
+# What one side confirms about a completed exchange (ExchangeFeedback.outcome).
+AS_AGREED, NOT_AS_AGREED, NO_SHOW = "as_agreed", "not_as_agreed", "no_show"
+OUTCOMES = (AS_AGREED, NOT_AS_AGREED, NO_SHOW)
+# What the two confirmations say together (Exchange.feedback_state; "" before completion).
+ONE_SIDE, AGREED, DISPUTED = "one_side", "agreed", "disputed"
 
 
 class Exchange(db.Model):
@@ -26,6 +31,7 @@ class Exchange(db.Model):
               "value_eur"),
         Index("ix_exchanges_created", "created_at", "state", "owner_org_id", "requester_org_id"),
         Index("ix_exchanges_completed_at", "completed_at", "owner_org_id", "requester_org_id"),
+        Index("ix_exchanges_feedback_state", "state", "feedback_state", "ends_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,9 +46,14 @@ class Exchange(db.Model):
     purpose: Mapped[str] = mapped_column(String(300))
     state: Mapped[str] = mapped_column(String(12), default=REQUESTED)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Once completed, the figures the ledger and the reports count: what the sides confirmed (the lower figure
+    # where they differ, portal/exchanges/confirmations.py); used_* None: before confirmations existed.
     value_units: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     value_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    feedback: Mapped[str] = mapped_column(Text, default="")
+    used_quantity: Mapped[int | None] = mapped_column()
+    used_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    feedback_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    feedback: Mapped[str] = mapped_column(Text, default="")  # the comment given with the completion
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -57,6 +68,8 @@ class Exchange(db.Model):
         back_populates="exchange", order_by="ExchangeMessage.id")
     conditions: Mapped[list["ConditionRecord"]] = relationship(
         back_populates="exchange", order_by="ConditionRecord.id")
+    confirmations: Mapped[list["ExchangeFeedback"]] = relationship(
+        back_populates="exchange", order_by="ExchangeFeedback.id")
 
     @property
     def days(self) -> int:
@@ -64,6 +77,18 @@ class Exchange(db.Model):
 
     def other_side(self, org_id: int):
         return self.requester_org if org_id == self.owner_org_id else self.owner_org
+
+    def confirmation_of(self, org_id: int) -> "ExchangeFeedback | None":
+        return next((c for c in self.confirmations if c.org_id == org_id), None)
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.feedback_state == DISPUTED
+
+    @property
+    def reported_no_show(self) -> bool:
+        """The figures counted say nothing was used (a side reported a no-show)."""
+        return self.used_quantity == 0
 
 
 class ExchangeMessage(db.Model):
@@ -98,6 +123,35 @@ class ConditionRecord(db.Model):
     exchange: Mapped[Exchange] = relationship(back_populates="conditions")
     recorded_by: Mapped["User"] = relationship()  # noqa: F821
     org: Mapped["Organization"] = relationship()  # noqa: F821
+
+
+class ExchangeFeedback(db.Model):
+    """What one side confirms actually happened in a completed exchange: as agreed, not as agreed or a no-show,
+    the quantity, hours and value, and a comment for the other side. One per side, changeable for a while."""
+
+    __tablename__ = "exchange_feedback"
+    __table_args__ = (UniqueConstraint("exchange_id", "org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    given_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(14))
+    quantity: Mapped[int | None] = mapped_column()
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    value_units: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    value_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exchange: Mapped[Exchange] = relationship(back_populates="confirmations")
+    given_by: Mapped["User"] = relationship()  # noqa: F821
+    org: Mapped["Organization"] = relationship()  # noqa: F821
+
+    @property
+    def no_show(self) -> bool:
+        return self.outcome == NO_SHOW
 
 
 class CalendarFeed(db.Model):

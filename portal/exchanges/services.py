@@ -13,19 +13,18 @@ from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from .. import policy
-from ..accounts.models import User
 from ..audit.services import record
 from ..dates import format_day
 from ..database import StateConflict, compare_and_set, utcnow
 from ..errors import RuleViolation, found, require
 from ..extensions import db
-from ..mail.services import enqueue_template
-from ..notifications.services import notify, resolve
 from ..resources import choices as catalogue
 from ..resources.models import Resource
-from . import availability
-from .models import (ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN, CalendarFeed,
-                     ConditionRecord, Exchange, ExchangeMessage)
+from . import availability, confirmations
+from .confirmations import Figures, needs_hours  # noqa: F401 (the request form asks it)
+from .notices import answer_key, tell_other_side as _tell_other_side  # noqa: F401
+from .models import (ACCEPTED, AS_AGREED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN,
+                     CalendarFeed, ConditionRecord, Exchange, ExchangeMessage)
 
 MAX_DAYS = 366
 
@@ -57,45 +56,7 @@ def _requester_side(actor, exchange: Exchange) -> bool:
     return policy.can_act_for(actor, exchange.requester_org)
 
 
-# ---------------------------------------------------------------- notifications
-
-def _contacts(org, *people) -> list:
-    """Who hears about an exchange on one side: the people named, and the representatives."""
-    chosen = {p.id: p for p in people if p is not None and p.org_id == org.id and p.is_active}
-    for person in org.people:
-        if person.is_representative and person.is_active:
-            chosen.setdefault(person.id, person)
-    return list(chosen.values())
-
-
-def answer_key(exchange: Exchange) -> str:
-    """The action a request asks of the owner's people: accept or decline it."""
-    return f"exchange:{exchange.id}:answer"
-
-
-def _tell_other_side(actor, exchange: Exchange, event: str, **details) -> None:
-    """`details` go to the mail: the text of a message (message=…), a condition record (note=…, stage=…)."""
-    if event in ("accepted", "declined", "withdrawn"):
-        resolve(answer_key(exchange))
-    if actor.org_id == exchange.owner_org_id:
-        org, people = exchange.requester_org, _contacts(exchange.requester_org, exchange.requested_by)
-    else:
-        creator = db.session.get(User, exchange.resource.created_by_id) if exchange.resource.created_by_id else None
-        org, people = exchange.owner_org, _contacts(exchange.owner_org, creator)
-    link = f"/exchanges/{exchange.id}"
-    notify([p for p in org.people if p.is_active], f"exchange_{event}", link=link,
-           action=answer_key(exchange) if event == "requested" else "",
-           org=actor.org.name, resource=exchange.resource.title)
-    for person in people:
-        enqueue_template(person, "exchange_event", event=event, exchange=exchange, actor=actor, link=link, **details)
-
-
 # ---------------------------------------------------------------- requesting
-
-def needs_hours(resource: Resource) -> bool:
-    """Intellectual resources are requested in hours, and so is anything priced by the hour."""
-    return resource.kind == catalogue.INTELLECTUAL or resource.value_unit == "hour"
-
 
 def check_request(actor, resource: Resource, *, starts_on: date | None, ends_on: date | None,
                   quantity: int | None, hours: Decimal | None, today: date | None = None) -> None:
@@ -274,18 +235,32 @@ def default_value(exchange: Exchange) -> tuple[Decimal | None, Decimal | None]:
     return units, (units * resource.value_eur).quantize(Decimal("0.01"))
 
 
-def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eur: Decimal | None,
-             feedback: str = "", today: date | None = None) -> None:
-    require(_owner_side(actor, exchange) or _requester_side(actor, exchange))
+def check_completion(actor, exchange: Exchange, figures: Figures, today: date | None = None) -> None:
+    """Every problem of a completion at once: the day first (it is not a field's), then the account."""
+    require(policy.can_confirm_exchange(actor, exchange))
     if _today(today) < exchange.ends_on:
         raise RuleViolation(_l("An exchange can be completed on or after its last day (%(day)s).",
                                day=format_day(exchange.ends_on, "medium")))
-    if value_eur is not None and value_eur < 0:
-        raise RuleViolation(_l("Enter an amount of 0 or more."), field="value_eur")
+    problems = confirmations.figure_problems(exchange, figures)
+    if problems:
+        raise RuleViolation.of_fields(problems)
+
+
+def complete(actor, exchange: Exchange, *, value_units: Decimal | None, value_eur: Decimal | None,
+             feedback: str = "", outcome: str = AS_AGREED, quantity: int | None = None,
+             hours: Decimal | None = None, today: date | None = None) -> None:
+    """Marks the exchange completed with the actor's side's account of it (quantity and hours None: as
+    requested); the other side is asked to confirm it."""
+    figures = confirmations.as_requested(exchange, Figures(outcome, quantity, hours, value_units, value_eur,
+                                                           feedback.strip()))
+    check_completion(actor, exchange, figures, today=today)
     _transition(exchange, ACCEPTED, COMPLETED, completed_at=utcnow(), completed_by_id=actor.id,
-                value_units=value_units, value_eur=value_eur, feedback=feedback.strip())
-    record("exchange.completed", actor=actor, obj=exchange, value_eur=str(value_eur))
-    _tell_other_side(actor, exchange, "completed")
+                value_units=value_units, value_eur=value_eur, feedback=figures.comment)
+    confirmations.record(actor, exchange, figures)
+    record("exchange.completed", actor=actor, obj=exchange, value_eur=str(exchange.value_eur),
+           happened=figures.outcome)
+    _tell_other_side(actor, exchange, "completed", comment=figures.comment,
+                     open_until=confirmations.open_until(exchange), outcome_label=confirmations.outcome_label)
 
 
 # ---------------------------------------------------------------- thread and conditions

@@ -17,6 +17,7 @@ STEP_LABELS = {
     "exchange.cancelled": _l("cancelled"),
     "exchange.condition": _l("condition recorded"),
     "exchange.completed": _l("completed"),
+    "exchange.feedback": _l("confirmed what happened"),
 }
 
 

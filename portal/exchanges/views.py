@@ -14,9 +14,11 @@ from ..resources.models import Resource
 from ..resources.photos import read_photo
 from ..transaction import attempt
 from ..urls import absolute_url
-from . import availability, exports, services, timeline
-from .forms import (CompleteForm, ConditionForm, ExchangeAgreementForm, LedgerFilterForm, MessageForm, ReasonForm,
+from . import availability, confirmations, exports, services, timeline
+from .confirmations import Figures
+from .forms import (ConditionForm, ConfirmationForm, ExchangeAgreementForm, LedgerFilterForm, MessageForm, ReasonForm,
                     RequestForm)
+from .models import AS_AGREED, DISPUTED, ONE_SIDE
 
 bp = Blueprint("exchanges", __name__)
 
@@ -78,18 +80,42 @@ def request_form(entry_id):
 @bp.get("/exchanges/<int:exchange_id>")
 @login_required
 def detail(exchange_id):
-    exchange = services.get_visible_exchange(current_user, exchange_id)
-    units, value = services.default_value(exchange)
+    return _detail_page(services.get_visible_exchange(current_user, exchange_id))
+
+
+def _detail_page(exchange, confirmation_form=None):
+    """The exchange's page; `confirmation_form`: the completion or confirmation as typed, with its messages,
+    after a refusal. The page's other forms are not bound to the POST (its fields are not theirs)."""
     today = date.today()
+    own = exchange.confirmation_of(current_user.org_id)
+    other = exchange.confirmation_of(exchange.other_side(current_user.org_id).id)
     return render_template(
         "exchanges/detail.html", exchange=exchange, state_label=services.state_label,
         can_complete_now=today >= exchange.ends_on, can_cancel_now=today < exchange.starts_on,
         owner_side=policy.can_act_for(current_user, exchange.owner_org),
         requester_side=policy.can_act_for(current_user, exchange.requester_org),
-        reason_form=ReasonForm(), complete_form=CompleteForm(value_units=units, value_eur=value),
-        message_form=MessageForm(), condition_form=ConditionForm(), action_form=EmptyForm(),
-        agreement_form=ExchangeAgreementForm(), steps=timeline.steps(exchange),
+        reason_form=ReasonForm(formdata=None), confirmation_form=confirmation_form or _prefilled(exchange, own, other),
+        message_form=MessageForm(formdata=None), condition_form=ConditionForm(formdata=None),
+        action_form=EmptyForm(formdata=None), agreement_form=ExchangeAgreementForm(formdata=None),
+        steps=timeline.steps(exchange), own_confirmation=own, other_confirmation=other,
+        confirmations_open=confirmations.is_open(exchange, today), open_until=confirmations.open_until(exchange),
+        outcome_label=confirmations.outcome_label,
     )
+
+
+def _prefilled(exchange, own, other) -> ConfirmationForm:
+    """The form as the page first shows it: our confirmation if we gave one, else the other side's figures (to
+    confirm them as they are), else what was requested with its value at the resource's rate."""
+    units, value = services.default_value(exchange)
+    figures = dict(outcome=AS_AGREED, quantity=exchange.quantity, hours=exchange.hours, value_units=units,
+                   value_eur=value, feedback="")
+    base = own or other
+    if base is not None and not base.no_show:
+        figures.update(quantity=base.quantity, hours=base.hours, value_units=base.value_units,
+                       value_eur=base.value_eur)
+    if own is not None:
+        figures.update(outcome=own.outcome, feedback=own.comment)
+    return ConfirmationForm(formdata=None, **figures).ask_for(exchange.resource)
 
 
 def _button(exchange_id, action, success_message):
@@ -139,16 +165,43 @@ def cancel(exchange_id):
 @login_required
 def complete(exchange_id):
     exchange = services.get_visible_exchange(current_user, exchange_id)
-    form = CompleteForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return _to_detail(exchange)
-    attempt(lambda: services.complete(current_user, exchange, value_units=form.value_units.data,
-                                      value_eur=form.value_eur.data, feedback=form.feedback.data or ""),
-            success=_("The exchange is completed and recorded in both ledgers."))
-    return _to_detail(exchange)
+    form = ConfirmationForm().ask_for(exchange.resource)
+    if form.validate_on_submit(check=lambda: services.check_completion(
+            current_user, exchange, Figures(**form.figures()))):
+        typed = form.figures()
+        completed = attempt(lambda: services.complete(
+            current_user, exchange, value_units=typed["value_units"], value_eur=typed["value_eur"],
+            feedback=typed["comment"], outcome=typed["outcome"], quantity=typed["quantity"], hours=typed["hours"]),
+            form=form,
+            success=_("The exchange is completed and recorded in both ledgers. %(org)s is asked to confirm what "
+                      "happened.", org=exchange.other_side(current_user.org_id).name))
+        if completed:
+            return _to_detail(exchange)
+    return _detail_page(exchange, confirmation_form=form)  # every message next to its field, the typing kept
+
+
+@bp.post("/exchanges/<int:exchange_id>/feedback")
+@login_required
+def give_feedback(exchange_id):
+    exchange = services.get_visible_exchange(current_user, exchange_id)
+    form = ConfirmationForm().ask_for(exchange.resource)
+    if form.validate_on_submit(check=lambda: confirmations.check_feedback(
+            current_user, exchange, Figures(**form.figures()), date.today())):
+        given = attempt(lambda: confirmations.give_feedback(current_user, exchange, Figures(**form.figures())),
+                        form=form, success=lambda _row: _feedback_message(exchange))
+        if given:
+            return _to_detail(exchange)
+    return _detail_page(exchange, confirmation_form=form)
+
+
+def _feedback_message(exchange) -> str:
+    other = exchange.other_side(current_user.org_id).name
+    if exchange.feedback_state == DISPUTED:
+        return _("Recorded. Your figures differ from those of %(org)s: the reports count the lower ones, and the "
+                 "exchange is marked as disputed until the two agree.", org=other)
+    if exchange.feedback_state == ONE_SIDE:
+        return _("Recorded. %(org)s is asked to confirm what happened too.", org=other)
+    return _("Recorded: both sides confirm the same figures.")
 
 
 @bp.post("/exchanges/<int:exchange_id>/messages")

@@ -32,4 +32,6 @@ PERIODIC = (
     Periodic("portal.home.weekly:send_weekly", every="SWEEP_SECONDS"),
     # Expiry, reminders to sign, review reminders (also `portal daily`).
     Periodic("portal.agreements.schedule:run_daily", cron="DAILY_JOBS_CRON"),
+    # Completions whose time for the other side's confirmation is over stop waiting in the bell.
+    Periodic("portal.exchanges.confirmations:close_due", cron="DAILY_JOBS_CRON"),
 )

@@ -41,7 +41,12 @@ KINDS = {
     "exchange_declined": (EXCHANGE, _l("%(org)s declined your request for “%(resource)s”."), None),
     "exchange_withdrawn": (EXCHANGE, _l("%(org)s withdrew its request for “%(resource)s”."), None),
     "exchange_cancelled": (EXCHANGE, _l("%(org)s cancelled the exchange of “%(resource)s”."), None),
-    "exchange_completed": (EXCHANGE, _l("%(org)s marked the exchange of “%(resource)s” as completed."), None),
+    "exchange_completed": (EXCHANGE, _l("%(org)s marked the exchange of “%(resource)s” as completed."),
+                           _l("Confirm what happened")),
+    "exchange_feedback": (EXCHANGE, _l("%(org)s confirmed what happened in the exchange of “%(resource)s”."),
+                          _l("Confirm what happened")),
+    "exchange_disputed": (EXCHANGE, _l("%(org)s gave other figures for the exchange of “%(resource)s”: it is "
+                                       "marked as disputed."), None),
     "exchange_message": (MESSAGE, _l("New message from %(org)s about “%(resource)s”."), None),
     "exchange_condition": (EXCHANGE, _l("%(org)s recorded the condition of “%(resource)s”."), None),
     "agreement_drafted": (AGREEMENT, _l("%(org)s drafted the agreement “%(title)s” with your organization."),

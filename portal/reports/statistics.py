@@ -10,10 +10,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from sqlalchemy import and_, exists, extract, func, or_, select, union
+from sqlalchemy.orm import selectinload
 
 from ..agreements.models import IN_FORCE, Agreement
 from ..audit.models import AuditEvent
-from ..exchanges.models import ACCEPTED, COMPLETED, Exchange
+from ..exchanges.models import ACCEPTED, AGREED, COMPLETED, DISPUTED, ONE_SIDE, Exchange, ExchangeFeedback
 from ..extensions import db
 from ..orgs.models import ACTIVE, LEFT, SUSPENDED, Organization
 from ..resources.choices import ACTIVE as ENTRY_ACTIVE
@@ -41,6 +42,31 @@ class EntryRef:
     title: str
     org_name: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class SideRef:
+    org_name: str
+    outcome: str  # the code: labels are translated when shown
+    quantity: int | None
+    hours: Decimal | None
+    value_eur: Decimal | None
+
+
+@dataclass(frozen=True)
+class DisputeRef:
+    """A disputed exchange as coordinators see it: the two accounts and the figures counted (no comments: they
+    are between the sides)."""
+    id: int
+    resource_title: str
+    owner_name: str
+    requester_name: str
+    starts_on: date
+    ends_on: date
+    sides: tuple  # (SideRef, ...)
+    value_eur: Decimal | None
+    quantity: int | None
+    hours: Decimal | None
 
 
 def _org_ref(org) -> OrgRef:
@@ -80,6 +106,9 @@ class Statistics:
     never_answered: list     # [EntryRef]
     never_answered_count: int
     agreements: dict         # in_force, expiring, to_review
+    confirmations: dict      # one_side, agreed, disputed: completed exchanges of the period by their confirmation
+    disputed: list           # [DisputeRef], at most LIST_LIMIT
+    disputed_count: int
     drawn: dict = field(default_factory=dict)  # language -> the charts drawn from these figures (kept with them)
 
 
@@ -190,6 +219,30 @@ def never_answered() -> tuple[list, int]:
     return [_entry_ref(n) for n in rows], _count(Need, *where)
 
 
+def confirmation_figures(period: Period) -> dict:
+    counts = dict(db.session.execute(
+        select(Exchange.feedback_state, func.count()).where(Exchange.state == COMPLETED,
+                                                            _in(Exchange.ends_on, period, False))
+        .group_by(Exchange.feedback_state)).all())
+    return {state: counts.get(state, 0) for state in (AGREED, ONE_SIDE, DISPUTED)}
+
+
+def disputed(period: Period) -> tuple[list, int]:
+    """The completed exchanges of the period whose sides' accounts differ, the oldest first."""
+    where = (Exchange.state == COMPLETED, Exchange.feedback_state == DISPUTED, _in(Exchange.ends_on, period, False))
+    rows = db.session.scalars(select(Exchange).options(
+        selectinload(Exchange.confirmations).selectinload(ExchangeFeedback.org), selectinload(Exchange.resource),
+        selectinload(Exchange.owner_org), selectinload(Exchange.requester_org))
+        .where(*where).order_by(Exchange.ends_on, Exchange.id).limit(LIST_LIMIT)).all()
+    refs = []
+    for e in rows:
+        sides = tuple(SideRef(c.org.name, c.outcome, c.quantity, c.hours, c.value_eur)
+                      for c in (e.confirmation_of(e.owner_org_id), e.confirmation_of(e.requester_org_id)) if c)
+        refs.append(DisputeRef(e.id, e.resource.title, e.owner_org.name, e.requester_org.name, e.starts_on, e.ends_on,
+                               sides, e.value_eur, e.used_quantity, e.used_hours))
+    return refs, _count(Exchange, *where)
+
+
 def agreement_figures(today: date) -> dict:
     in_force = Agreement.state == IN_FORCE
     return {
@@ -229,6 +282,7 @@ def compute_network_statistics(period: Period, today: date) -> Statistics:
     inactive, inactive_count = inactive_orgs(until)
     unrequested, unrequested_count = never_requested()
     unanswered, unanswered_count = never_answered()
+    disputes, disputed_count = disputed(period)
     return Statistics(
         period=period, headline=headline(period), previous=headline(previous) if previous else None,
         members=member_figures(), by_month=by_month(period),
@@ -237,5 +291,6 @@ def compute_network_statistics(period: Period, today: date) -> Statistics:
         inactive_orgs=inactive, inactive_count=inactive_count,
         never_requested=unrequested, never_requested_count=unrequested_count,
         never_answered=unanswered, never_answered_count=unanswered_count,
-        agreements=agreement_figures(today),
+        agreements=agreement_figures(today), confirmations=confirmation_figures(period), disputed=disputes,
+        disputed_count=disputed_count,
     )
