@@ -294,3 +294,22 @@ def test_a_completion_no_longer_waits_in_the_bell_after_its_time(app, world, lec
     db.session.commit()
     db.session.expire_all()
     assert all(db.session.get(Notification, n.id).resolved_at is not None for n in waiting)
+
+
+def test_an_unpriced_intellectual_resource_asks_for_the_hours_not_the_units(app, world):
+    resource = make_resource(world.representative, title="Konsultācijas", kind="intellectual", category="expertise",
+                             handover="", format="online", quantity=1)
+    exchange = request_exchange(world.other_member, resource, hours=Decimal("3"))
+    services.accept(world.representative, exchange)
+    exchange.starts_on = exchange.ends_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    client = client_for(app, world.other_member)
+    html = client.get(f"/exchanges/{exchange.id}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*data-testid="complete-form".*?</form>', html, re.S).group(0)
+    assert 'name="hours"' in form and 'name="value_units"' not in form and 'value="3,0"' in form
+    errors = field_errors(client.post(f"/exchanges/{exchange.id}/complete?lang=lv", data={
+        "outcome": "as_agreed", "quantity": "1", "hours": ""}).get_data(as_text=True))
+    assert errors == {"hours": "Norādiet, cik stundu tas aizņēma kopā."}
+    assert client.post(f"/exchanges/{exchange.id}/complete", data={
+        "outcome": "as_agreed", "quantity": "1", "hours": "2,5"}).status_code == 302
+    assert counted(exchange) == (ONE_SIDE, 1, Decimal("2.5"), None, None)

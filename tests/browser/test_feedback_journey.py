@@ -92,6 +92,11 @@ def test_the_owner_confirms_otherwise_and_both_sides_see_the_dispute(live_server
         expect(page.locator("[data-testid=disputed]")).to_be_visible()
         expect(page.locator("[data-testid=counted-value] .xstate-disputed")).to_have_text(lv("disputed"))
         problems += check_both_widths(page, shot, "feedback-03-owner-disputed")
+        # Maija Burima is also a coordinator: the network statistics list the disagreement.
+        page.goto(f"{base}/coordination/statistics?period=all")
+        expect(page.locator(f"[data-testid=dispute-{exchange_id}]")).to_contain_text(lv("Delivered, but not as agreed"))
+        problems += check_both_widths(page, shot, "feedback-05-coordinator-statistics")
+        page.goto(f"{base}/exchanges/{exchange_id}")
         page.locator("header form[action$='/logout'] button[type=submit]").click()
         page.wait_for_url(f"{base}/")
 
