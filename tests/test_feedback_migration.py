@@ -46,7 +46,7 @@ def test_a_completion_made_before_confirmations_becomes_its_completers_confirmat
     app = create_app(make_config(url, tmp_path / "data"))
     with app.app_context():
         try:
-            upgrade(revision="report_indexes")
+            upgrade(revision="report_documents")  # the revision before exchange_feedback
             with db.engine.begin() as conn:
                 insert(conn, "organizations", id=1, name="Baltā māja", state="active", registration_number="40008000001")
                 insert(conn, "organizations", id=2, name="Sukrums", state="active", registration_number="40008000002")
