@@ -637,7 +637,7 @@ def test_the_detail_page_shows_the_thread_of_both_sides(app, world):
     html = page(requester.get(url))
     assert html.index("Vai varam atbraukt stundu agrāk?") < html.index("Jā, atslēgas būs pie dežuranta.")
     empty = owner.post(f"{url}/messages?lang=en", data={"body": "  "})
-    assert "Write a message." in page(owner.get(empty.headers["Location"]))
+    assert empty.status_code == 422 and '<p class="error" data-field="body">Write a message.</p>' in page(empty)
     assert count(ExchangeMessage, ExchangeMessage.exchange_id == world.exchange.id) == 2
 
 
@@ -645,7 +645,8 @@ def test_decisions_through_the_pages(app, world):
     owner, requester = client_for(app, world.representative), client_for(app, world.other_member)
     url = f"/exchanges/{world.exchange.id}"
     no_reason = owner.post(f"{url}/decline?lang=en", data={"reason": ""})
-    assert "Give a reason." in page(owner.get(no_reason.headers["Location"]))
+    assert no_reason.status_code == 422  # the page again, the message at the field
+    assert '<p class="error" data-field="reason">Give a reason.</p>' in page(no_reason)
     assert snapshot(world.exchange.id).state == REQUESTED
     assert requester.post(f"{url}/accept").status_code == 403  # the requester sees it but may not decide
     assert owner.post(f"{url}/withdraw").status_code == 403
@@ -1018,3 +1019,15 @@ def test_conditions_are_refused_when_they_make_no_sense(world, hall, lecture, ca
         services.record_condition(world.other_member, exchange, stage, note, photo)
     assert refused.value.field == field
     assert count(ConditionRecord) == before
+
+
+def test_an_empty_condition_record_keeps_its_message_at_the_field(app, world):
+    owner = client_for(app, world.representative)
+    url = f"/exchanges/{world.accepted_exchange.id}"
+    before = len(world.accepted_exchange.conditions)
+    refused = owner.post(f"{url}/conditions", data={"stage": "return", "note": " "})
+    html = page(refused)
+    assert refused.status_code == 422
+    assert '<p class="error" data-field="note">Aprakstiet stāvokli.</p>' in html and 'href="#note"' in html
+    db.session.expire_all()
+    assert len(world.accepted_exchange.conditions) == before

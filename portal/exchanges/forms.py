@@ -30,7 +30,8 @@ class RequestForm(PortalForm):
 
 
 class ReasonForm(PortalForm):
-    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), filters=[strip],
+                           validators=[DataRequired(_l("Give a reason.")), Length(max=2000)])
 
 
 class UnlessNoShow:
@@ -103,12 +104,14 @@ CompleteForm = ConfirmationForm  # completing is the first side's confirmation
 
 
 class MessageForm(PortalForm):
-    body = TextAreaField(_l("Message"), filters=[strip], validators=[DataRequired(), Length(max=4000)])
+    body = TextAreaField(_l("Message"), filters=[strip],
+                         validators=[DataRequired(_l("Write a message.")), Length(max=4000)])
 
 
 class ConditionForm(PortalForm):
     stage = SelectField(_l("When"), choices=select_choices((("handover", _l("Hand-over")), ("return", _l("Return")))))
-    note = TextAreaField(_l("Condition"), filters=[strip], validators=[DataRequired(), Length(max=4000)],
+    note = TextAreaField(_l("Condition"), filters=[strip],
+                         validators=[DataRequired(_l("Describe the condition.")), Length(max=4000)],
                          description=_l("e.g. all 40 chairs in order, projector lamp works, a scratch on the table"))
     photo = FileField(_l("Photo (optional)"))
 

@@ -83,9 +83,10 @@ def detail(exchange_id):
     return _detail_page(services.get_visible_exchange(current_user, exchange_id))
 
 
-def _detail_page(exchange, confirmation_form=None):
-    """The exchange's page; `confirmation_form`: the completion or confirmation as typed, with its messages,
-    after a refusal. The page's other forms are not bound to the POST (its fields are not theirs)."""
+def _detail_page(exchange, confirmation_form=None, **sent_forms):
+    """The exchange's page; `confirmation_form` (the completion or confirmation) or one of `sent_forms` (the
+    reason, message or condition form): as typed, with its messages, after a refusal. The page's other forms
+    are not bound to the POST (its fields are not theirs)."""
     today = date.today()
     own = exchange.confirmation_of(current_user.org_id)
     other = exchange.confirmation_of(exchange.other_side(current_user.org_id).id)
@@ -94,8 +95,9 @@ def _detail_page(exchange, confirmation_form=None):
         can_complete_now=today >= exchange.ends_on, can_cancel_now=today < exchange.starts_on,
         owner_side=policy.can_act_for(current_user, exchange.owner_org),
         requester_side=policy.can_act_for(current_user, exchange.requester_org),
-        reason_form=ReasonForm(formdata=None), confirmation_form=confirmation_form or _prefilled(exchange, own, other),
-        message_form=MessageForm(formdata=None), condition_form=ConditionForm(formdata=None),
+        confirmation_form=confirmation_form or _prefilled(exchange, own, other),
+        **{name: sent_forms.get(name) or form_class(formdata=None) for name, form_class in (
+            ("reason_form", ReasonForm), ("message_form", MessageForm), ("condition_form", ConditionForm))},
         action_form=EmptyForm(formdata=None), agreement_form=ExchangeAgreementForm(formdata=None),
         steps=timeline.steps(exchange), own_confirmation=own, other_confirmation=other,
         confirmations_open=confirmations.is_open(exchange, today), open_until=confirmations.open_until(exchange),
@@ -131,8 +133,7 @@ def _with_reason(exchange_id, action, success_message):
     exchange = services.get_visible_exchange(current_user, exchange_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash(_("Give a reason."), "error")
-        return _to_detail(exchange)
+        return _detail_page(exchange, reason_form=form), 422
     attempt(lambda: action(current_user, exchange, form.reason.data), success=success_message)
     return _to_detail(exchange)
 
@@ -210,8 +211,7 @@ def post_message(exchange_id):
     exchange = services.get_visible_exchange(current_user, exchange_id)
     form = MessageForm()
     if not form.validate_on_submit():
-        flash(_("Write a message."), "error")
-        return _to_detail(exchange)
+        return _detail_page(exchange, message_form=form), 422
     attempt(lambda: services.post_message(current_user, exchange, form.body.data), success=_("Message sent."))
     return _to_detail(exchange)
 
@@ -222,8 +222,7 @@ def record_condition(exchange_id):
     exchange = services.get_visible_exchange(current_user, exchange_id)
     form = ConditionForm()
     if not form.validate_on_submit():
-        flash(_("Describe the condition."), "error")
-        return _to_detail(exchange)
+        return _detail_page(exchange, condition_form=form), 422
     photo = form.photo.data.read() if form.photo.data else None
     attempt(lambda: services.record_condition(current_user, exchange, form.stage.data, form.note.data, photo),
             success=_("The condition is recorded."))
