@@ -35,6 +35,7 @@ NOT_PAGES = {
     "reports.org_report_file": "a CSV or XLSX download",
     "reports.volunteer_report_file": "a CSV or XLSX download",
     "reports.own_report": "a redirect to the organization's report (swept)",
+    "report_documents.download": "a signed report PDF (tests/test_report_documents.py, test_report_pdf_journey.py)",
     "agreements.pdf": "a PDF download",
     "agreements.completion_certificate": "a PDF download (tests/test_completion_certificate.py)",
     "resources.photo": "a JPEG (shown on the resource pages that are swept)",

@@ -53,3 +53,4 @@ def test_a_report_downloads_as_a_signed_pdf(live_server, page: Page, shot, tmp_p
     expect(verdict).to_have_attribute("data-verdict", "complete")
     expect(verdict).to_contain_text("A report of Baltā māja for All time, made on ")
     shot(page, "report-pdf-verified")
+    page.goto(f"{base}/?lang=lv")  # the language switch is saved to the profile: leave the member in Latvian

@@ -14,6 +14,7 @@ def test_a_member_turns_the_weekly_summary_on_for_wednesday_evening(live_server,
     context.add_init_script(script=checks.axe_source())
     page = context.new_page()
     log_in(page, live_server.url, MEMBER, live_server.demo_password)
+    page.goto(f"{live_server.url}/account?lang=lv")  # an earlier journey may have left the member in English
     for width, height in ((1280, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         try:
