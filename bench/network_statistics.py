@@ -1,8 +1,8 @@
 """Statistics benchmark: the coordinators' /coordination/statistics at network size, timed in-process.
 
-    .venv/bin/python bench/statistics.py                       # 2,000 orgs, 100,000 completed exchanges, SQLite
-    .venv/bin/python bench/statistics.py --exchanges 10000 --runs 20
-    .venv/bin/python bench/statistics.py --database postgresql --postgres-url postgresql://postgres@127.0.0.1/postgres
+    .venv/bin/python bench/network_statistics.py                       # 2,000 orgs, 100,000 completed exchanges, SQLite
+    .venv/bin/python bench/network_statistics.py --exchanges 10000 --runs 20
+    .venv/bin/python bench/network_statistics.py --database postgresql --postgres-url postgresql://postgres@127.0.0.1/postgres
 
 The network (organizations, people, 10,000 resources and 1,000 needs) is bulk-inserted by bench/catalogue.py's
 generator; then `--exchanges` completed exchanges over five years (plus a tenth as many in other states), each
