@@ -140,10 +140,11 @@ def test_the_pages_statements_stay_constant_as_the_page_fills(app, world, counte
     make_resource(make_user(lone), title="Krāsns", description="Krāsns vienai", visibility="public")
     db.session.commit()
     def statements(url, cards):
-        """(statements with no card kept, statements with every card kept)"""
-        from portal.resources import cards as kept_cards
+        """(statements with no page nor card kept, statements with the page kept)"""
+        from portal.resources import cards as kept_cards, pages
 
         kept_cards._cards.clear()
+        pages.forget_all()
         counted.clear()
         assert len(titles(client.get(url))) == cards, url
         cold = len(counted)

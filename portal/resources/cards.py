@@ -5,10 +5,9 @@ So a page of results first reads one light row per entry (its id, when it last c
 name, its first photo) and takes the kept HTML under that key; only the entries with no kept card are
 loaded whole and rendered. An edit, a renamed organization or a new first photo makes a new key (nothing
 to invalidate), the day is part of the key (a need's "needed by" turns past), and old cards age out."""
-from collections import OrderedDict
-
 from threading import Lock
 
+from cachetools import LRUCache
 from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -21,7 +20,7 @@ from ..orgs.models import Organization
 from .models import Resource, ResourcePhoto
 
 MAX_CARDS = 4000  # ~1 KB of HTML each, per worker
-_cards: OrderedDict = OrderedDict()
+_cards: LRUCache = LRUCache(maxsize=MAX_CARDS)
 _lock = Lock()
 
 
@@ -52,9 +51,6 @@ def cards_for(model, ids: list[int], section: str) -> list[Markup]:
     keys = {entry_id: context + row for entry_id, row in _light_rows(model, ids).items()}
     with _lock:
         kept = {entry_id: _cards.get(key) for entry_id, key in keys.items()}
-        for entry_id, html in kept.items():
-            if html is not None:
-                _cards.move_to_end(keys[entry_id])
     missing = [entry_id for entry_id, html in kept.items() if html is None]
     if missing:
         for entry_id, entry in _load(model, missing).items():
@@ -63,6 +59,4 @@ def cards_for(model, ids: list[int], section: str) -> list[Markup]:
             for entry_id in missing:
                 if kept.get(entry_id) is not None:
                     _cards[keys[entry_id]] = kept[entry_id]
-            while len(_cards) > MAX_CARDS:
-                _cards.popitem(last=False)
     return [kept[entry_id] for entry_id in ids if kept.get(entry_id) is not None]

@@ -123,3 +123,12 @@ class ResourcePhoto(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     resource: Mapped[Resource] = relationship(back_populates="photos")
+
+
+class CatalogueVersion(db.Model):
+    """One row: a random token that every change of the catalogue replaces (resources.pages)."""
+
+    __tablename__ = "catalogue_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

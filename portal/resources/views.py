@@ -2,18 +2,20 @@ import io
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy
 from ..body_limits import allows_body
+from ..dates import local_today
 from ..errors import require
+from ..extensions import db
 from ..orgs.choices import MUNICIPALITIES, translated
 from ..orgs.services import find_member, member_name
 from ..text import fold_diacritics
 from ..transaction import attempt
 from ..urls import query_id, query_page
-from . import choices, photos, search, services
+from . import choices, pages, photos, search, services
 from .cards import cards_for
 from .forms import NeedForm, NewResourceForm, PhotoForm, ResourceForm, StateForm
 from .models import Need, Resource
@@ -82,15 +84,23 @@ def catalogue_query(org: str = "") -> search.CatalogueQuery:
 
 
 def _listing(model, template_title):
+    section = _section(model)
+    can_publish = current_user.is_authenticated and policy.can_edit_catalogue(current_user, current_user.org)
+    audience = (current_user.is_authenticated, policy.is_network_member(current_user), can_publish)
+    content = pages.rendered(db.session, (get_locale(), local_today(), section, audience, request.full_path),
+                             lambda: _listing_content(model, section, template_title, audience[1], can_publish))
+    return render_template("resources/catalogue.html", title=template_title, content=content)
+
+
+def _listing_content(model, section, title, network_member, can_publish):
     org_filter = _organization_filter(request.args)
     query = catalogue_query(org_filter["id"])
-    results = search.search(model, query, public_only=not policy.is_network_member(current_user), load=False)
+    results = search.search(model, query, public_only=not network_member, load=False)
     return render_template(
-        "resources/catalogue.html", section=_section(model), results=results, query=query,
-        cards=cards_for(model, results.ids, _section(model)),
-        title=template_title, vocab={name: translated(v).items() for name, v in FILTER_VOCABULARIES.items()},
-        org_filter=org_filter,
-        can_publish=current_user.is_authenticated and policy.can_edit_catalogue(current_user, current_user.org),
+        "resources/_listing.html", section=section, results=results, query=query,
+        cards=cards_for(model, results.ids, section), org_filter=org_filter, can_publish=can_publish,
+        title=title,
+        vocab={name: translated(v).items() for name, v in FILTER_VOCABULARIES.items()},
     )
 
 
