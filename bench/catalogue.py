@@ -627,7 +627,7 @@ def measure(app, db, stats: dict, runs: int, warmup: int = 5) -> tuple[list[dict
 
 def n_plus_one_probe(client, counter, chosen, results) -> list[str]:
     """The same page with 1, a few and 20 entries (and many photos or none) must cost the same statements."""
-    from portal.resources import pages as kept_pages
+    from portal.resources import cards as kept_cards, pages as kept_pages
 
     probes = {}
     urls = [f"/resources?q={w}" for w in chosen["rare"][:3]] + [f"/resources?q={chosen['broad'][0]}", "/resources",
@@ -637,6 +637,7 @@ def n_plus_one_probe(client, counter, chosen, results) -> list[str]:
         last = max(1, -(-total // 20))
         for page_url in (url, f"{url}&page={last}"):  # a full page and the (partial) last one
             kept_pages.forget_all()
+            kept_cards._cards.clear()  # every page made from nothing kept: the same statements for 1 or 20
             counter["n"] = 0
             html = client.get(page_url).get_data(as_text=True)
             items = html.count('data-testid="entry"')
@@ -687,13 +688,16 @@ def run_database(kind: str, args, workdir: Path, pg_server: str | None):
     from portal.extensions import db
 
     meta_path = workdir / f"bench-{kind}.json"
+    wanted = {"orgs": args.orgs, "resources": args.resources, "needs": args.needs}
+    reuse = meta_path.exists() and {k: json.loads(meta_path.read_text()).get(k) for k in wanted} == wanted
     if kind == "sqlite":
         url = f"sqlite:///{workdir / 'portal.sqlite3'}"
-    else:
-        url = fresh_postgres_database(pg_server, "portal_bench")
-    wanted = {"orgs": args.orgs, "resources": args.resources, "needs": args.needs}
-    reuse = kind == "sqlite" and meta_path.exists() and \
-        {k: json.loads(meta_path.read_text()).get(k) for k in wanted} == wanted
+    else:  # kept as the SQLite file is, with --keep (the same database as bench/load.py's)
+        server = pg_server.replace("postgresql://", "postgresql+psycopg://", 1)
+        url = sa.engine.make_url(server).set(database=PG_DATABASE).render_as_string(hide_password=False)
+        reuse = reuse and args.keep is not None and postgres_has(server, url, args.resources)
+        if not reuse:
+            url = fresh_postgres_database(pg_server, PG_DATABASE)
     if kind == "sqlite" and not reuse:
         for stale in workdir.glob("portal.sqlite3*"):
             stale.unlink()
@@ -741,6 +745,25 @@ def _pg_version(url: str) -> str:
     return version
 
 
+PG_DATABASE = "portal_bench_load"  # kept between runs, shared with bench/load.py
+
+
+def postgres_has(server: str, url: str, resources: int) -> bool:
+    """The kept PostgreSQL bench database exists and holds `resources` resources."""
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s",
+                                      (sa.engine.make_url(url).database,)).scalar()
+    engine.dispose()
+    if not exists:
+        return False
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT count(*) FROM resources").scalar()
+    engine.dispose()
+    return found == resources
+
+
 def fresh_postgres_database(server_url: str, name: str) -> str:
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -760,7 +783,7 @@ def main(argv=None) -> int:
                         help="a server to create the bench database on (default: TEST_POSTGRES_URL, "
                              "else a throwaway cluster as the tests start)")
     parser.add_argument("--runs", type=int, default=200, help="timed requests per scenario")
-    parser.add_argument("--keep", type=Path, help="keep the SQLite database here (and reuse it when the sizes match)")
+    parser.add_argument("--keep", type=Path, help="keep the databases (the SQLite file here, PostgreSQL as portal_bench_load) and reuse them when the sizes match")
     args = parser.parse_args(argv)
     if args.needs is None:
         args.needs = args.resources // 10

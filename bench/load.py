@@ -44,7 +44,7 @@ import sqlalchemy as sa  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SECRET_KEY = "bench-load-only"
-PG_DATABASE = "portal_bench_load"
+PG_DATABASE = catalogue.PG_DATABASE
 TARGETS = {  # the share of the floor's rare-word req/s (issue 14)
     "sqlite": {"rare word": 0.35, "broad word": 0.2, "listing": 0.2},
     "postgresql": {"rare word": 0.25, "broad word": 0.15, "listing": 0.15},
@@ -104,7 +104,7 @@ def portal_database(kind: str, args, workdir: Path) -> tuple[str, dict]:
         server = (args.postgres_url or "postgresql://postgres@127.0.0.1:5432/postgres").replace(
             "postgresql://", "postgresql+psycopg://", 1)
         url = sa.engine.make_url(server).set(database=PG_DATABASE).render_as_string(hide_password=False)
-        reuse = {k: meta.get(k) for k in wanted} == wanted and _pg_has(server, url, args.resources)
+        reuse = {k: meta.get(k) for k in wanted} == wanted and catalogue.postgres_has(server, url, args.resources)
         if not reuse:
             url = catalogue.fresh_postgres_database(server, PG_DATABASE)
     app = create_app(catalogue.make_config(url, workdir / f"data-{kind}"))
@@ -118,20 +118,6 @@ def portal_database(kind: str, args, workdir: Path) -> tuple[str, dict]:
             meta_path.write_text(json.dumps(meta))
         db.engine.dispose()
     return url, meta
-
-
-def _pg_has(server: str, url: str, resources: int) -> bool:
-    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        exists = conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)).scalar()
-    engine.dispose()
-    if not exists:
-        return False
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        found = conn.exec_driver_sql("SELECT count(*) FROM resources").scalar()
-    engine.dispose()
-    return found == resources
 
 
 def floor_database(portal_url: str, workdir: Path, resources: int) -> Path:

@@ -1,5 +1,7 @@
 """Engine tuning and the compare-and-set helper every state transition uses.
 
+PostgreSQL: no server-side prepared statements (each search is planned for its own words).
+
 SQLite: WAL, foreign keys, a busy timeout, and write transactions that start with
 BEGIN IMMEDIATE (a deferred BEGIN lets two writers both read, then one fails with
 "database is locked" when it tries to write). Whoever runs the work says whether it
@@ -34,6 +36,15 @@ def _configure_sqlite(dbapi_connection, _record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _configure_postgresql(dbapi_connection, _record):
+    """No server-side prepared statements (psycopg prepares a statement on its sixth run). PostgreSQL may then
+    plan it once for any parameters (a generic plan): a catalogue search for a broad word went from ~25 to
+    ~200 ms that way, as the plan no longer knows how many rows the words match. Parsing each time is cheap."""
+    if hasattr(dbapi_connection, "prepare_threshold"):
+        dbapi_connection.prepare_threshold = None
 
 
 @event.listens_for(Engine, "begin")
