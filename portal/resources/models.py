@@ -84,6 +84,10 @@ class Resource(CatalogueEntry, db.Model):
         Index("ix_resources_listing", "state", "visibility", "id"),
         Index("ix_resources_sort_key", "sort_key"),
         Index("ix_resources_created_at", "created_at"),
+        # Browsing by municipality (and kind) or by category: PostgreSQL counts and lists from these indexes
+        # alone (SQLite filters through the full-text index's facets).
+        Index("ix_resources_municipality", "municipality", "kind", "state", "visibility", "id"),
+        Index("ix_resources_category", "category", "state", "visibility", "id"),
     )
 
     value_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
@@ -101,6 +105,10 @@ class Need(CatalogueEntry, db.Model):
         Index("ix_needs_listing", "state", "visibility", "id"),
         Index("ix_needs_sort_key", "sort_key"),
         Index("ix_needs_created_at", "created_at"),
+        # Browsing by municipality (and kind) or by category: PostgreSQL counts and lists from these indexes
+        # alone (SQLite filters through the full-text index's facets).
+        Index("ix_needs_municipality", "municipality", "kind", "state", "visibility", "id"),
+        Index("ix_needs_category", "category", "state", "visibility", "id"),
     )
 
     needed_by: Mapped[date | None] = mapped_column()
