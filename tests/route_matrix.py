@@ -522,7 +522,7 @@ MATRIX = [
     Row("report_documents.project_report", "POST", project_pdf_pending, roles(LOGIN, 302, 302, 302, 404)),
     Row("report_documents.download", "GET", project_pdf, roles(LOGIN, 200, 200, 200, 404),
         scenario="a project's co-financing report"),
-    Row("projects.tag", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/project",
+    Row("projects.tag", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/project?p={org_project(w)}",
         roles(LOGIN, 403, 302, 404, 403), data=lambda w: {"project": str(org_project(w))}),
     Row("projects.untag", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/project/remove?p={org_project(w)}",
         roles(LOGIN, 403, 302, 404, 403)),
