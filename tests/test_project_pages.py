@@ -124,6 +124,10 @@ def test_the_exchange_page_tags_and_untags(app, world, history, project):
     db.session.commit()
     assert B.post(f"/exchanges/{history.x1.id}/project?lang=en", data={"project": str(theirs.id)}).status_code == 422
     assert B.post(f"/exchanges/{history.x1.id}/project?lang=en", data={"project": ""}).status_code == 422
+    assert B.post(f"/exchanges/{history.x1.id}/project?lang=en", data={"project": "9" * 40}).status_code == 422
+    cancelled = B.post(f"/exchanges/{history.x4.id}/project?lang=en", data={"project": str(project.id)})
+    assert cancelled.status_code == 422 and field_error(
+        html(cancelled), "project", "Only requested, accepted or completed exchanges can be tagged with a project.")
 
     tagged = B.post(f"/exchanges/{history.x1.id}/project?lang=en", data={"project": str(project.id)})
     assert tagged.status_code == 302 and tagged.location.endswith(f"/exchanges/{history.x1.id}#project")

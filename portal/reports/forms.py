@@ -85,8 +85,14 @@ class ProjectForm(PortalForm):
                    cash_note=project.cash_note, **rates)
 
 
+def _project_id(value):
+    """A project's id as sent; anything else (a typed number beyond any id included) is no project."""
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
 class TagForm(PortalForm):
     """Tag an exchange with one of the own organization’s projects."""
-    project = SelectField(_l("Project"), coerce=lambda value: int(value) if str(value).isdigit() else None,
+    project = SelectField(_l("Project"), coerce=_project_id,
                           validate_choice=False,
                           validators=[InputRequired(_l("Choose one of your organization’s projects."))])

@@ -1,7 +1,7 @@
 """Projects and their co-financing reports: the list, the forms, the project's page with its report and its
 downloads, and the tag form on an exchange's page (a template global, so the exchanges' views need not know of
 projects). A blueprint of its own (reports.views registers it)."""
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -70,7 +70,7 @@ def new(org_id):
 def edit(org_id, project_id):
     org, project = _project(org_id, project_id)
     require(policy.can_manage_projects(current_user, org))
-    form = ProjectForm() if ProjectForm().is_submitted() else ProjectForm.of(project)
+    form = ProjectForm() if request.method == "POST" else ProjectForm.of(project)
     if form.validate_on_submit(check=lambda: projects.check_project(
             current_user, org, project, **form.values("starts_on", "ends_on", "cash_eur", "cash_note"))):
         saved = attempt(lambda: projects.update_project(current_user, project, form.project_values(), form.rates()),
@@ -150,7 +150,7 @@ def _tag_section(exchange, form) -> str:
     tag = projects.tag_of(exchange, current_user.org_id)
     can_tag = policy.can_tag_exchange(current_user, exchange)
     taggable = exchange.state in projects.TAGGABLE_STATES
-    if tag is None and not taggable:
+    if tag is None and not taggable and form is None:
         return ""
     if form is None and can_tag and taggable:
         form = _tag_form(exchange, sent=False)
@@ -166,7 +166,7 @@ def tag(exchange_id):
     require(policy.can_tag_exchange(current_user, exchange))
     form = _tag_form(exchange, sent=True)
     if form.validate_on_submit():
-        project = db.session.get(Project, form.project.data)
+        project = db.session.get(Project, form.project.data) if form.project.data is not None else None
         tagged = attempt(lambda: projects.tag_exchange(current_user, exchange, project), form=form,
                          success=lambda t: _("Exchange #%(id)s is in the project “%(project)s”.", id=exchange.id,
                                              project=t.project.name))
