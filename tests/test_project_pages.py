@@ -8,8 +8,11 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
+from portal.audit.models import AuditEvent
+from portal.coordination.audit_text import action_label
 from portal.extensions import db
 from portal.reports.models import Project, ProjectExchange
 
@@ -142,6 +145,11 @@ def test_the_exchange_page_tags_and_untags(app, world, history, project):
     assert member.post(f"/exchanges/{history.x1.id}/project/remove").status_code == 403
     assert B.post(f"/exchanges/{history.x1.id}/project/remove?lang=en").status_code == 302
     assert db.session.scalar(sa.select(ProjectExchange).where(ProjectExchange.exchange_id == history.x1.id)) is None
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == history.x1.id,
+                                                                   AuditEvent.object_type == "Exchange")).all()
+    assert actions[-2:] == ["exchange.tagged", "exchange.untagged"]
+    with force_locale("en"):
+        assert action_label("exchange.tagged") == "Exchange tagged with a project"
 
 
 def test_edit_archive_and_restore(app, world, history, project):
