@@ -198,3 +198,30 @@ def test_rates_are_kept_changed_and_removed(app, world, project):
     db.session.refresh(project)
     assert {rate.category: rate.eur for rate in project.rates} == {"volunteers": Decimal("9.50"),
                                                                    "vehicle": Decimal("40.00")}
+
+
+def test_two_representatives_tagging_at_once_make_one_tag(app, world, history, project):
+    from portal.accounts.models import REPRESENTATIVE, User
+    from portal.exchanges.models import Exchange
+    from portal.reports.models import Project
+    from sqlalchemy import func, select
+
+    from .factories import make_user
+    from .test_agreements import at_once
+
+    second = make_user(world.org, REPRESENTATIVE, email="rep2@example.org", name="Ilze Ozola")
+    other = projects.create_project(second, world.org, project_values(name="Otrs"), {})
+    projects.untag_exchange(world.representative, history.x1)
+    db.session.commit()
+    people, project_ids, exchange_id = (world.representative.id, second.id), (project.id, other.id), history.x1.id
+
+    def tag(i):
+        return lambda: projects.tag_exchange(db.session.get(User, people[i]), db.session.get(Exchange, exchange_id),
+                                             db.session.get(Project, project_ids[i])).project_id
+
+    results = at_once(app, tag(0), tag(1))
+    assert all(isinstance(r, int) for r in results), results
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ProjectExchange).where(
+        ProjectExchange.exchange_id == exchange_id, ProjectExchange.org_id == world.org.id)) == 1
+    assert projects.tag_of(history.x1, world.org.id).project_id in project_ids

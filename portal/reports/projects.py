@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import policy
 from ..audit.services import record
@@ -176,8 +177,14 @@ def tag_exchange(actor, exchange: Exchange, project: Project | None) -> ProjectE
     check_tag(actor, exchange, project)
     tag = tag_of(exchange, actor.org_id)
     if tag is None:
-        tag = ProjectExchange(exchange_id=exchange.id, org_id=actor.org_id)
-        db.session.add(tag)
+        try:
+            with db.session.begin_nested():  # two people of the side tagging at once: one row, the later choice
+                tag = ProjectExchange(exchange_id=exchange.id, org_id=actor.org_id, project_id=project.id,
+                                      tagged_by_id=actor.id)
+                db.session.add(tag)
+                db.session.flush()
+        except IntegrityError:
+            tag = tag_of(exchange, actor.org_id)
     tag.project_id, tag.tagged_by_id, tag.tagged_at = project.id, actor.id, utcnow()
     db.session.flush()
     record("exchange.tagged", actor=actor, org=actor.org, obj=exchange, project=project.name,
