@@ -205,3 +205,19 @@ def test_the_largest_numbers_and_farthest_dates_fit(app, world):
     assert c.post(f"/orgs/{world.org.id}/projects/new", data=data).status_code == 302
     made = db.session.scalar(sa.select(Project))
     assert made.cash_eur == Decimal("10000000.00") and made.rate_for("materials") == Decimal("10000.00")
+
+
+def test_what_was_typed_is_shown_escaped_everywhere(app, world, history):
+    from .test_security import RAW, assert_no_raw_payload
+
+    c = client_for(app, world.representative)
+    typed = {**FORM, "name": RAW + "n", "funder": RAW + "f", "number": (RAW + "#")[:100], "cash_note": RAW + "c",
+             "ends_on": "2026-12-31"}
+    assert c.post(f"/orgs/{world.org.id}/projects/new", data=typed).status_code == 302
+    made = db.session.scalar(sa.select(Project))
+    assert c.post(f"/exchanges/{history.x1.id}/project", data={"project": str(made.id)}).status_code == 302
+    for url in (f"/orgs/{world.org.id}/projects", f"/orgs/{world.org.id}/projects/{made.id}",
+                f"/orgs/{world.org.id}/projects/{made.id}/edit", f"/exchanges/{history.x1.id}"):
+        body = html(c.get(url))
+        assert_no_raw_payload(body, url)
+        assert "&lt;script&gt;alert(1)" in body, url
