@@ -178,6 +178,7 @@ def load_demo_network(password: str) -> list[DemoLogin]:
             logins.append(DemoLogin(email, org.name, _role_text(person)))
     _load_catalogue()
     _load_exchanges()
+    _load_projects()
     _load_agreements(password)
     return logins
 
@@ -247,6 +248,49 @@ def _load_exchanges() -> None:
             if resource.kind == "material":  # the owner confirms it too; the workshop waits for its owner
                 confirmations.give_feedback(owner, exchange, confirmations.Figures(
                     "as_agreed", quantity, None, units, value, "Prieks sadarboties!"))
+
+
+def _load_projects() -> None:
+    """Baltā māja's project with the municipality's grant: its rates, its cash co-financing, the workshop it
+    received, the volunteers it gave ATTĪSTĪBAI (completed for the project) and the minibus Sukrums asked for
+    (tagged, not counted yet)."""
+    from datetime import date, timedelta
+
+    from .exchanges import confirmations, services as exchanges
+    from .exchanges.models import Exchange
+    from .reports import projects
+    from .reports.models import Project
+    from .resources.models import Resource
+
+    balta = db.session.scalar(select(Organization).where(Organization.registration_number == "40008031234"))
+    if db.session.scalar(select(Project.id).where(Project.org_id == balta.id).limit(1)) is not None:
+        return
+    today = date.today()
+    representative = next(p for p in balta.people if p.role == REPRESENTATIVE)
+    project = projects.create_project(representative, balta, {
+        "name": "Kopā Latgalē: brīvprātīgie kopienas pasākumos", "funder": "Līvānu novada pašvaldība",
+        "number": "NVO-2026/14", "starts_on": today - timedelta(days=120), "ends_on": today + timedelta(days=245),
+        "cash_eur": Decimal("1500.00"), "cash_note": "Biedrības līdzekļi (biedru nauda)"},
+        {"volunteers": Decimal("8.00"), "training": Decimal("25.00"), "expertise": Decimal("30.00"),
+         "premises": Decimal("60.00"), "vehicle": Decimal("45.00")})
+    attistibai = db.session.scalar(select(Organization).where(Organization.registration_number == "40008112233"))
+    asker = next(p for p in attistibai.people if p.role == REPRESENTATIVE)
+    team = db.session.scalar(select(Resource).where(Resource.title == "Brīvprātīgo komanda pasākumu organizēšanai"))
+    day = today - timedelta(days=40)
+    given = exchanges.request_exchange(asker, team, starts_on=day, ends_on=day, quantity=3, hours=Decimal(12),
+                                       purpose="Izvaltas pagasta svētki", message="Labdien! Vai palīdzēsiet?",
+                                       today=day - timedelta(days=10))
+    exchanges.accept(representative, given, today=day - timedelta(days=9))
+    exchanges.complete(asker, given, value_units=None, value_eur=None, hours=Decimal(12),
+                       feedback="Liels paldies brīvprātīgajiem!", today=day)
+    confirmations.give_feedback(representative, given, confirmations.Figures("as_agreed", 3, Decimal(12)))
+    workshop = db.session.scalar(select(Exchange).where(Exchange.requester_org_id == balta.id,
+                                                        Exchange.state == "completed"))
+    minibus = db.session.scalar(select(Exchange).where(Exchange.owner_org_id == balta.id,
+                                                       Exchange.state == "requested"))
+    for exchange in (workshop, given, minibus):
+        if exchange is not None and project.covers(exchange.starts_on, exchange.ends_on):
+            projects.tag_exchange(representative, exchange, project)
 
 
 def _load_agreements(password: str) -> None:

@@ -100,6 +100,24 @@ def can_enter_volunteer_hours(user, org) -> bool:
     return can_manage_org(user, org)
 
 
+def can_see_projects(user, org) -> bool:
+    """An organization's projects and their co-financing reports: like its reports, its own people and the
+    coordinators (who check what members declare to funders); another organization gets 404."""
+    return can_see_org_report(user, org)
+
+
+def can_manage_projects(user, org) -> bool:
+    """Create, edit, archive the organization's projects: its representatives, while it is active (the report is
+    the organization's declaration to its funder)."""
+    return can_manage_org(user, org)
+
+
+def can_tag_exchange(user, exchange) -> bool:
+    """Tag an exchange with one of the own organization's projects, or untag it: a representative of one of
+    its two sides, for that side only."""
+    return is_exchange_party(user, exchange) and can_manage_projects(user, user.org)
+
+
 def is_exchange_party(user, exchange) -> bool:
     """Exchanges, their messages and conditions are seen by the two organizations only."""
     return _authenticated(user) and user.org_id in (exchange.owner_org_id, exchange.requester_org_id)

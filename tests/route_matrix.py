@@ -230,6 +230,64 @@ def report_pdf(w: World, kind: str) -> str:
     return f"/reports/documents/{document.id}.pdf"
 
 
+PROJECT_FORM = lambda w: {  # noqa: E731
+    "name": "Kopā Latgalē", "funder": "Sabiedrības integrācijas fonds", "number": "2026/7", "starts_on": "2025-01-01",
+    "ends_on": "2030-12-31", "cash_eur": "", "cash_note": "", "rate_volunteers": "8,00", "rate_premises": "50"}
+
+
+def org_project(w: World) -> int:
+    """Org B's project, over the world's exchanges (which are in the coming weeks), tagged by B with its accepted
+    one."""
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.reports import projects
+
+    cache = w.__dict__.setdefault("_project", [])
+    if not cache:
+        project = projects.create_project(w.representative, w.org, {
+            "name": "Kopā Latgalē", "funder": "SIF", "number": "", "starts_on": date(2025, 1, 1),
+            "ends_on": date(2030, 12, 31), "cash_eur": None, "cash_note": ""}, {})
+        projects.tag_exchange(w.representative, w.accepted_exchange, project)
+        db.session.commit()
+        cache.append(project.id)
+    return cache[0]
+
+
+def project_pdf_pending(w: World) -> str:
+    """Asking for the signed PDF of B's project's report, with one already being made for each person."""
+    from portal.extensions import db
+    from portal.reports import documents
+    from portal.reports.models import Project, ReportDocument
+    from portal.reports.periods import ALL_TIME, Period
+
+    project = db.session.get(Project, org_project(w))
+    for person in (w.member, w.representative, w.coordinator, w.other_member):
+        for language in ("lv", "en"):
+            db.session.add(ReportDocument(
+                kind="project", org_id=w.org.id, project_id=project.id, period_kind=ALL_TIME, language=language,
+                requested_by_id=person.id, pending_key=documents.pending_key(
+                    person, "project", w.org, Period(ALL_TIME, None, None), language, project)))
+    db.session.flush()
+    return f"/orgs/{w.org.id}/projects/{project.id}/report/pdf"
+
+
+def project_pdf(w: World) -> str:
+    """The download of the signed PDF of B's project's report, made already."""
+    from portal import signed_documents
+    from portal.database import utcnow
+    from portal.extensions import db
+    from portal.reports.models import ReportDocument
+
+    stored = signed_documents.store(b"%PDF-1.7 project", "reports")
+    document = ReportDocument(kind="project", org_id=w.org.id, project_id=org_project(w), period_kind="all",
+                              language="lv", requested_by_id=w.member.id, state="ready", made_at=utcnow(),
+                              sha256=stored.sha256, size=stored.size, storage_key=stored.storage_key)
+    db.session.add(document)
+    db.session.flush()
+    return f"/reports/documents/{document.id}.pdf"
+
+
 def unsubscribe_link(w: World) -> str:
     """The member's one-click link that stops mails about exchanges: it works without logging in."""
     from portal.mail.preferences import unsubscribe_token
@@ -436,6 +494,38 @@ MATRIX = [
     Row("reports.remove_volunteer_hours", "POST",
         lambda w: f"/orgs/{w.org.id}/report/volunteers/hours/{volunteer_entry(w)}/remove",
         roles(LOGIN, 403, 302, 403, 404)),
+
+    # Projects and their co-financing reports: seen like the organization's reports (its people, coordinators;
+    # another organization: 404); managed by its representatives; an exchange is tagged by a representative of
+    # a side (a coordinator is no party: 404; the other side's member may not: 403).
+    Row("projects.own_projects", "GET", lambda w: "/projects", roles(LOGIN, 302, 302, 302, 302)),
+    Row("projects.index", "GET", lambda w: f"/orgs/{w.org.id}/projects", roles(LOGIN, 200, 200, 200, 404)),
+    Row("projects.new", "GET", lambda w: f"/orgs/{w.org.id}/projects/new", roles(LOGIN, 403, 200, 403, 404)),
+    Row("projects.new", "POST", lambda w: f"/orgs/{w.org.id}/projects/new", roles(LOGIN, 403, 302, 403, 404),
+        data=PROJECT_FORM),
+    Row("projects.new", "POST", lambda w: f"/orgs/{w.org.id}/projects/new", roles(LOGIN, 403, 422, 403, 404),
+        data=lambda w: {**PROJECT_FORM(w), "ends_on": "2024-12-31"}, scenario="ends before it starts: the form again"),
+    Row("projects.detail", "GET", lambda w: f"/orgs/{w.org.id}/projects/{org_project(w)}",
+        roles(LOGIN, 200, 200, 200, 404)),
+    Row("projects.edit", "GET", lambda w: f"/orgs/{w.org.id}/projects/{org_project(w)}/edit",
+        roles(LOGIN, 403, 200, 403, 404)),
+    Row("projects.edit", "POST", lambda w: f"/orgs/{w.org.id}/projects/{org_project(w)}/edit",
+        roles(LOGIN, 403, 302, 403, 404), data=PROJECT_FORM),
+    Row("projects.archive", "POST", lambda w: f"/orgs/{w.org.id}/projects/{org_project(w)}/archive",
+        roles(LOGIN, 403, 302, 403, 404)),
+    Row("projects.restore", "POST", lambda w: f"/orgs/{w.org.id}/projects/{org_project(w)}/restore",
+        roles(LOGIN, 403, 302, 403, 404)),
+    Row("projects.report_file", "GET", lambda w: f"/orgs/{w.org.id}/projects/{org_project(w)}/report.csv",
+        roles(LOGIN, 200, 200, 200, 404), scenario="csv"),
+    Row("projects.report_file", "GET", lambda w: f"/orgs/{w.org.id}/projects/{org_project(w)}/report.xlsx",
+        roles(LOGIN, 200, 200, 200, 404), scenario="xlsx"),
+    Row("report_documents.project_report", "POST", project_pdf_pending, roles(LOGIN, 302, 302, 302, 404)),
+    Row("report_documents.download", "GET", project_pdf, roles(LOGIN, 200, 200, 200, 404),
+        scenario="a project's co-financing report"),
+    Row("projects.tag", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/project?p={org_project(w)}",
+        roles(LOGIN, 403, 302, 404, 403), data=lambda w: {"project": str(org_project(w))}),
+    Row("projects.untag", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/project/remove?p={org_project(w)}",
+        roles(LOGIN, 403, 302, 404, 403)),
 
     Row("agreements.index", "GET", lambda w: "/agreements", LOGGED_IN_PAGE),
     Row("agreements.queue", "GET", lambda w: "/agreements/queue", COORDINATOR_ONLY),

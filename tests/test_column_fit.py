@@ -20,6 +20,8 @@ from portal.mail.headers import SUBJECT_LIMIT
 from portal.mail.models import OutboxMessage
 from portal.orgs.forms import ApplicationForm, InviteForm, OrganizationProfileForm
 from portal.orgs.models import Organization
+from portal.reports.forms import ProjectForm
+from portal.reports.models import Project
 from portal.resources.forms import NeedForm, ResourceForm
 from portal.resources.models import Need, Resource
 
@@ -38,6 +40,7 @@ FLOWS = [
     (RequestForm, Exchange, {}),
     (EditAgreementForm, Agreement, {}),
     (SignForm, Signature, {}),
+    (ProjectForm, Project, {}),
 ]
 # Fields whose length other validators bound: (form field, the most they accept)
 BOUNDED_OTHERWISE = {"phone": 21, "registration_number": 11}

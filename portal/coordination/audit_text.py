@@ -69,6 +69,12 @@ ACTIONS = {
     "calendar.renewed": _l("Calendar address renewed"),
     "volunteer_hours.added": _l("Volunteer hours entered by hand"),
     "volunteer_hours.removed": _l("Hand-entered volunteer hours removed"),
+    "project.created": _l("Project added"),
+    "project.changed": _l("Project changed"),
+    "project.archived": _l("Project archived"),
+    "project.restored": _l("Project restored"),
+    "exchange.tagged": _l("Exchange tagged with a project"),
+    "exchange.untagged": _l("Exchange untagged from a project"),
     "agreement.drafted": _l("Agreement drafted"),
     "agreement.edited": _l("Agreement draft changed"),
     "agreement.signatory": _l("Signatory chosen"),
@@ -94,7 +100,7 @@ GROUPS = {"auth": _l("Logins and passwords"), "access": _l("Refusals"), "org": _
           "person": _l("People"), "resource": _l("Resources"), "need": _l("Needs"), "exchange": _l("Exchanges"),
           "calendar": _l("Exchanges"), "agreement": _l("Agreements"), "certificate": _l("Certificates"),
           "ca": _l("Certificates"), "mail": _l("Mail"), "demo": _l("Demo data"),
-          "volunteer_hours": _l("Reports")}
+          "volunteer_hours": _l("Reports"), "project": _l("Reports")}
 
 REASONS = {  # codes some events give as their reason
     "unknown": _l("no account with this e-mail"), "paused": _l("password checks paused"),

@@ -11,8 +11,8 @@ from .. import policy
 from ..errors import require
 from ..extensions import limiter
 from ..forms import EmptyForm
-from . import documents, periods, services
-from .models import FAILED, ORG, PENDING, STATISTICS, VOLUNTEERS
+from . import documents, periods, projects, services
+from .models import FAILED, ORG, PENDING, PROJECT, STATISTICS, VOLUNTEERS
 
 bp = Blueprint("report_documents", __name__)
 
@@ -32,11 +32,11 @@ def _language() -> str:
     return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _ask(kind: str, org, period: periods.Period, back: str) -> Response:
+def _ask(kind: str, org, period: periods.Period, back: str, project=None) -> Response:
     if EmptyForm().validate_on_submit():
         with limiter.limit(lambda: current_app.config["REPORT_PDF_RATE_LIMIT"],
                            key_func=lambda: f"report-pdf:{current_user.id}"):
-            asked = documents.request_document(current_user, kind, org, period, _language())
+            asked = documents.request_document(current_user, kind, org, period, _language(), project=project)
         if asked.document.state != PENDING:  # made for this person a moment ago: here it is
             return redirect(documents.download_path(asked.document))
         flash(_("The signed PDF is being made. You will get a notification with the link to download it."),
@@ -60,6 +60,16 @@ def volunteer_report(org_id):
     period = _year_period()
     return _ask(VOLUNTEERS, org, period, url_for("reports.volunteer_report", org_id=org.id,
                                                  year=period.start.year))
+
+
+@bp.post("/orgs/<int:org_id>/projects/<int:project_id>/report/pdf")
+@login_required
+def project_report(org_id, project_id):
+    """The co-financing report of a project, over all the exchanges tagged with it."""
+    org = projects.get_projects_org(current_user, org_id)
+    project = projects.get_visible_project(current_user, org, project_id)
+    return _ask(PROJECT, org, periods.Period(periods.ALL_TIME, None, None),
+                url_for("projects.detail", org_id=org.id, project_id=project.id), project=project)
 
 
 @bp.post("/coordination/statistics/pdf")

@@ -1,6 +1,7 @@
 """The signed PDF of a report: asked for on the report's page, made by a job, handed over by a notification.
 
     request_document(user, kind, org, period, language)   the button: a pending row and a job for it
+                                                          (a project's co-financing report: `project=`)
     make_document(document_id)                            the job: renders, signs, stores, tells the person
     get_visible_document(user, document_id)               the download, with the report's own permission
 
@@ -33,7 +34,7 @@ from ..notifications.services import notify
 from ..pdfs import PdfRenderError
 from ..signing.pdfsign import SigningError, TimeStampUnavailable
 from . import pdf
-from .models import FAILED, ORG, PENDING, READY, STATISTICS, VOLUNTEERS, ReportDocument
+from .models import FAILED, ORG, PENDING, PROJECT, READY, STATISTICS, VOLUNTEERS, ReportDocument
 from .periods import Period
 
 log = logging.getLogger(__name__)
@@ -54,36 +55,45 @@ class Asked:
     queued: bool  # a job was asked for now; else the one asked for before is still being made, or is ready
 
 
-def _allowed(user, kind: str, org) -> None:
+def _allowed(user, kind: str, org, project=None) -> None:
     if kind == STATISTICS:
         require(policy.can_see_network_statistics(user))
+    elif kind == PROJECT:
+        found(project, org is not None and project is not None and project.org_id == org.id
+              and policy.can_see_projects(user, org))
     else:
         found(org, org is not None and policy.can_see_org_report(user, org))
 
 
-def pending_key(user, kind: str, org, period: Period, language: str) -> str:
+def pending_key(user, kind: str, org, period: Period, language: str, project=None) -> str:
     parts = (user.id, kind, org.id if org is not None else "", period.kind, period.start or "", language)
+    if project is not None:
+        parts += (project.id,)
     return ":".join(str(part) for part in parts)
 
 
-def request_document(user, kind: str, org, period: Period, language: str, now: datetime | None = None) -> Asked:
-    """The signed PDF of this report (`org` None for the network statistics) that `user` asks for."""
-    _allowed(user, kind, org)
+def request_document(user, kind: str, org, period: Period, language: str, now: datetime | None = None,
+                     project=None) -> Asked:
+    """The signed PDF of this report (`org` None for the network statistics; `project` for a project's
+    co-financing report, over all its tagged exchanges: `period` all time) that `user` asks for."""
+    _allowed(user, kind, org, project)
     now = now or utcnow()
-    key = pending_key(user, kind, org, period, language)
+    key = pending_key(user, kind, org, period, language, project)
     pending = db.session.scalar(select(ReportDocument).where(ReportDocument.pending_key == key))
     if pending is not None:
         return _again(pending, now)
     recent = db.session.scalar(select(ReportDocument).where(
         ReportDocument.requested_by_id == user.id, ReportDocument.kind == kind,
         ReportDocument.org_id.is_(None) if org is None else ReportDocument.org_id == org.id,
+        ReportDocument.project_id.is_(None) if project is None else ReportDocument.project_id == project.id,
         ReportDocument.period_kind == period.kind,
         ReportDocument.period_start.is_(None) if period.start is None else ReportDocument.period_start == period.start,
         ReportDocument.language == language, ReportDocument.state == READY,
         ReportDocument.made_at >= now - timedelta(seconds=REUSE_SECONDS)).order_by(ReportDocument.id.desc()).limit(1))
     if recent is not None:
         return Asked(recent, False)
-    document = ReportDocument(kind=kind, org_id=org.id if org is not None else None, period_kind=period.kind,
+    document = ReportDocument(kind=kind, org_id=org.id if org is not None else None,
+                              project_id=project.id if project is not None else None, period_kind=period.kind,
                               period_start=period.start, period_end=period.end, language=language,
                               requested_by_id=user.id, requested_at=now, state=PENDING, pending_key=key)
     try:
@@ -197,6 +207,8 @@ def get_visible_document(user, document_id: int) -> ReportDocument:
     document = found(db.session.get(ReportDocument, document_id))
     if document.kind == STATISTICS:
         require(policy.can_see_network_statistics(user))
+    elif document.kind == PROJECT:
+        found(document, policy.can_see_projects(user, document.org))
     else:
         found(document, policy.can_see_org_report(user, document.org))
     return document
@@ -220,6 +232,8 @@ def report_path(document: ReportDocument) -> str:
     period = document.period
     if document.kind == VOLUNTEERS:
         return f"/orgs/{document.org_id}/report/volunteers?year={period.start.year}"
+    if document.kind == PROJECT:
+        return f"/orgs/{document.org_id}/projects/{document.project_id}"
     query = f"period={period.kind}" + (f"&at={period.anchor}" if period.anchor else "")
     if document.kind == ORG:
         return f"/orgs/{document.org_id}/report?{query}"
@@ -230,5 +244,7 @@ def file_name(document: ReportDocument) -> str:
     period = document.period
     if document.kind == VOLUNTEERS:
         return f"volunteers-{document.org_id}-{period.start.year}-signed.pdf"
+    if document.kind == PROJECT:
+        return f"cofinancing-{document.org_id}-{document.project_id}-signed.pdf"
     stem = "statistics" if document.kind == STATISTICS else f"report-{document.org_id}"
     return f"{stem}-{period.kind}-{period.anchor or 'all'}-signed.pdf"

@@ -6,15 +6,15 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 from .periods import ALL_TIME, Period, period_of
 
-ORG, VOLUNTEERS, STATISTICS = "org", "volunteers", "statistics"  # what the document is a report of
-KINDS = (ORG, VOLUNTEERS, STATISTICS)
+ORG, VOLUNTEERS, STATISTICS, PROJECT = "org", "volunteers", "statistics", "project"  # what it is a report of
+KINDS = (ORG, VOLUNTEERS, STATISTICS, PROJECT)
 PENDING, READY, FAILED = "pending", "ready", "failed"
 
 
@@ -27,6 +27,7 @@ class ReportDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)  # None: the network's
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)  # the co-financing report's
     period_kind: Mapped[str] = mapped_column(String(10))  # periods.MONTH … ALL_TIME
     period_start: Mapped[date | None] = mapped_column(Date)  # None: all time
     period_end: Mapped[date | None] = mapped_column(Date)
@@ -43,6 +44,7 @@ class ReportDocument(db.Model):
     storage_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     org = relationship("Organization")
+    project = relationship("Project")
     requested_by = relationship("User")
 
     @property
@@ -69,3 +71,74 @@ class VolunteerHours(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     created_by: Mapped["User"] = relationship()  # noqa: F821
+
+
+PROJECT_ACTIVE, PROJECT_ARCHIVED = "active", "archived"
+
+
+class Project(db.Model):
+    """A project or grant of an organization that its exchanges are tagged with, for the co-financing report
+    (portal/reports/cofinancing.py): the funder's name and contract number, the period, the cash co-financing
+    entered by hand (the organization's own money or a partner's cash contribution to the project, which does
+    not go through the portal) and the funder's rates per category of resource (ProjectRate)."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    funder: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str] = mapped_column(String(100), default="")  # the grant or contract number
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    cash_eur: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    cash_note: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[str] = mapped_column(String(10), default=PROJECT_ACTIVE)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    org = relationship("Organization")
+    rates: Mapped[list["ProjectRate"]] = relationship(back_populates="project", cascade="all, delete-orphan",
+                                                      order_by="ProjectRate.category")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.state == PROJECT_ARCHIVED
+
+    def covers(self, starts_on: date, ends_on: date) -> bool:
+        return self.starts_on <= starts_on and ends_on <= self.ends_on
+
+    def rate_for(self, category: str) -> Decimal | None:
+        return next((rate.eur for rate in self.rates if rate.category == category), None)
+
+
+class ProjectRate(db.Model):
+    """The funder's value of one hour, day or unit of a category of resource (the unit is the category's:
+    portal/reports/cofinancing.py UNITS), in EUR."""
+
+    __tablename__ = "project_rates"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    eur: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+
+    project: Mapped[Project] = relationship(back_populates="rates")
+
+
+class ProjectExchange(db.Model):
+    """An exchange tagged by one of its sides with one of that side's projects: one project per side."""
+
+    __tablename__ = "project_exchanges"
+    __table_args__ = (UniqueConstraint("exchange_id", "org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    tagged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    tagged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exchange = relationship("Exchange")
+    project: Mapped[Project] = relationship()
+    tagged_by = relationship("User")

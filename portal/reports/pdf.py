@@ -16,13 +16,13 @@ from ..dates import format_day, format_moment, format_month
 from ..exchanges.models import ACCEPTED, CANCELLED, COMPLETED, DECLINED, REQUESTED, WITHDRAWN
 from ..exchanges.services import state_label
 from ..orgs.choices import MUNICIPALITIES, label
-from . import presentation, services, statistics
-from .models import ORG, STATISTICS, VOLUNTEERS, ReportDocument
+from . import cofinancing, presentation, services, statistics
+from .models import ORG, PROJECT, STATISTICS, VOLUNTEERS, ReportDocument
 from .periods import Period
 
 EXCHANGE_STATES = (REQUESTED, ACCEPTED, COMPLETED, DECLINED, WITHDRAWN, CANCELLED)
 TEMPLATES = {ORG: "reports/pdf/org_report.html", VOLUNTEERS: "reports/pdf/volunteers.html",
-             STATISTICS: "reports/pdf/statistics.html"}
+             STATISTICS: "reports/pdf/statistics.html", PROJECT: "reports/pdf/project.html"}
 
 _ENV = pdfs.environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
 _ENV.install_gettext_callables(lambda text: _(text), lambda s, p, n: ngettext(s, p, n), newstyle=True)
@@ -45,6 +45,8 @@ def title_of(document: ReportDocument) -> str:
         return f"{_('Report of %(org)s', org=document.org.name)} · {period.label}"
     if document.kind == VOLUNTEERS:
         return f"{_('Volunteer report %(year)s', year=period.start.year)} · {document.org.name}"
+    if document.kind == PROJECT:
+        return f"{_('Co-financing report: %(project)s', project=document.project.name)} · {document.org.name}"
     return f"{_('Network statistics')}: {period.label}"
 
 
@@ -78,6 +80,10 @@ def _context(document: ReportDocument, made_at: datetime) -> dict:
         return {"report": services.org_report(document.org, period)}
     if document.kind == VOLUNTEERS:
         return {"report": services.volunteer_report(document.org, period.start.year)}
+    if document.kind == PROJECT:
+        project = document.project
+        return {"report": cofinancing.cofinancing_report(project), "project": project, "cofinancing": cofinancing,
+                "period_days": f"{format_day(project.starts_on)} – {format_day(project.ends_on)}"}
     today = made_at.astimezone(pdfs.LOCAL_TIME).date()
     stats = statistics.network_statistics(period, today)
     return {"stats": stats, "blocks": presentation.chart_blocks(stats), "states": EXCHANGE_STATES,
@@ -89,11 +95,11 @@ def render_html(document: ReportDocument, made_at: datetime) -> str:
     """In the current language (call it under force_locale)."""
     network = current_app.config["NETWORK_NAME"]
     title = title_of(document)
+    context = {"period_days": _period_days(document.period), **_context(document, made_at)}
     return _ENV.get_template(TEMPLATES[document.kind]).render(
-        document=document, org=document.org, period=document.period, period_days=_period_days(document.period),
+        document=document, org=document.org, period=document.period,
         title=title, network=network, made_at=made_at, created=made_at.isoformat(timespec="seconds"),
-        language=document.language, verify_url=verify_url(), qr=pdfs.qr_data_uri(verify_url()),
-        **_context(document, made_at))
+        language=document.language, verify_url=verify_url(), qr=pdfs.qr_data_uri(verify_url()), **context)
 
 
 def render(document: ReportDocument, made_at: datetime) -> Rendered:

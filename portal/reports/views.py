@@ -1,10 +1,10 @@
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import policy, spreadsheets
+from .. import policy
 from ..dates import local_today
 from ..errors import require
 from ..forms import EmptyForm
@@ -14,6 +14,7 @@ from ..exchanges.confirmations import outcome_label, state_label as confirmation
 from ..exchanges.services import state_label
 from ..orgs.choices import MUNICIPALITIES, label
 from . import periods, presentation, services, statistics, volunteer_hours
+from .downloads import download as _download
 from .forms import VolunteerHoursForm
 
 bp = Blueprint("reports", __name__)
@@ -105,16 +106,6 @@ def remove_volunteer_hours(org_id, entry_id):
     return redirect(url_for("reports.volunteer_report", org_id=org.id, year=year, _anchor="entered"))
 
 
-def _download(name: str, title: str, table, fmt: str) -> Response:
-    head, rows = table
-    if fmt == "csv":
-        body, mimetype = spreadsheets.csv_file(head, rows, get_locale().language), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = spreadsheets.xlsx_file(head, rows, title), spreadsheets.XLSX_TYPE
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
-
-
 @bp.get("/orgs/<int:org_id>/report.<any(csv, xlsx):fmt>")
 @login_required
 def org_report_file(org_id, fmt):
@@ -134,7 +125,10 @@ def volunteer_report_file(org_id, fmt):
 
 
 def register(app) -> None:
-    """The signed PDFs of the reports have a blueprint of their own (document_views)."""
+    """The signed PDFs of the reports (document_views) and the projects (project_views) have blueprints of their
+    own."""
     from .document_views import bp as documents_bp
+    from .project_views import bp as projects_bp
 
     app.register_blueprint(documents_bp)
+    app.register_blueprint(projects_bp)

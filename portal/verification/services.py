@@ -13,7 +13,7 @@ from ..certificates import revocation, services as certificates
 from ..dates import format_moment
 from ..extensions import db
 from ..reports import documents as report_documents
-from ..reports.models import STATISTICS, VOLUNTEERS, ReportDocument
+from ..reports.models import PROJECT, STATISTICS, VOLUNTEERS, ReportDocument
 from ..signing.verify import verify_pdf
 
 PROBLEMS = {
@@ -78,6 +78,9 @@ def report_description(document: ReportDocument) -> str:
     if document.kind == VOLUNTEERS:
         return str(_l("The volunteer report of %(org)s for %(year)s, made on %(date)s, intact and signed by the "
                       "network.", org=document.org.name, year=document.period.start.year, date=made))
+    if document.kind == PROJECT:
+        return str(_l("The co-financing report of the project “%(project)s” of %(org)s, made on %(date)s, intact "
+                      "and signed by the network.", project=document.project.name, org=document.org.name, date=made))
     return str(_l("A report of %(org)s for %(period)s, made on %(date)s, intact and signed by the network.",
                   org=document.org.name, period=document.period.label, date=made))
 

@@ -35,6 +35,7 @@ class SweepIds:
     draft_agreement: int    # Baltā māja's exchange agreement draft
     submitted_agreement: int  # Sukrums and ATTĪSTĪBAI, waiting for a coordinator
     signing_agreement: int  # Baltā māja and Intelekta parks, approved, nobody has signed
+    own_project: int        # Baltā māja's project of the demo, with tagged exchanges
     verification_code: str
     invitation_token: str
     reset_token: str
@@ -63,6 +64,7 @@ def prepare(app, password: str) -> SweepIds:
     from portal.extensions import db
     from portal.orgs import services as orgs
     from portal.orgs.models import Organization
+    from portal.reports.models import Project
     from portal.resources import services as catalogue
     from portal.resources.models import Need, Resource
 
@@ -135,6 +137,7 @@ def prepare(app, password: str) -> SweepIds:
             submitted_agreement=db.session.scalar(select(Agreement.id).where(
                 Agreement.state == "submitted", Agreement.place == "Baltinavā")),
             signing_agreement=signing.id,
+            own_project=db.session.scalar(select(Project.id).where(Project.org_id == balta.id).order_by(Project.id)),
             verification_code=signing.verification_code,
             invitation_token=accounts.issue_token(invited, INVITATION),
             reset_token=accounts.issue_token(person("dace.udre@jzb.example.org"), PASSWORD_RESET),
