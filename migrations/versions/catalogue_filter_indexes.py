@@ -2,14 +2,14 @@
 (PostgreSQL; SQLite filters through the full-text index's facets)
 
 Revision ID: catalogue_filter_indexes
-Revises: catalogue_version
+Revises: projects
 Create Date: 2026-12-03 11:00:00
 """
 from alembic import op
 
 
 revision = 'catalogue_filter_indexes'
-down_revision = 'catalogue_version'
+down_revision = 'projects'
 branch_labels = None
 depends_on = None
 
