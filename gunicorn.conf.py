@@ -30,9 +30,11 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Each worker is replaced after about this many requests (the jitter keeps them from all leaving at once),
-# so whatever a worker accumulates is returned.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# so whatever a worker accumulates is returned. A new worker takes ~3 s of CPU to load the portal (without
+# GUNICORN_PRELOAD): at 2,000 requests a busy worker spent a third of its time starting again (bench/load.py,
+# p99 of 2.5 s). A worker's memory grew 0.3–0.4 % in bench/soak.py's ten busy minutes: 20,000 is still often.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
 # Graceful reload: `systemctl reload portal-web` sends SIGHUP; gunicorn starts new workers, which import the
 # code as it is on disk now, and lets the old ones finish their requests. That needs the app loaded in the

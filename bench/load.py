@@ -234,6 +234,16 @@ request = function()
   end
   return wrk.format("GET", paths[i])
 end
+-- As a browser does: the session cookie the portal sends back (its seen_at, twice a minute) replaces the old.
+if %(cookie)s ~= "" then
+  response = function(status, headers, body)
+    local set = headers["Set-Cookie"]
+    local session = set and set:match("^(session=[^;]*)")
+    if session then
+      wrk.headers["Cookie"] = (wrk.headers["Cookie"]:gsub("session=[^;]*", session))
+    end
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
@@ -265,14 +275,18 @@ def _python_worker(base, paths, cookie, connections, duration, queue, fresh=Fals
 
     def loop(offset):
         conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        own_cookie = cookie
         i = offset
         while time.monotonic() < end:
             t0 = time.perf_counter()
             try:
                 path = paths[i % len(paths)] + (f"&fresh={os.getpid()}-{offset}-{i}" if fresh else "")
-                conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+                conn.request("GET", path, headers={"Cookie": own_cookie} if own_cookie else {})
                 response = conn.getresponse()
                 response.read()
+                session = re.match(r"session=[^;]*", response.getheader("Set-Cookie") or "")
+                if own_cookie and session:  # as a browser does
+                    own_cookie = re.sub(r"session=[^;]*", session.group(0), own_cookie)
                 if response.status >= 400:
                     errors[0] += 1
             except (OSError, http.client.HTTPException):

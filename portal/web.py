@@ -2,7 +2,7 @@
 import logging
 import time
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request, session
 from flask_babel import format_currency, format_decimal, get_locale, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -116,7 +116,7 @@ def _security_headers(response):
     if is_api_request():
         headers.setdefault("Cache-Control", "private, no-cache" if api_actor() else "no-cache")
         headers.setdefault("Vary", "Authorization")
-    elif current_user and current_user.is_authenticated:
+    elif "_user_id" in session:  # Flask-Login's; current_user would load the person again after the commit
         headers["Cache-Control"] = "no-store"
     return response
 
