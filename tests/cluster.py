@@ -79,6 +79,8 @@ class SmtpServer:
         self.controller = None
 
     def start(self):
+        if self.controller is not None:  # already up
+            return
         self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

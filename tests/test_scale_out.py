@@ -203,6 +203,7 @@ def requests_get(url: str, **kwargs) -> str:
 def test_a_worker_killed_in_the_middle_of_a_job_loses_nothing(cluster, world):
     """The SMTP server holds one delivery; the worker sending it is killed (SIGKILL, its whole process group);
     when its claim runs out the sweep hands the mail to the other worker, which sends it once."""
+    cluster.smtp.start()  # up, whether or not the 200-mail test (which starts it) ran first in this process
     mailbox = cluster.smtp.mailbox
     mailbox.release.clear()
     mailbox.stalled.clear()
