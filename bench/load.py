@@ -329,6 +329,11 @@ def fetch(base: str, path: str, cookie: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+def scenario(name: str, server: str, base: str, paths: list[str], cookie: str = "", fresh: bool = False):
+    """`fresh`: every request asks a new address, so that no kept page answers it."""
+    return SimpleNamespace(name=name, server=server, base=base, paths=paths, cookie=cookie, fresh=fresh, runs=[])
+
+
 def scenarios(stats: dict, portal: str, floor: str, cookie: str, before: str | None) -> list[SimpleNamespace]:
     chosen = catalogue.pick_words(stats)
     few = max(2, 0.001 * stats["resources"])  # rare once the portal's prefixes are expanded
@@ -337,28 +342,21 @@ def scenarios(stats: dict, portal: str, floor: str, cookie: str, before: str | N
     broad = chosen["broad"]
     q = lambda path, words: [path + "?" + urllib.parse.urlencode({"q": w}) for w in words]  # noqa: E731
     found = [
-        SimpleNamespace(name="rare word", server="floor", base=floor, paths=q("/search", rare), cookie=""),
-        SimpleNamespace(name="rare word", server="portal", base=portal, paths=q("/resources", rare), cookie=""),
-        SimpleNamespace(name="broad word", server="floor", base=floor, paths=q("/search", broad), cookie=""),
-        SimpleNamespace(name="broad word", server="portal", base=portal, paths=q("/resources", broad), cookie=""),
-        SimpleNamespace(name="listing", server="portal", base=portal, paths=["/resources"], cookie=""),
+        scenario("rare word", "floor", floor, q("/search", rare)),
+        scenario("rare word", "portal", portal, q("/resources", rare)),
+        scenario("broad word", "floor", floor, q("/search", broad)),
+        scenario("broad word", "portal", portal, q("/resources", broad)),
+        scenario("listing", "portal", portal, ["/resources"]),
     ]
-    for s in found:
-        s.fresh = False
-    # No target: what a search costs when its page is not kept (every address new), for the record.
-    fresh = SimpleNamespace(name="rare, not kept", server="portal", base=portal, paths=q("/resources", rare),
-                            cookie="", fresh=True)
     visitor = [s for s in found if s.server == "portal"]
     if cookie:
-        found += [SimpleNamespace(name=s.name, server="member", base=portal, paths=s.paths, cookie=cookie,
-                                  fresh=False) for s in visitor]
+        found += [scenario(s.name, "member", portal, s.paths, cookie) for s in visitor]
     if before:
-        found += [SimpleNamespace(name=s.name, server="before", base=before, paths=s.paths, cookie="", fresh=False)
-                  for s in visitor]
-    found.append(fresh)
+        found += [scenario(s.name, "before", before, s.paths) for s in visitor]
+    # No target: what a search costs when its page is not kept, for the record.
+    found.append(scenario("rare, not kept", "portal", portal, q("/resources", rare), fresh=True))
     for s in found:
         s.bytes = max(len(fetch(s.base, p, s.cookie)[1].encode()) for p in s.paths[:3])
-        s.runs = []
     return found
 
 
