@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import flash, request
+from flask import flash, request, session
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import FieldList
@@ -105,17 +105,30 @@ def is_database_busy(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
 
 
+def _get_that_writes() -> bool:
+    """The two GETs that write: an API token's request notes the token's last use, and a logged-in person's
+    ?lang= is saved to their profile (portal.i18n)."""
+    if request.path.startswith("/api/"):
+        return "Authorization" in request.headers
+    return "lang" in request.args and "_user_id" in session
+
+
 def register(app, render_error) -> None:
     """`render_error(status)` makes the error page (portal.web)."""
 
-    @app.before_request
     def _begin():
         view = app.view_functions.get(request.endpoint)
-        writes = request.method not in READ_ONLY_METHODS and not getattr(view, "reads_only", False)
+        writes = (request.method not in READ_ONLY_METHODS and not getattr(view, "reads_only", False)) \
+            or _get_that_writes()
         request.environ["portal.tokens"] = (
             set_origin(Origin(ip=request.remote_addr or "", user_agent=(request.user_agent.string or "")[:300])),
             begin_writing(writes),
         )
+
+    # First of all hooks: a logged-in person is loaded by the session limits' hook, and the transaction that
+    # load begins must already know that a GET writes nothing (otherwise SQLite's BEGIN IMMEDIATE takes the one
+    # write lock for every member's page, and the workers' pages wait for each other).
+    app.before_request_funcs.setdefault(None, []).insert(0, _begin)
 
     @app.teardown_request
     def _end(_error=None):

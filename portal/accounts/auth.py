@@ -2,15 +2,21 @@
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager
 
 from ..database import utcnow
 from ..extensions import db
+from ..notifications.services import remember_unread, unread_count_of
 from .models import User
 
 
 # The idle limit is counted from the last request to within this many seconds.
 SEEN_AT_RESOLUTION = 30
+
+# Built once: the ORM's statement cache then finds it by a cheap key on every request.
+_PERSON = (select(User, unread_count_of(User.id)).join(User.org).options(contains_eager(User.org))
+           .where(User.id == bindparam("user_id")))
 
 
 def configure_login_manager(login_manager) -> None:
@@ -24,9 +30,14 @@ def configure_login_manager(login_manager) -> None:
         user_id, _, token = cookie_id.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id), options=[joinedload(User.org)])  # is_active reads the org
-        if user is None or not user.is_active or user.session_token != token:
+        # One statement: the person, their organization (is_active reads it) and the bell's count.
+        found = db.session.execute(_PERSON, {"user_id": int(user_id)}).one_or_none()
+        if found is None:
             return None
+        user, unread = found
+        if not user.is_active or user.session_token != token:
+            return None
+        remember_unread(db.session, user.id, unread)
         return user
 
 

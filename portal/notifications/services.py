@@ -7,9 +7,11 @@ resolves the key: the services know when an action is done (a request answered, 
 the list and the header's count stay one query on this table instead of a join with every domain's state.
 """
 import json
+from itertools import chain
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, event, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from ..database import utcnow
 from ..extensions import db
@@ -133,12 +135,58 @@ def _waiting():
     return (Notification.action_key != "") & Notification.resolved_at.is_(None)
 
 
+def _unread_of(user_id):
+    return select(func.count()).where(Notification.user_id == user_id,
+                                      or_(Notification.read_at.is_(None), _waiting()))
+
+
+def unread_count_of(user_id_column):
+    """The header's count as a scalar subquery, for the statement that loads the logged-in person
+    (portal.accounts.auth): their page then needs no statement of its own for the bell."""
+    return _unread_of(user_id_column).scalar_subquery()
+
+
+def remember_unread(session, user_id: int, count: int) -> None:
+    """`count` was read in this transaction, before it changed any notification."""
+    session.info[(UNREAD, user_id)] = count
+
+
 def unread_count(user) -> int:
-    """For the header: unread, or waiting for an action (one query)."""
-    return db.session.scalar(
-        select(func.count()).where(Notification.user_id == user.id,
-                                   or_(Notification.read_at.is_(None), _waiting()))
-    )
+    """For the header: unread, or waiting for an action. Read with the person when they were loaded, unless
+    a notification changed since (then one query)."""
+    known = db.session.info.get((UNREAD, user.id))
+    if known is not None:
+        return known
+    return db.session.scalar(_unread_of(user.id))
+
+
+# The count read with the person holds until a notification is added, changed or deleted (by a flush or a
+# bulk UPDATE), or the transaction ends.
+UNREAD = "unread_notifications"
+
+
+def _forget_unread(session) -> None:
+    for key in [key for key in session.info if isinstance(key, tuple) and key[:1] == (UNREAD,)]:
+        del session.info[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _flush_context):
+    if any(isinstance(obj, Notification) for obj in chain(session.new, session.dirty, session.deleted)):
+        _forget_unread(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk(state):
+    if (state.is_update or state.is_delete or state.is_insert) and \
+            any(mapper.class_ is Notification for mapper in state.all_mappers):
+        _forget_unread(state.session)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_ended(session):
+    _forget_unread(session)
 
 
 def inbox(user, limit: int = 50) -> list[Notification]:
