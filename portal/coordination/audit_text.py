@@ -64,6 +64,7 @@ ACTIONS = {
     "exchange.cancelled": _l("Exchange cancelled"),
     "exchange.completed": _l("Exchange completed"),
     "exchange.feedback": _l("What happened in an exchange confirmed"),
+    "exchange.resolved": _l("Disputed exchange settled by a coordinator"),
     "exchange.message": _l("Message in an exchange"),
     "exchange.condition": _l("Condition recorded"),
     "calendar.renewed": _l("Calendar address renewed"),
