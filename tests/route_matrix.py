@@ -747,6 +747,13 @@ API_MATRIX += [
            api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 403), json=lambda w: {"decision": "accept"}),
     ApiRow("api_member.post_message", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/messages",
            api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: {"body": "Sveiki"}),
+    # Confirming what happened: either side's read-write token (C's member changes the completion's account).
+    ApiRow("api_member.give_feedback", "POST", lambda w: f"/api/v1/exchanges/{completed_exchange(w)}/feedback",
+           api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 200),
+           json=lambda w: {"outcome": "as_agreed", "quantity": 1, "value_eur": 60}),
+    ApiRow("api_member.give_feedback", "POST", lambda w: f"/api/v1/exchanges/{w.accepted_exchange.id}/feedback",
+           api_roles(UNAUTHENTICATED, 403, 422, 422, 403, 403, 422),
+           json=lambda w: {"outcome": "as_agreed"}, scenario="not completed"),
 ]
 
 
