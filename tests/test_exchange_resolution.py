@@ -21,7 +21,7 @@ from portal.reports import periods, services as reports, statistics
 from portal.reports.periods import period_of
 
 from .factories import MEMBER, make_org, make_resource, make_user, request_exchange
-from .helpers import client_for, outbox
+from .helpers import MAIL_ARTIFACTS, client_for, outbox, save_mail
 from .test_mail_content import check_mail
 
 NOTE = "Sarunājām pa tālruni: strādāja 3 brīvprātīgie, 11 stundas."
@@ -214,6 +214,7 @@ def test_both_sides_are_told_in_their_language(app, world, disputed, locale):
                                            world.other_representative.email}
     for mail in told:
         check_mail(mail, locale)
+        save_mail(mail, MAIL_ARTIFACTS / locale / "dispute")
         assert NOTE in mail.body and f"/exchanges/{disputed.id}" in mail.body
         if locale == "lv":
             assert mail.subject.startswith("Strīds atrisināts: ")
