@@ -113,18 +113,14 @@ def _dispute_page(exchange, form=None, status=200):
                            outcome_label=confirmations.outcome_label, state_label=confirmations.state_label), status
 
 
-@bp.get("/coordination/disputes/<int:exchange_id>")
+@bp.route("/coordination/disputes/<int:exchange_id>", methods=["GET", "POST"])
 @login_required
 def dispute(exchange_id):
     """A disputed exchange as a coordinator settles it: both sides' figures (not their comments) and the form;
-    once settled, the settlement."""
-    return _dispute_page(resolutions.get_dispute(current_user, exchange_id))
-
-
-@bp.post("/coordination/disputes/<int:exchange_id>")
-@login_required
-def resolve_dispute(exchange_id):
+    once settled, the settlement. One route for both methods (an id beyond the range must be a 404 for both)."""
     exchange = resolutions.get_dispute(current_user, exchange_id)
+    if request.method == "GET":
+        return _dispute_page(exchange)
     form = ResolutionForm().ask_for(exchange.resource)
     settle = lambda: resolutions.check_resolution(  # noqa: E731
         current_user, exchange, resolutions.Settlement(**form.settlement()))
