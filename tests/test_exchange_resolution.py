@@ -29,8 +29,12 @@ NOTE = "Sarunājām pa tālruni: strādāja 3 brīvprātīgie, 11 stundas."
 
 @pytest.fixture
 def disputed(world):
+    return make_disputed(world)
+
+
+def make_disputed(world, title="Brīvprātīgie festivālam"):
     """B's volunteers (priced by the hour) for C, ended yesterday; C says 12 h and 96 EUR, B says 10 h and 120."""
-    resource = make_resource(world.representative, title="Brīvprātīgie festivālam", kind="intellectual",
+    resource = make_resource(world.representative, title=title, kind="intellectual",
                              category="volunteers", handover="", format="in_person", location="Preiļi",
                              quantity=5, value_eur=Decimal("8"), value_unit="hour")
     exchange = request_exchange(world.other_member, resource, quantity=3, hours=Decimal("12"))
@@ -149,6 +153,12 @@ def test_the_statistics_link_to_the_dispute_page_and_the_coordinator_settles_it(
     assert 'data-testid="confirmations-resolved">1<' in page
     report = reports.org_report(world.org, period_of(periods.YEAR, disputed.ends_on))
     assert report.given.value == Decimal("88")
+    day = disputed.ends_on.isoformat()
+    ledger = client_for(app, world.member).get(f"/ledger.csv?start={day}&end={day}&lang=en").data.decode("utf-8-sig")
+    row = next(line for line in ledger.splitlines() if line.startswith(f"{disputed.id},"))
+    assert row.endswith("settled by a coordinator") and "88.00" in row, row
+    audit = coordinator.get("/coordination/audit?lang=en").get_data(as_text=True)
+    assert "Disputed exchange settled by a coordinator" in audit and NOTE in audit
 
 
 def test_both_sides_see_the_settlement_and_can_no_longer_change_their_figures(app, world, disputed):
