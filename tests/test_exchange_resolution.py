@@ -159,6 +159,7 @@ def test_the_statistics_link_to_the_dispute_page_and_the_coordinator_settles_it(
     assert row.endswith("settled by a coordinator") and "88.00" in row, row
     audit = coordinator.get("/coordination/audit?lang=en").get_data(as_text=True)
     assert "Disputed exchange settled by a coordinator" in audit and NOTE in audit
+    assert f'href="/coordination/disputes/{disputed.id}"' in audit  # a page the coordinator may open
 
 
 def test_both_sides_see_the_settlement_and_can_no_longer_change_their_figures(app, world, disputed):
