@@ -94,6 +94,12 @@ def can_confirm_exchange(user, exchange) -> bool:
     return can_act_for(user, exchange.owner_org) or can_act_for(user, exchange.requester_org)
 
 
+def can_resolve_dispute(user) -> bool:
+    """Settle a disputed exchange (the figures that count, with a note): the network's coordinators. They see an
+    exchange only on its dispute page, without the sides' comments and messages, which stay the sides' own."""
+    return is_coordinator(user)
+
+
 def can_enter_volunteer_hours(user, org) -> bool:
     """Add or remove the volunteer hours of work outside the portal in the organization's volunteer report:
     its representatives (the report is the organization's declaration under the Volunteer Service Law)."""

@@ -150,6 +150,38 @@ def completed_exchange(w: World) -> int:
     return cache[0]
 
 
+def disputed_exchange(w: World, with_coordinating_org: bool = False) -> int:
+    """A completed exchange whose sides' figures differ: C's (the completed exchange: 60 EUR, B says 40), or, with
+    `with_coordinating_org`, the coordinating organization's use of B's hall (its coordinator says 60, B 40)."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from portal.exchanges import services as exchanges
+    from portal.exchanges.confirmations import Figures, give_feedback
+    from portal.exchanges.models import Exchange
+    from portal.extensions import db
+
+    from .factories import request_exchange
+
+    cache = w.__dict__.setdefault("_disputed", {})
+    if with_coordinating_org not in cache:
+        if with_coordinating_org:
+            exchange = request_exchange(w.coordinator, w.resource, start_in_days=30, purpose="Valdes sēde")
+            exchanges.accept(w.representative, exchange)
+            exchange.starts_on = exchange.ends_on = date.today() - timedelta(days=1)
+            exchanges.complete(w.coordinator, exchange, value_units=None, value_eur=Decimal("60"))
+        else:
+            exchange = db.session.get(Exchange, completed_exchange(w))
+        give_feedback(w.representative, exchange, Figures("not_as_agreed", 1, None, None, Decimal("40"), "Auksti."))
+        db.session.commit()
+        cache[with_coordinating_org] = exchange.id
+    return cache[with_coordinating_org]
+
+
+SETTLEMENT = lambda w: {"outcome": "as_agreed", "quantity": "1", "value_eur": "50",  # noqa: E731
+                        "note": "Vienojāmies par 50 EUR."}
+
+
 VOLUNTEER_HOURS = lambda w: {"place": "Līvānu bibliotēka", "starts_on": "2025-03-01",  # noqa: E731
                               "ends_on": "2025-05-31", "volunteers": "4", "hours": "36,5", "note": "Lasīšanas stundas"}
 
@@ -441,6 +473,23 @@ MATRIX = [
         data=lambda w: {"outcome": "as_agreed", "quantity": "1"}, scenario="not completed"),
     Row("exchanges.post_message", "POST", lambda w: f"/exchanges/{w.exchange.id}/messages", PARTY_ACTION,
         data=lambda w: {"body": "Vai der?"}),
+    # Settling a dispute: the coordinators'; the sides' people see the exchange but may not (403); an organization
+    # that is no side does not learn of it (404); a coordinator whose organization is a side may.
+    Row("coordination.dispute", "GET", lambda w: f"/coordination/disputes/{disputed_exchange(w)}",
+        roles(LOGIN, 403, 403, 200, 403)),
+    Row("coordination.dispute", "GET", lambda w: f"/coordination/disputes/{disputed_exchange(w, True)}",
+        roles(LOGIN, 403, 403, 200, 404), scenario="of B and the coordinating organization"),
+    Row("coordination.dispute", "GET", lambda w: f"/coordination/disputes/{w.accepted_exchange.id}",
+        roles(LOGIN, 404, 404, 404, 404), scenario="not completed"),
+    Row("coordination.dispute", "POST", lambda w: f"/coordination/disputes/{disputed_exchange(w)}",
+        roles(LOGIN, 403, 403, 302, 403), data=SETTLEMENT),
+    Row("coordination.dispute", "POST", lambda w: f"/coordination/disputes/{disputed_exchange(w, True)}",
+        roles(LOGIN, 403, 403, 302, 404), data=SETTLEMENT, scenario="of B and the coordinating organization"),
+    Row("coordination.dispute", "POST", lambda w: f"/coordination/disputes/{disputed_exchange(w)}",
+        roles(LOGIN, 403, 403, 422, 403), data=lambda w: {"outcome": "as_agreed", "quantity": "0", "note": ""},
+        scenario="bad input"),
+    Row("coordination.dispute", "POST", lambda w: f"/coordination/disputes/{completed_exchange(w)}",
+        roles(LOGIN, 403, 403, 302, 403), data=SETTLEMENT, scenario="not disputed: the page with the message"),
     Row("exchanges.record_condition", "POST", lambda w: f"/exchanges/{w.accepted_exchange.id}/conditions",
         PARTY_ACTION, data=lambda w: {"stage": "return", "note": "Atdots"}),
     Row("exchanges.condition_photo", "GET",
@@ -698,6 +747,13 @@ API_MATRIX += [
            api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 403), json=lambda w: {"decision": "accept"}),
     ApiRow("api_member.post_message", "POST", lambda w: f"/api/v1/exchanges/{w.exchange.id}/messages",
            api_roles(UNAUTHENTICATED, 403, 201, 201, 403, 403, 201), json=lambda w: {"body": "Sveiki"}),
+    # Confirming what happened: either side's read-write token (C's member changes the completion's account).
+    ApiRow("api_member.give_feedback", "POST", lambda w: f"/api/v1/exchanges/{completed_exchange(w)}/feedback",
+           api_roles(UNAUTHENTICATED, 403, 200, 200, 403, 403, 200),
+           json=lambda w: {"outcome": "as_agreed", "quantity": 1, "value_eur": 60}),
+    ApiRow("api_member.give_feedback", "POST", lambda w: f"/api/v1/exchanges/{w.accepted_exchange.id}/feedback",
+           api_roles(UNAUTHENTICATED, 403, 422, 422, 403, 403, 422),
+           json=lambda w: {"outcome": "as_agreed"}, scenario="not completed"),
 ]
 
 

@@ -139,7 +139,7 @@ def test_the_reports_count_the_confirmed_figures(app, world, confirmed_history):
     assert [(p.place, p.volunteers, p.hours) for p in volunteers.places] == [("Līvāni", 1, Decimal("10"))]
     s = statistics.network_statistics(period_of(periods.YEAR, date(2025, 6, 1)), today=date(2026, 12, 1))
     assert (s.headline.completed, s.headline.value_eur) == (3, Decimal("240.00"))
-    assert s.confirmations == {"agreed": 1, "one_side": 0, "disputed": 2}
+    assert s.confirmations == {"agreed": 1, "one_side": 0, "disputed": 2, "resolved": 0}
     assert [d.id for d in s.disputed] == [h.x5.id, h.x3.id] and s.disputed_count == 2
     x5 = s.disputed[0]
     assert [(side.org_name, side.outcome, side.hours, side.value_eur) for side in x5.sides] == [

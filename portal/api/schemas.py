@@ -125,6 +125,73 @@ class PersonRef(Schema):
 
 
 EXCHANGE_STATES = ["requested", "accepted", "declined", "withdrawn", "completed", "cancelled"]
+OUTCOMES = ["as_agreed", "not_as_agreed", "no_show"]
+FEEDBACK_STATES = ["", "one_side", "agreed", "disputed", "resolved"]
+
+
+class Figures(Schema):
+    quantity = fields.Int(required=True, allow_none=True, metadata={"description": "the quantity used"})
+    hours = fields.Float(required=True, allow_none=True)
+    value_units = fields.Float(required=True, allow_none=True,
+                               metadata={"description": "hours, days or units at the resource's rate"})
+    value_eur = fields.Float(required=True, allow_none=True, metadata={"description": "in-kind value, EUR"})
+
+
+class Confirmation(Figures):
+    """One side's account of what happened (its comment is for the other side: only the two sides read it)."""
+
+    organization = fields.Nested(OrgRef, required=True, attribute="org")
+    outcome = fields.Str(required=True, metadata={"enum": OUTCOMES})
+    comment = fields.Str(required=True)
+    given_by = fields.Nested(PersonRef, required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class Resolution(Figures):
+    """A network coordinator's settlement of a dispute: the figures that count since, and how it was settled."""
+
+    outcome = fields.Str(required=True, metadata={"enum": ["as_agreed", "no_show"],
+                                                  "description": "as_agreed: it took place; no_show: it did not"})
+    note = fields.Str(required=True)
+    resolved_by = fields.Nested(PersonRef, required=True)
+    resolved_at = fields.DateTime(required=True, attribute="created_at")
+
+
+class Counted(Figures):
+    """The figures the ledger and the reports count (the lower of each while disputed; a coordinator's once
+    resolved)."""
+
+    quantity = fields.Int(required=True, allow_none=True, attribute="used_quantity")
+    hours = fields.Float(required=True, allow_none=True, attribute="used_hours")
+
+
+class Feedback(Schema):
+    """What the two sides confirmed happened in a completed exchange, and what counts."""
+
+    state = fields.Str(required=True, metadata={"enum": FEEDBACK_STATES, "description": "empty before completion"})
+    open_until = fields.Date(required=True, allow_none=True,
+                             metadata={"description": "the last day a side may confirm or change its account"})
+    owner = fields.Nested(Confirmation, required=True, allow_none=True)
+    requester = fields.Nested(Confirmation, required=True, allow_none=True)
+    counted = fields.Nested(Counted, required=True)
+    resolution = fields.Nested(Resolution, required=True, allow_none=True)
+
+    @pre_dump
+    def _of_exchange(self, exchange, **_kwargs):
+        from ..exchanges.confirmations import open_until
+
+        until = open_until(exchange)
+        return {"state": exchange.feedback_state, "counted": exchange, "resolution": exchange.resolution,
+                "open_until": until if until and exchange.feedback_state != "resolved" else None,
+                "owner": exchange.confirmation_of(exchange.owner_org_id),
+                "requester": exchange.confirmation_of(exchange.requester_org_id)}
+
+
+class Itself(fields.Nested):
+    """A nested part made from the whole object (its schema's pre_dump picks what it needs)."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return obj
 
 
 class Exchange(Schema):
@@ -144,6 +211,7 @@ class Exchange(Schema):
     created_at = fields.DateTime(required=True)
     decided_at = fields.DateTime(required=True, allow_none=True)
     completed_at = fields.DateTime(required=True, allow_none=True)
+    feedback = Itself(Feedback, required=True)
 
 
 class ExchangeList(Schema):
@@ -243,6 +311,21 @@ class Answer(Schema):
     decision = fields.Str(required=True, validate=validate.OneOf(["accept", "decline"]))
     reason = Text(load_default="", validate=validate.Length(max=2000),
                   metadata={"description": "required to decline"})
+
+
+class NewFeedback(Schema):
+    """The token owner's side confirms (or changes its confirmation of) what happened, as the exchange page's
+    form does; a quantity or hours left out: as requested."""
+
+    outcome = fields.Str(required=True, validate=validate.OneOf(OUTCOMES))
+    quantity = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100_000))
+    hours = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=2000),
+                         metadata={"description": "hours in all (resources used in hours but not priced by them)"})
+    value_units = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000),
+                               metadata={"description": "hours (0.5 to 2000), days or units at the rate"})
+    value_eur = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=10_000_000))
+    comment = Text(load_default="", validate=validate.Length(max=4000),
+                   metadata={"description": "for the other side; required when not as agreed"})
 
 
 class NewMessage(Schema):

@@ -14,9 +14,9 @@ from flask_smorest.utils import prepare_response
 
 from .. import policy
 from ..agreements import services as agreements
-from ..exchanges import services as exchanges
+from ..exchanges import confirmations, services as exchanges
 from ..dates import local_today
-from ..errors import require
+from ..errors import RuleViolation, require
 from ..extensions import csrf, limiter
 from ..forms import EmptyForm
 from ..orgs import services as orgs
@@ -277,6 +277,28 @@ def answer(data, exchange_id):
         exchanges.accept(user, exchange, today=local_today())
     else:
         exchanges.decline(user, exchange, data["reason"])
+    return exchange
+
+
+@member_api.post("/exchanges/<int(max=2147483647):exchange_id>/feedback")
+@member_api.arguments(schemas.NewFeedback)
+@member_api.response(200, schemas.Exchange)
+@member_api.doc(security=TOKEN)
+def give_feedback(data, exchange_id):
+    """The token owner's side confirms what happened in a completed exchange (or changes its confirmation), as the
+    exchange page's form does: the other side is told, and the figures that count are settled."""
+    user = http.writing_user()
+    exchange = exchanges.get_visible_exchange(user, exchange_id)
+    def decimal(name, places):
+        return None if data[name] is None else Decimal(str(data[name])).quantize(Decimal(places))
+    figures = confirmations.Figures(data["outcome"], data["quantity"], decimal("hours", "0.1"),
+                                    decimal("value_units", "0.01"), decimal("value_eur", "0.01"), data["comment"])
+    try:
+        confirmations.give_feedback(user, exchange, figures, today=local_today())
+    except RuleViolation as refused:  # the page's field is "feedback"; the API's is "comment"
+        refused.field_messages = {"comment" if name == "feedback" else name: message
+                                  for name, message in refused.field_messages.items()}
+        raise
     return exchange
 
 

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from .. import policy, spreadsheets
 from ..certificates import revocation, services as certificate_services
 from ..errors import require
+from ..exchanges import confirmations, resolutions
+from ..exchanges.forms import ResolutionForm
 from ..forms import EmptyForm
 from ..mail import delivery
 from ..orgs.services import get_visible_org
@@ -93,3 +95,39 @@ def send_mail_again(message_id):
     attempt(lambda: delivery.send_again(current_user, message_id),
             success=_("The mail is handed back to the sender."))
     return redirect(url_for("coordination.mail"))
+
+
+# ---------------------------------------------------------------- settling a disputed exchange
+
+def _prefilled(exchange) -> ResolutionForm:
+    """The form as first shown: the figures counted now (the lower of each)."""
+    hourly = exchange.resource.value_unit == "hour"
+    return ResolutionForm(formdata=None, quantity=exchange.used_quantity or None, hours=exchange.used_hours or None,
+                          value_units=(exchange.value_units or None) if hourly else exchange.value_units,
+                          value_eur=exchange.value_eur).ask_for(exchange.resource)
+
+
+def _dispute_page(exchange, form=None, status=200):
+    form = form or _prefilled(exchange)
+    return render_template("coordination/dispute.html", exchange=exchange, form=form,
+                           outcome_label=confirmations.outcome_label, state_label=confirmations.state_label), status
+
+
+@bp.route("/coordination/disputes/<int:exchange_id>", methods=["GET", "POST"])
+@login_required
+def dispute(exchange_id):
+    """A disputed exchange as a coordinator settles it: both sides' figures (not their comments) and the form;
+    once settled, the settlement. One route for both methods (an id beyond the range must be a 404 for both)."""
+    exchange = resolutions.get_dispute(current_user, exchange_id)
+    if request.method == "GET":
+        return _dispute_page(exchange)
+    form = ResolutionForm().ask_for(exchange.resource)
+    settle = lambda: resolutions.check_resolution(  # noqa: E731
+        current_user, exchange, resolutions.Settlement(**form.settlement()))
+    if form.validate_on_submit(check=settle):
+        settled = attempt(lambda: resolutions.resolve_dispute(
+            current_user, exchange, resolutions.Settlement(**form.settlement())), form=form,
+            success=_("The dispute is settled: these figures count now, and both sides are told."))
+        if settled or not settled.refusal.field_messages:  # settled, or no longer disputed (the message says)
+            return redirect(url_for("coordination.dispute", exchange_id=exchange.id))
+    return _dispute_page(exchange, form, 422)  # every problem next to its field, the typing kept

@@ -30,8 +30,8 @@ from ..extensions import db
 from ..notifications.services import resolve
 from ..resources import choices as catalogue
 from .notices import confirm_key, tell_other_side
-from .models import (AGREED, AS_AGREED, COMPLETED, DISPUTED, NO_SHOW, NOT_AS_AGREED, ONE_SIDE, OUTCOMES, Exchange,
-                     ExchangeFeedback)
+from .models import (AGREED, AS_AGREED, COMPLETED, DISPUTED, NO_SHOW, NOT_AS_AGREED, ONE_SIDE, OUTCOMES, RESOLVED,
+                     Exchange, ExchangeFeedback)
 
 FEEDBACK_DAYS = 30
 ZERO = Decimal("0")
@@ -45,6 +45,7 @@ STATE_LABELS = {
     ONE_SIDE: _l("confirmed by one side"),
     AGREED: _l("confirmed by both sides"),
     DISPUTED: _l("disputed: the lower figures count"),
+    RESOLVED: _l("settled by a coordinator"),
 }
 
 
@@ -91,8 +92,10 @@ def open_until(exchange: Exchange) -> date | None:
 
 
 def is_open(exchange: Exchange, today: date) -> bool:
+    """Whether the sides may still confirm or change their confirmation (not after a coordinator settled it)."""
     until = open_until(exchange)
-    return exchange.state == COMPLETED and until is not None and today <= until
+    return (exchange.state == COMPLETED and exchange.feedback_state != RESOLVED and until is not None
+            and today <= until)
 
 
 # ---------------------------------------------------------------- the checks of one side's account
@@ -112,6 +115,9 @@ def figure_problems(exchange: Exchange, figures: Figures) -> dict:
     most = max(exchange.resource.quantity, exchange.quantity)
     if figures.quantity is not None and figures.quantity > most:
         problems["quantity"] = _l("At most %(n)d: the resource has no more.", n=most)
+    if (exchange.resource.value_unit == "hour" and figures.value_units is not None
+            and not Decimal("0.5") <= Decimal(figures.value_units) <= 2000):  # they are the hours (the API)
+        problems["value_units"] = _l("Enter the number of hours, from 0.5 to 2000.")
     if figures.value_eur is not None and figures.value_eur < 0:
         problems["value_eur"] = _l("Enter an amount of 0 or more.")
     return problems
@@ -200,6 +206,8 @@ def check_feedback(actor, exchange: Exchange, figures: Figures, today: date) -> 
     require(policy.can_confirm_exchange(actor, exchange))
     if exchange.state != COMPLETED:
         raise RuleViolation(_l("What happened is confirmed once the exchange is completed."))
+    if exchange.feedback_state == RESOLVED:
+        raise RuleViolation(_l("A network coordinator settled this exchange’s figures: they are final."))
     if not is_open(exchange, today):
         raise RuleViolation(_l("The figures are final (they could be confirmed or changed until %(day)s).",
                                day=format_day(open_until(exchange), "medium")))

@@ -102,6 +102,33 @@ class ConfirmationForm(PortalForm):
 
 CompleteForm = ConfirmationForm  # completing is the first side's confirmation
 
+RESOLUTION_OUTCOMES = ((AS_AGREED, _l("It took place: these figures count")),
+                       (NO_SHOW, _l("It did not take place: nothing counts")))
+
+
+class ResolutionForm(ConfirmationForm):
+    """A coordinator's settlement of a disputed exchange: the figures as the confirmation form asks them, and a
+    note of how it was settled instead of a comment for the other side."""
+    outcome = RadioField(_l("What counts"), default=AS_AGREED, choices=select_choices(RESOLUTION_OUTCOMES),
+                         validators=[InputRequired(_l("Choose whether the exchange took place."))])
+    feedback = None
+    note = TextAreaField(_l("How it was settled"), filters=[strip],
+                         validators=[DataRequired(_l("Say how the dispute was settled: both sides will read it.")),
+                                     Length(max=4000, message=_l("At most %(max)d characters."))],
+                         description=_l("Both sides read it on the exchange’s page and in the mail."))
+
+    def settlement(self) -> dict:
+        figures = self.figures()
+        figures.pop("comment")
+        return {**figures, "note": self.note.data or ""}
+
+    def figures(self) -> dict:
+        def value(name):
+            field = getattr(self, name, None)
+            return None if field is None or field.errors else field.data
+        return {"outcome": value("outcome"), "quantity": value("quantity"), "hours": value("hours"),
+                "value_units": value("value_units"), "value_eur": value("value_eur"), "comment": ""}
+
 
 class MessageForm(PortalForm):
     body = TextAreaField(_l("Message"), filters=[strip],

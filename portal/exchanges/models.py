@@ -14,8 +14,9 @@ HANDOVER, RETURN = "handover", "return"
 # What one side confirms about a completed exchange (ExchangeFeedback.outcome).
 AS_AGREED, NOT_AS_AGREED, NO_SHOW = "as_agreed", "not_as_agreed", "no_show"
 OUTCOMES = (AS_AGREED, NOT_AS_AGREED, NO_SHOW)
-# What the two confirmations say together (Exchange.feedback_state; "" before completion).
-ONE_SIDE, AGREED, DISPUTED = "one_side", "agreed", "disputed"
+# What the two confirmations say together (Exchange.feedback_state; "" before completion); RESOLVED: a dispute
+# a coordinator settled (portal/exchanges/resolutions.py).
+ONE_SIDE, AGREED, DISPUTED, RESOLVED = "one_side", "agreed", "disputed", "resolved"
 
 
 class Exchange(db.Model):
@@ -70,6 +71,7 @@ class Exchange(db.Model):
         back_populates="exchange", order_by="ConditionRecord.id")
     confirmations: Mapped[list["ExchangeFeedback"]] = relationship(
         back_populates="exchange", order_by="ExchangeFeedback.id")
+    resolution: Mapped["ExchangeResolution | None"] = relationship(back_populates="exchange", uselist=False)
 
     @property
     def days(self) -> int:
@@ -84,6 +86,10 @@ class Exchange(db.Model):
     @property
     def is_disputed(self) -> bool:
         return self.feedback_state == DISPUTED
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.feedback_state == RESOLVED
 
     @property
     def reported_no_show(self) -> bool:
@@ -148,6 +154,31 @@ class ExchangeFeedback(db.Model):
     exchange: Mapped[Exchange] = relationship(back_populates="confirmations")
     given_by: Mapped["User"] = relationship()  # noqa: F821
     org: Mapped["Organization"] = relationship()  # noqa: F821
+
+    @property
+    def no_show(self) -> bool:
+        return self.outcome == NO_SHOW
+
+
+class ExchangeResolution(db.Model):
+    """A network coordinator's settlement of a disputed exchange: the figures that count from then on, and a
+    note of how it was settled. One per exchange; the sides' own accounts stay as they gave them."""
+
+    __tablename__ = "exchange_resolutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column(ForeignKey("exchanges.id"), unique=True)
+    resolved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(14))  # AS_AGREED (it took place) or NO_SHOW
+    quantity: Mapped[int | None] = mapped_column()
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    value_units: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    value_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exchange: Mapped[Exchange] = relationship(back_populates="resolution")
+    resolved_by: Mapped["User"] = relationship()  # noqa: F821
 
     @property
     def no_show(self) -> bool:

@@ -44,3 +44,18 @@ def tell_other_side(actor, exchange: Exchange, event: str, **details) -> None:
            org=actor.org.name, resource=exchange.resource.title)
     for person in people:
         enqueue_template(person, "exchange_event", event=event, exchange=exchange, actor=actor, link=link, **details)
+
+
+def tell_both_sides(actor, exchange: Exchange, event: str, **details) -> None:
+    """A step of someone who is neither side (a coordinator settling a dispute): every person of both
+    organizations is notified; those who gave each side's account, and the representatives, get the mail."""
+    link = f"/exchanges/{exchange.id}"
+    for org in (exchange.owner_org, exchange.requester_org):
+        confirmation = exchange.confirmation_of(org.id)
+        named = (confirmation.given_by if confirmation else None,
+                 exchange.requested_by if org.id == exchange.requester_org_id else None)
+        notify([p for p in org.people if p.is_active], f"exchange_{event}", link=link,
+               org=actor.org.name, resource=exchange.resource.title)
+        for person in _contacts(org, *named):
+            enqueue_template(person, "exchange_event", event=event, exchange=exchange, actor=actor, link=link,
+                             **details)

@@ -49,6 +49,8 @@ KINDS = {
                           _l("Confirm what happened")),
     "exchange_disputed": (EXCHANGE, _l("%(org)s gave other figures for the exchange of “%(resource)s”: it is "
                                        "marked as disputed."), None),
+    "exchange_resolved": (EXCHANGE, _l("A network coordinator settled the disputed figures of the exchange of "
+                                       "“%(resource)s”: they count now."), None),
     "exchange_message": (MESSAGE, _l("New message from %(org)s about “%(resource)s”."), None),
     "exchange_condition": (EXCHANGE, _l("%(org)s recorded the condition of “%(resource)s”."), None),
     "agreement_drafted": (AGREEMENT, _l("%(org)s drafted the agreement “%(title)s” with your organization."),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..agreements.models import IN_FORCE, Agreement
 from ..audit.models import AuditEvent
-from ..exchanges.models import ACCEPTED, AGREED, COMPLETED, DISPUTED, ONE_SIDE, Exchange, ExchangeFeedback
+from ..exchanges.models import ACCEPTED, AGREED, COMPLETED, DISPUTED, ONE_SIDE, RESOLVED, Exchange, ExchangeFeedback
 from ..extensions import db
 from ..orgs.models import ACTIVE, LEFT, SUSPENDED, Organization
 from ..resources.choices import ACTIVE as ENTRY_ACTIVE
@@ -106,7 +106,7 @@ class Statistics:
     never_answered: list     # [EntryRef]
     never_answered_count: int
     agreements: dict         # in_force, expiring, to_review
-    confirmations: dict      # one_side, agreed, disputed: completed exchanges of the period by their confirmation
+    confirmations: dict      # one_side, agreed, disputed, resolved: completed exchanges of the period by their confirmation
     disputed: list           # [DisputeRef], at most LIST_LIMIT
     disputed_count: int
     drawn: dict = field(default_factory=dict)  # language -> the charts drawn from these figures (kept with them)
@@ -224,7 +224,7 @@ def confirmation_figures(period: Period) -> dict:
         select(Exchange.feedback_state, func.count()).where(Exchange.state == COMPLETED,
                                                             _in(Exchange.ends_on, period, False))
         .group_by(Exchange.feedback_state)).all())
-    return {state: counts.get(state, 0) for state in (AGREED, ONE_SIDE, DISPUTED)}
+    return {state: counts.get(state, 0) for state in (AGREED, ONE_SIDE, DISPUTED, RESOLVED)}
 
 
 def disputed(period: Period) -> tuple[list, int]:

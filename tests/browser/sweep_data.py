@@ -36,6 +36,7 @@ class SweepIds:
     submitted_agreement: int  # Sukrums and ATTĪSTĪBAI, waiting for a coordinator
     signing_agreement: int  # Baltā māja and Intelekta parks, approved, nobody has signed
     own_project: int        # Baltā māja's project of the demo, with tagged exchanges
+    disputed_exchange: int  # Sukrums used ATTĪSTĪBAI's resource; their figures differ: what a coordinator settles
     verification_code: str
     invitation_token: str
     reset_token: str
@@ -120,6 +121,7 @@ def prepare(app, password: str) -> SweepIds:
             agreements.submit(representative, signing)
             agreements.approve(coordinator, signing)
 
+        disputed = disputed_exchange(person)
         invited = person(INVITED) or orgs.invite(representative, balta, INVITED, "Anna Liepiņa", "member")
         ids = SweepIds(
             own_org=balta.id, coordinating_org=intelekta.id, applied_org=applied.id,
@@ -138,6 +140,7 @@ def prepare(app, password: str) -> SweepIds:
                 Agreement.state == "submitted", Agreement.place == "Baltinavā")),
             signing_agreement=signing.id,
             own_project=db.session.scalar(select(Project.id).where(Project.org_id == balta.id).order_by(Project.id)),
+            disputed_exchange=disputed.id,
             verification_code=signing.verification_code,
             invitation_token=accounts.issue_token(invited, INVITATION),
             reset_token=accounts.issue_token(person("dace.udre@jzb.example.org"), PASSWORD_RESET),
@@ -145,3 +148,30 @@ def prepare(app, password: str) -> SweepIds:
         )
         db.session.commit()
         return ids
+
+
+def disputed_exchange(person):
+    """Sukrums' use of a material resource of ATTĪSTĪBAI three weeks ago, completed by Sukrums (as agreed, the
+    requested quantity) and confirmed by ATTĪSTĪBAI with another value: disputed, for the coordinators' page."""
+    from decimal import Decimal
+
+    from portal.exchanges import confirmations, services as exchanges
+    from portal.exchanges.models import Exchange
+    from portal.extensions import db
+    from portal.resources.models import Resource
+
+    asker, owner = person("ilze.kirsone@sukrums.example.org"), person("liga.zukovska@attistibai.example.org")
+    purpose = "Novada sporta diena (strīda piemērs)"
+    found = db.session.scalar(select(Exchange).where(Exchange.purpose == purpose))
+    if found is not None:
+        return found
+    resource = db.session.scalar(select(Resource).where(
+        Resource.org_id == owner.org_id, Resource.kind == "material", Resource.state == "active").order_by(Resource.id))
+    day = date.today() - timedelta(days=21)
+    exchange = exchanges.request_exchange(asker, resource, starts_on=day, ends_on=day, quantity=1, hours=None,
+                                          purpose=purpose, message="Labdien!", today=day - timedelta(days=7))
+    exchanges.accept(owner, exchange, today=day - timedelta(days=6))
+    exchanges.complete(asker, exchange, value_units=None, value_eur=Decimal("40"), feedback="Paldies!", today=day)
+    confirmations.give_feedback(owner, exchange, confirmations.Figures(
+        "not_as_agreed", 1, None, None, Decimal("25"), "Atdeva ar dienas nokavēšanos."))
+    return exchange

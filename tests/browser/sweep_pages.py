@@ -100,6 +100,8 @@ PAGES = [
           "coordination"),
     _page("statistics", "reports.network_statistics", lambda i, o: "/coordination/statistics?period=all",
           (COORDINATOR,), "coordination"),
+    _page("dispute", "coordination.dispute", lambda i, o: f"/coordination/disputes/{i.disputed_exchange}",
+          (COORDINATOR,), "coordination"),
     _page("audit-log", "coordination.audit_log", lambda i, o: "/coordination/audit", (COORDINATOR,), "coordination"),
     _page("mail", "coordination.mail", lambda i, o: "/coordination/mail", (COORDINATOR,), "coordination"),
     _page("unsubscribe-invalid", "accounts.unsubscribe", lambda i, o: "/unsubscribe/no-such-token", (VISITOR,),
