@@ -263,7 +263,7 @@ def test_the_completion_asks_the_other_side_and_their_answer_is_told_back(app, w
     [asked] = [m for m in outbox() if m.recipient == world.representative.email and "pabeigta" in m.subject]
     until = confirmations.open_until(db.session.get(Exchange, lecture.id))
     assert "Apstiprināt apmaiņas norisi" in asked.body and f"/exchanges/{lecture.id}" in asked.body
-    assert f"Līdz {until:%d.%m.%Y}." in asked.body and "Paldies!" in asked.body
+    assert f"Līdz {until.day}.{until:%m.%Y}." in asked.body and "Paldies!" in asked.body
 
     before = {m.id for m in outbox()}
     client_for(app, world.member).post(f"/exchanges/{lecture.id}/feedback", data={

@@ -1,5 +1,4 @@
 import io
-from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext as _
@@ -67,7 +66,7 @@ def request_form(entry_id):
         if requested:
             flash(_("Your request has been sent to %(org)s.", org=resource.org.name), "success")
             return _to_detail(requested.value)
-    first = availability.month_of(request.args.get("month"), date.today())
+    first = availability.month_of(request.args.get("month"), local_today())
     earliest, latest = form.starts_on.bounds()
     if request.method == "POST" and form.starts_on.data and earliest <= form.starts_on.data <= latest:
         first = form.starts_on.data.replace(day=1)  # the month of the refused days
@@ -87,7 +86,7 @@ def _detail_page(exchange, confirmation_form=None, **sent_forms):
     """The exchange's page; `confirmation_form` (the completion or confirmation) or one of `sent_forms` (the
     reason, message or condition form): as typed, with its messages, after a refusal. The page's other forms
     are not bound to the POST (its fields are not theirs)."""
-    today = date.today()
+    today = local_today()
     own = exchange.confirmation_of(current_user.org_id)
     other = exchange.confirmation_of(exchange.other_side(current_user.org_id).id)
     return render_template(
@@ -187,7 +186,7 @@ def give_feedback(exchange_id):
     exchange = services.get_visible_exchange(current_user, exchange_id)
     form = ConfirmationForm().ask_for(exchange.resource)
     if form.validate_on_submit(check=lambda: confirmations.check_feedback(
-            current_user, exchange, Figures(**form.figures()), date.today())):
+            current_user, exchange, Figures(**form.figures()), local_today())):
         given = attempt(lambda: confirmations.give_feedback(current_user, exchange, Figures(**form.figures())),
                         form=form, success=lambda _row: _feedback_message(exchange))
         if given:
@@ -246,7 +245,7 @@ def condition_photo(exchange_id, condition_id):
 @login_required
 def calendar():
     feed = services.calendar_feed(current_user.org_id)
-    first = availability.month_of(request.args.get("month"), date.today())
+    first = availability.month_of(request.args.get("month"), local_today())
     view = "list" if request.args.get("view") == "list" else "month"
     return render_template("exchanges/calendar.html", entries=services.calendar_entries(current_user.org_id),
                            view=view, first=first, weeks=availability.org_month(current_user.org_id, first),
