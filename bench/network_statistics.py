@@ -7,7 +7,11 @@
 The network (organizations, people, 10,000 resources and 1,000 needs) is bulk-inserted by bench/catalogue.py's
 generator; then `--exchanges` completed exchanges over five years (plus a tenth as many in other states), each
 between two random members, with an in-kind value for most. Every request goes through the Flask test client
-as the coordinator; each period is warmed up, then timed `--runs` times. Target: p95 <= 150 ms.
+as the coordinator; each period is warmed up, then timed `--runs` times. Then the first view after a change is
+timed three times: the newest completed exchange is cancelled or completed again, and committed (its month and year are
+counted again from the exchanges, the other buckets come from the stored rollups, portal/reports/rollups.py);
+and, for the record, the view with no rollup stored at all. Target: p95 <= 150 ms, the first view after a
+change included.
 """
 import argparse
 import os
@@ -83,8 +87,27 @@ def generate(db, args) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
+_changed = []
+
+
+def change_an_exchange(app, round_: int) -> None:
+    """A change that moves every figure of its month and year: the newest completed exchange is cancelled,
+    then completed again, and so on (its count, value, municipality, category and organizations all move)."""
+    from portal.exchanges.models import Exchange
+    from portal.extensions import db
+
+    with app.app_context():
+        if not _changed:
+            _changed.append(db.session.scalar(sa.select(Exchange.id).where(Exchange.state == "completed")
+                                              .order_by(Exchange.ends_on.desc(), Exchange.id.desc()).limit(1)))
+        exchange = db.session.get(Exchange, _changed[0])
+        exchange.state = "cancelled" if exchange.state == "completed" else "completed"
+        db.session.commit()
+
+
 def measure(app, runs: int) -> list[tuple[str, list[float], int]]:
     from portal.extensions import db
+    from portal.reports import rollups
 
     statements = [0]
     with app.app_context():
@@ -100,11 +123,21 @@ def measure(app, runs: int) -> list[tuple[str, list[float], int]]:
         from portal.reports import statistics as figures
 
         cold = []
-        for _ in range(3):  # the first view after a change computes the figures
+        for round_ in range(3):  # the first view after a change: the changed month and year are counted again
+            change_an_exchange(app, round_)
             figures._cache.clear()
             t0 = time.perf_counter()
             assert client.get(url).status_code == 200
             cold.append((time.perf_counter() - t0) * 1000)
+        never = []
+        for _ in range(2):  # no rollup stored yet (a new portal, or after a bulk change): every bucket counted
+            with app.app_context():
+                rollups.forget_all()
+                db.session.commit()
+            figures._cache.clear()
+            t0 = time.perf_counter()
+            assert client.get(url).status_code == 200
+            never.append((time.perf_counter() - t0) * 1000)
         times = []
         statements[0] = 0
         for _ in range(runs):
@@ -112,7 +145,7 @@ def measure(app, runs: int) -> list[tuple[str, list[float], int]]:
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200
-        results.append((label, sorted(times), statements[0] // runs, sorted(cold)))
+        results.append((label, sorted(times), statements[0] // runs, sorted(cold), min(never)))
     return results
 
 
@@ -157,14 +190,17 @@ def main(argv=None) -> int:
             db.engine.dispose()
         print(f"\n/coordination/statistics, {args.database}, {args.runs} runs each (ms; load average {load:.1f} "
               f"on {os.cpu_count()} CPUs)")
-        print(f"{'period':32} {'p50':>8} {'p95':>8} {'p99':>8} {'SQL/page':>9} {'first view after a change':>27}")
+        print(f"{'period':28} {'p50':>7} {'p95':>7} {'p99':>7} {'SQL/page':>9} {'after a change':>15} "
+              f"{'nothing stored':>15}")
         worst = 0.0
-        for label, times, per_page, cold in results:
+        for label, times, per_page, cold, never in results:
             p = lambda q: catalogue.percentile(times, q)  # noqa: E731
-            worst = max(worst, p(95))
-            print(f"{label:32} {p(50):8.1f} {p(95):8.1f} {p(99):8.1f} {per_page:9d} {cold[1]:24.1f} ms")
+            worst = max(worst, p(95), cold[-1])
+            print(f"{label:28} {p(50):7.1f} {p(95):7.1f} {p(99):7.1f} {per_page:9d} {cold[1]:12.1f} ms "
+                  f"{never:12.1f} ms")
         verdict = "met" if worst <= TARGET_MS else "MISSED"
-        print(f"target p95 <= {TARGET_MS:.0f} ms: {verdict} (worst p95 {worst:.1f} ms)")
+        print(f"target p95 <= {TARGET_MS:.0f} ms, also for the first view after a change: {verdict} "
+              f"(worst {worst:.1f} ms)")
         return 0 if worst <= TARGET_MS else 1
     finally:
         if args.keep is None:

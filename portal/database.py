@@ -54,6 +54,11 @@ def _begin_sqlite(conn):
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
 
 
+def begins_writing() -> bool:
+    """Whether transactions started here take SQLite's write lock at BEGIN."""
+    return _writing.get()
+
+
 def begin_writing(writes: bool):
     """Whether the transactions started from here on (in this context) take SQLite's write lock at once;
     returns a token for `reset_writing`."""

@@ -33,6 +33,8 @@ class Exchange(db.Model):
         Index("ix_exchanges_created", "created_at", "state", "owner_org_id", "requester_org_id"),
         Index("ix_exchanges_completed_at", "completed_at", "owner_org_id", "requester_org_id"),
         Index("ix_exchanges_feedback_state", "state", "feedback_state", "ends_on"),
+        # "Needs never answered": an organization's accepted and completed requests since a day, from the index.
+        Index("ix_exchanges_requester_answers", "requester_org_id", "state", "created_at", "resource_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

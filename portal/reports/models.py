@@ -142,3 +142,37 @@ class ProjectExchange(db.Model):
     exchange = relationship("Exchange")
     project: Mapped[Project] = relationship()
     tagged_by = relationship("User")
+
+
+class StatisticsVersion(db.Model):
+    """A random token per bucket of the network statistics (a month `m2026-11`, a year `y2026`, or `*` for all),
+    replaced by every transaction that changes an exchange counted in it (portal/reports/rollups.py)."""
+
+    __tablename__ = "statistics_versions"
+
+    bucket: Mapped[str] = mapped_column(String(8), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+class StatisticsRollup(db.Model):
+    """One pre-counted figure of a bucket: completed exchanges (and their in-kind value) of a month by
+    municipality, category or confirmation, requests of a month by state, what an organization gave or
+    received in a year."""
+
+    __tablename__ = "statistics_rollups"
+
+    bucket: Mapped[str] = mapped_column(String(8), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column()
+    value_eur: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+
+class StatisticsRollupState(db.Model):
+    """The tokens a bucket's rollups were counted under: they hold while the bucket's and the global token are
+    still these."""
+
+    __tablename__ = "statistics_rollup_states"
+
+    bucket: Mapped[str] = mapped_column(String(8), primary_key=True)
+    token: Mapped[str] = mapped_column(String(65))

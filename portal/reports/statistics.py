@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, extract, func, or_, select, union
+from sqlalchemy import and_, exists, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from ..agreements.models import IN_FORCE, Agreement
@@ -19,7 +19,8 @@ from ..extensions import db
 from ..orgs.models import ACTIVE, LEFT, SUSPENDED, Organization
 from ..resources.choices import ACTIVE as ENTRY_ACTIVE
 from ..resources.models import Need, Resource
-from .periods import Period
+from . import rollups
+from .periods import ALL_TIME, YEAR, Period
 
 INACTIVE_MONTHS = 6
 EXPIRING_DAYS = 60
@@ -131,55 +132,59 @@ def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
-def headline(period: Period) -> Headline:
+def _month_buckets(period: Period, span) -> list[str]:
+    if period.start is not None:
+        return rollups.months_between(period.start, period.end)
+    return rollups.months_between(*span) if span else []
+
+
+def headline(period: Period, months: rollups.Totals) -> Headline:
+    """`months`: the month rollups of the period (portal/reports/rollups.py)."""
     figures = Headline()
     figures.new_members = _count(Organization, Organization.state.in_((ACTIVE, SUSPENDED, LEFT)),
                                  Organization.decided_at.is_not(None), _in(Organization.decided_at, period, True))
     figures.resources_published = _count(Resource, _in(Resource.created_at, period, True))
     figures.needs_published = _count(Need, _in(Need.created_at, period, True))
-    figures.by_state = dict(db.session.execute(
-        select(Exchange.state, func.count()).where(_in(Exchange.created_at, period, True))
-        .group_by(Exchange.state)).all())
+    figures.by_state = {state: n for state, (n, _) in months.summed(rollups.REQUESTS).items() if n}
     figures.requests = sum(figures.by_state.values())
-    completed, value = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Exchange.value_eur), 0))
-        .where(Exchange.state == COMPLETED, _in(Exchange.ends_on, period, False))).one()
-    figures.completed, figures.value_eur = completed, Decimal(value)
+    figures.completed, figures.value_eur = months.summed(rollups.COMPLETED_ALL).get("", (0, ZERO))
     return figures
 
 
-def _completed_by(period: Period, *columns, join_resource=False):
-    query = select(*columns, func.count(), func.coalesce(func.sum(Exchange.value_eur), 0)).where(
-        Exchange.state == COMPLETED, _in(Exchange.ends_on, period, False))
-    if join_resource:
-        query = query.join(Resource, Resource.id == Exchange.resource_id)
-    return db.session.execute(query.group_by(*columns).order_by(*columns)).all()
+def by_month(months: rollups.Totals) -> list:
+    return [(rollups.bucket_start(bucket), n, value) for bucket, (n, value) in sorted(months.per_bucket.items())
+            if n]
 
 
-def by_month(period: Period) -> list:
-    year, month = extract("year", Exchange.ends_on), extract("month", Exchange.ends_on)
-    rows = _completed_by(period, year, month)
-    return [(date(int(y), int(m), 1), n, Decimal(v)) for y, m, n, v in rows]
+def by_resource_field(months: rollups.Totals, dimension: str) -> list:
+    rows = months.summed(dimension).items()
+    return sorted(((code, n, value) for code, (n, value) in rows if n), key=lambda row: (-row[1], row[0]))
 
 
-def by_resource_field(period: Period, column) -> list:
-    rows = _completed_by(period, column, join_resource=True)
-    return sorted(((code, n, Decimal(v)) for code, n, v in rows), key=lambda row: (-row[1], row[0]))
+def _by_org_counted(period: Period, span) -> tuple[dict, dict]:
+    """org id -> (count, value) given and received: from the year rollups for a year or all time, else counted."""
+    if period.kind in (YEAR, ALL_TIME) and (period.start is not None or span):
+        years = rollups.rollups(rollups.years_between(*((period.start, period.end) if period.start else span)))
+        return ({int(k): v for k, v in years.summed(rollups.GIVEN).items()},
+                {int(k): v for k, v in years.summed(rollups.RECEIVED).items()})
+    counted = []
+    for column in (Exchange.owner_org_id, Exchange.requester_org_id):
+        counted.append({org_id: (n, Decimal(v)) for org_id, n, v in db.session.execute(
+            select(column, func.count(), func.coalesce(func.sum(Exchange.value_eur), 0))
+            .where(Exchange.state == COMPLETED, _in(Exchange.ends_on, period, False)).group_by(column)).all()})
+    return counted[0], counted[1]
 
 
-def by_org(period: Period) -> list:
+def by_org(period: Period, span) -> list:
     """The organizations that gave most (by completed exchanges), with what they gave and received."""
-    given = _completed_by(period, Exchange.owner_org_id)
-    top = sorted(given, key=lambda row: (-row[1], row[0]))[:TOP_ORGS]
+    given, received = _by_org_counted(period, span)
+    top = sorted(((org_id, n, v) for org_id, (n, v) in given.items() if n), key=lambda row: (-row[1], row[0]))
+    top = top[:TOP_ORGS]
     if not top:
         return []
-    ids = [row[0] for row in top]
-    received = dict(db.session.execute(
-        select(Exchange.requester_org_id, func.count()).where(
-            Exchange.state == COMPLETED, _in(Exchange.ends_on, period, False), Exchange.requester_org_id.in_(ids))
-        .group_by(Exchange.requester_org_id)).all())
-    orgs = {org.id: org for org in db.session.scalars(select(Organization).where(Organization.id.in_(ids)))}
-    return [(_org_ref(orgs[org_id]), n, Decimal(v), received.get(org_id, 0)) for org_id, n, v in top]
+    orgs = {org.id: org for org in db.session.scalars(
+        select(Organization).where(Organization.id.in_([row[0] for row in top])))}
+    return [(_org_ref(orgs[org_id]), n, v, received.get(org_id, (0, ZERO))[0]) for org_id, n, v in top]
 
 
 def inactive_orgs(until: date) -> tuple[list, int]:
@@ -219,12 +224,9 @@ def never_answered() -> tuple[list, int]:
     return [_entry_ref(n) for n in rows], _count(Need, *where)
 
 
-def confirmation_figures(period: Period) -> dict:
-    counts = dict(db.session.execute(
-        select(Exchange.feedback_state, func.count()).where(Exchange.state == COMPLETED,
-                                                            _in(Exchange.ends_on, period, False))
-        .group_by(Exchange.feedback_state)).all())
-    return {state: counts.get(state, 0) for state in (AGREED, ONE_SIDE, DISPUTED, RESOLVED)}
+def confirmation_figures(months: rollups.Totals) -> dict:
+    counts = months.summed(rollups.FEEDBACK)
+    return {state: counts.get(state, (0, ZERO))[0] for state in (AGREED, ONE_SIDE, DISPUTED, RESOLVED)}
 
 
 def disputed(period: Period) -> tuple[list, int]:
@@ -279,18 +281,23 @@ def network_statistics(period: Period, today: date) -> Statistics:
 def compute_network_statistics(period: Period, today: date) -> Statistics:
     previous = period.previous()
     until = min(period.end, today) if period.end else today
+    span = rollups.data_span() if period.start is None else None
+    buckets = _month_buckets(period, span)
+    earlier = _month_buckets(previous, None) if previous else []
+    these = rollups.rollups(buckets)
     inactive, inactive_count = inactive_orgs(until)
     unrequested, unrequested_count = never_requested()
     unanswered, unanswered_count = never_answered()
     disputes, disputed_count = disputed(period)
     return Statistics(
-        period=period, headline=headline(period), previous=headline(previous) if previous else None,
-        members=member_figures(), by_month=by_month(period),
-        by_municipality=by_resource_field(period, Resource.municipality),
-        by_category=by_resource_field(period, Resource.category), by_org=by_org(period),
+        period=period, headline=headline(period, these),
+        previous=headline(previous, rollups.rollups(earlier)) if previous else None,
+        members=member_figures(), by_month=by_month(these),
+        by_municipality=by_resource_field(these, rollups.MUNICIPALITY),
+        by_category=by_resource_field(these, rollups.CATEGORY), by_org=by_org(period, span),
         inactive_orgs=inactive, inactive_count=inactive_count,
         never_requested=unrequested, never_requested_count=unrequested_count,
         never_answered=unanswered, never_answered_count=unanswered_count,
-        agreements=agreement_figures(today), confirmations=confirmation_figures(period), disputed=disputes,
+        agreements=agreement_figures(today), confirmations=confirmation_figures(these), disputed=disputes,
         disputed_count=disputed_count,
     )
