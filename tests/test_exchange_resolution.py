@@ -95,6 +95,19 @@ def test_only_a_disputed_exchange_is_settled_and_only_once(world, disputed):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExchangeResolution)) == 1
 
 
+def test_an_exchange_only_one_side_confirmed_has_nothing_to_settle(world):
+    resource = make_resource(world.representative, title="Skaņas aparatūra", category="equipment")
+    exchange = request_exchange(world.other_member, resource)
+    services.accept(world.representative, exchange)
+    exchange.starts_on = exchange.ends_on = date.today() - timedelta(days=1)
+    services.complete(world.other_member, exchange, value_units=None, value_eur=Decimal("30"))
+    db.session.commit()
+    assert exchange.feedback_state == "one_side"
+    with pytest.raises(RuleViolation) as refused:
+        resolve_dispute(world.coordinator, exchange, SETTLED)
+    assert "tikai viena puse" in str(refused.value.message)
+
+
 def test_an_agreed_exchange_has_nothing_to_settle(world, disputed):
     give_feedback(world.other_member, disputed, Figures("as_agreed", 3, None, Decimal("10"), Decimal("120")))
     db.session.commit()

@@ -23,7 +23,7 @@ from ..errors import RuleViolation, found, require
 from ..extensions import db
 from ..notifications.services import resolve
 from .confirmations import Figures, figure_problems, needs_hours, outcome_label
-from .models import AS_AGREED, COMPLETED, DISPUTED, NO_SHOW, RESOLVED, Exchange, ExchangeResolution
+from .models import AS_AGREED, COMPLETED, DISPUTED, NO_SHOW, ONE_SIDE, RESOLVED, Exchange, ExchangeResolution
 from .notices import confirm_key, tell_both_sides
 
 ZERO = Decimal("0")
@@ -56,6 +56,9 @@ def _not_disputed(exchange: Exchange) -> RuleViolation:
         r = exchange.resolution
         return RuleViolation(_l("%(name)s settled this dispute on %(when)s; the figures below count now.",
                                 name=r.resolved_by.name, when=format_moment(r.created_at, "short")))
+    if exchange.feedback_state == ONE_SIDE:
+        return RuleViolation(_l("This exchange is not disputed: only one side has confirmed it so far, so there is "
+                                "nothing to settle."))
     return RuleViolation(_l("This exchange is not disputed: the two sides’ figures do not differ, so there is "
                             "nothing to settle."))
 
