@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from .. import policy
 from ..audit.services import record as audit
-from ..dates import format_day
+from ..dates import format_day, local_today
 from ..database import utcnow
 from ..errors import RuleViolation, require
 from ..extensions import db
@@ -223,7 +223,7 @@ def give_feedback(actor, exchange: Exchange, figures: Figures, today: date | Non
         db.session.execute(select(Exchange.id).where(Exchange.id == exchange.id).with_for_update())
     db.session.refresh(exchange)
     figures = as_requested(exchange, figures)
-    check_feedback(actor, exchange, figures, today or date.today())
+    check_feedback(actor, exchange, figures, today or local_today())
     row = record(actor, exchange, figures)
     resolve(confirm_key(exchange, actor.org_id))
     audit("exchange.feedback", actor=actor, obj=exchange, happened=row.outcome, confirmation=exchange.feedback_state,

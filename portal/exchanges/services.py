@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from .. import policy
 from ..audit.services import record
-from ..dates import format_day
+from ..dates import format_day, local_today
 from ..database import StateConflict, compare_and_set, utcnow
 from ..errors import RuleViolation, found, require
 from ..extensions import db
@@ -30,7 +30,7 @@ MAX_DAYS = 366
 
 
 def _today(today: date | None) -> date:
-    return today or date.today()
+    return today or local_today()
 
 
 # ---------------------------------------------------------------- who may

@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..agreements.models import (APPROVED, DRAFT, IN_FORCE, NETWORK, RETURNED, SUBMITTED, Agreement,
                                  AgreementParty)
 from ..certificates.models import OrgCertificate
+from ..dates import local_today
 from ..exchanges.models import ACCEPTED, COMPLETED, REQUESTED, Exchange
 from ..extensions import db
 from ..notifications.models import Notification
@@ -83,7 +84,7 @@ def _month_start(today: date) -> datetime:
 
 def network_figures(today: date | None = None) -> dict:
     """This month in the network: new members, exchanges completed, the in-kind value they shared."""
-    since = _month_start(today or date.today())
+    since = _month_start(today or local_today())
     completed = select(Exchange).where(Exchange.state == COMPLETED, Exchange.completed_at >= since).subquery()
     return {
         "new_members": db.session.scalar(select(func.count()).select_from(Organization).where(
@@ -164,7 +165,7 @@ def needs_with_new_offers(user, since: datetime | None = None) -> list[tuple[Nee
 
 def starting_soon(org_id: int, today: date | None = None, days: int = 7) -> list[Exchange]:
     """Accepted exchanges of ours (either side) that start in the coming week."""
-    today = today or date.today()
+    today = today or local_today()
     return db.session.scalars(select(Exchange).where(
         or_(Exchange.owner_org_id == org_id, Exchange.requester_org_id == org_id), Exchange.state == ACCEPTED,
         Exchange.starts_on >= today, Exchange.starts_on < today + timedelta(days=days))
@@ -183,7 +184,7 @@ def exchanges_during(org_id: int, today: date, days: int = 7, *, lent_only: bool
 
 def lent_this_week(org_id: int, today: date | None = None) -> list[Exchange]:
     """What our organization lends (accepted exchanges of our resources) on some day of the coming week."""
-    return exchanges_during(org_id, today or date.today(), lent_only=True)
+    return exchanges_during(org_id, today or local_today(), lent_only=True)
 
 
 def our_requests(org_id: int, limit: int = 5) -> list[Exchange]:

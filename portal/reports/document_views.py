@@ -8,6 +8,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy
+from ..dates import local_today
 from ..errors import require
 from ..extensions import limiter
 from ..forms import EmptyForm
@@ -18,12 +19,12 @@ bp = Blueprint("report_documents", __name__)
 
 
 def _period() -> periods.Period:
-    return periods.parse_period(request.args.get("period"), request.args.get("at"), date.today(), periods.YEAR)
+    return periods.parse_period(request.args.get("period"), request.args.get("at"), local_today(), periods.YEAR)
 
 
 def _year_period() -> periods.Period:
     year = request.args.get("year", type=int)
-    year = year if year is not None and 2000 <= year <= 2100 else date.today().year
+    year = year if year is not None and 2000 <= year <= 2100 else local_today().year
     return periods.period_of(periods.YEAR, date(year, 1, 1))
 
 

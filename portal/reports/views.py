@@ -22,14 +22,14 @@ EXCHANGE_STATES = (REQUESTED, ACCEPTED, COMPLETED, DECLINED, WITHDRAWN, CANCELLE
 
 
 def _period(default=periods.YEAR):
-    return periods.parse_period(request.args.get("period"), request.args.get("at"), date.today(), default)
+    return periods.parse_period(request.args.get("period"), request.args.get("at"), local_today(), default)
 
 
 @bp.get("/coordination/statistics")
 @login_required
 def network_statistics():
     require(policy.can_see_network_statistics(current_user))
-    stats = statistics.network_statistics(_period(), date.today())
+    stats = statistics.network_statistics(_period(), local_today())
     return render_template("reports/statistics.html", stats=stats, kinds=periods.KINDS,
                            blocks=presentation.chart_blocks(stats), states=EXCHANGE_STATES, state_label=state_label,
                            municipality=lambda code: label(MUNICIPALITIES, code), outcome_label=outcome_label)
@@ -47,13 +47,13 @@ def org_report(org_id):
     org = services.get_reported_org(current_user, org_id)
     report = services.org_report(org, _period())
     return render_template("reports/org_report.html", report=report, kinds=periods.KINDS,
-                           volunteer_year=(report.period.start or date.today()).year,
+                           volunteer_year=(report.period.start or local_today()).year,
                            confirmation_label=confirmation_label)
 
 
 def _year() -> int:
     year = request.args.get("year", type=int)
-    return year if year is not None and 2000 <= year <= 2100 else date.today().year
+    return year if year is not None and 2000 <= year <= 2100 else local_today().year
 
 
 @bp.get("/orgs/<int:org_id>/report/volunteers")
