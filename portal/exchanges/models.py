@@ -43,11 +43,12 @@ class Exchange(db.Model):
     requester_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
+    # active_history: a change loads the value it replaces, so the statistics' buckets of both are counted again
+    ends_on: Mapped[date] = mapped_column(Date, active_history=True)
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
     quantity: Mapped[int] = mapped_column(default=1)
     purpose: Mapped[str] = mapped_column(String(300))
-    state: Mapped[str] = mapped_column(String(12), default=REQUESTED)
+    state: Mapped[str] = mapped_column(String(12), default=REQUESTED, active_history=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     # Once completed, the figures the ledger and the reports count: what the sides confirmed (the lower figure
     # where they differ, portal/exchanges/confirmations.py); used_* None: before confirmations existed.
@@ -57,7 +58,7 @@ class Exchange(db.Model):
     used_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
     feedback_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
     feedback: Mapped[str] = mapped_column(Text, default="")  # the comment given with the completion
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, active_history=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

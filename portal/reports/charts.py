@@ -4,8 +4,10 @@ and an SVG inside an <img> keeps its own style and never runs a script); the tab
 same figures for screen readers and for copying."""
 import base64
 import re
+from threading import Lock
 
 import pygal
+from cachetools import LRUCache
 from pygal.style import Style
 
 _STYLE = Style(
@@ -34,6 +36,27 @@ def _data_uri(chart) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+# Drawing is most of a page's time, and most changes of the network (a request, a publication) leave the
+# completed exchanges' charts as they were: a chart is drawn once for the same labels and figures.
+_drawn: LRUCache = LRUCache(maxsize=256)
+_lock = Lock()
+
+
+def _kept(draw):
+    def drawn(labels: list[str], values: list, series: str) -> str:
+        key = (draw.__name__, tuple(labels), tuple(int(v) for v in values), series)
+        with _lock:
+            image = _drawn.get(key)
+        if image is None:
+            image = draw(labels, values, series)
+            with _lock:
+                _drawn[key] = image
+        return image
+    drawn.__doc__ = draw.__doc__
+    return drawn
+
+
+@_kept
 def bar_chart(labels: list[str], values: list, series: str) -> str:
     """Vertical bars, one per label (months)."""
     chart = pygal.Bar(**_config(x_label_rotation=-40 if len(labels) > 6 else 0))
@@ -43,6 +66,7 @@ def bar_chart(labels: list[str], values: list, series: str) -> str:
     return _data_uri(chart)
 
 
+@_kept
 def ranking_chart(labels: list[str], values: list, series: str) -> str:
     """Horizontal bars, largest first (municipalities, categories, organizations)."""
     height = max(160, 40 + 34 * len(labels))

@@ -261,8 +261,10 @@ def _exchange_buckets(exchange) -> set[str]:
     buckets = set()
     for made in _values(exchange, "created_at"):
         buckets.add(month_bucket(_day(made)))
-    for ended in _values(exchange, "ends_on"):
-        buckets |= {month_bucket(ended), year_bucket(ended)}
+    states = _values(exchange, "state")
+    if not states or COMPLETED in states:  # the completions' buckets: only when it is, or was, completed
+        for ended in _values(exchange, "ends_on"):
+            buckets |= {month_bucket(ended), year_bucket(ended)}
     return buckets or {GLOBAL}
 
 
@@ -296,10 +298,13 @@ def _note_bulk_change(state):
     if Resource in classes or (Exchange in classes and (moves or statement.whereclause is None)):
         touched.add(GLOBAL)
     elif Exchange in classes:
+        completes = "state" in {str(getattr(c, "key", c)) for c in _set_columns(statement)}
         rows = state.session.connection().execute(
-            select(Exchange.created_at, Exchange.ends_on).where(statement.whereclause)).all()
-        for made, ended in rows:
-            touched |= {month_bucket(_day(made)), month_bucket(ended), year_bucket(ended)}
+            select(Exchange.created_at, Exchange.ends_on, Exchange.state).where(statement.whereclause)).all()
+        for made, ended, now in rows:
+            touched.add(month_bucket(_day(made)))
+            if completes or now == COMPLETED:
+                touched |= {month_bucket(ended), year_bucket(ended)}
 
 
 def _set_columns(statement) -> list:
