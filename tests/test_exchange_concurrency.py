@@ -49,16 +49,18 @@ def deciders(app, world):
     return [client_for(app, world.representative), client_for(app, world.member)]
 
 
-def race(clients, urls) -> list[tuple[int, str]]:
-    """POSTs urls[i] with clients[i], all released at once; follows each redirect with the same client."""
+def race(clients, urls, bodies=None, follow_query="") -> list[tuple[int, str]]:
+    """POSTs urls[i] (with the form bodies[i]) with clients[i], all released at once; follows each redirect
+    with the same client (adding `follow_query`)."""
     barrier = threading.Barrier(len(clients))
     results: list = [None] * len(clients)
 
     def act(i):
         try:
             barrier.wait(timeout=30)
-            response = clients[i].post(urls[i])
-            followed = clients[i].get(response.headers["Location"]) if response.status_code == 302 else response
+            response = clients[i].post(urls[i], data=bodies[i] if bodies else None)
+            followed = clients[i].get(response.headers["Location"] + follow_query) \
+                if response.status_code == 302 else response
             results[i] = (response.status_code, followed.get_data(as_text=True))
         except BaseException as error:  # noqa: BLE001 - reported in the main thread
             results[i] = error

@@ -22,6 +22,7 @@ from portal.reports.periods import period_of
 
 from .factories import MEMBER, make_org, make_resource, make_user, request_exchange
 from .helpers import MAIL_ARTIFACTS, client_for, outbox, save_mail
+from .test_exchange_concurrency import race
 from .test_mail_content import check_mail
 
 NOTE = "Sarunājām pa tālruni: strādāja 3 brīvprātīgie, 11 stundas."
@@ -258,7 +259,7 @@ def test_two_coordinators_settling_at_once_leave_one_winner(app, world, disputed
     db.session.commit()
     clients = [client_for(app, world.coordinator), client_for(app, second)]
     url = f"/coordination/disputes/{disputed.id}?lang=en"
-    results = race_posts(clients, url, [
+    results = race(clients, [url] * len(clients), follow_query="?lang=en", bodies=[
         {"outcome": "as_agreed", "quantity": "3", "value_units": "11", "value_eur": "88", "note": "Pirmā."},
         {"outcome": "as_agreed", "quantity": "3", "value_units": "10", "value_eur": "80", "note": "Otrā."}])
     assert [status for status, _ in results] == [302, 302]
@@ -269,33 +270,3 @@ def test_two_coordinators_settling_at_once_leave_one_winner(app, world, disputed
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "exchange.resolved")) == 1
     assert verify_chain().intact
-
-
-def race_posts(clients, url, bodies):
-    """Like test_exchange_concurrency.race, with a form body per client."""
-    import threading
-
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
-
-    def act(i):
-        try:
-            barrier.wait(timeout=30)
-            response = clients[i].post(url, data=bodies[i])
-            followed = clients[i].get(response.headers["Location"] + "?lang=en") \
-                if response.status_code == 302 else response
-            results[i] = (response.status_code, followed.get_data(as_text=True))
-        except BaseException as error:  # noqa: BLE001 - reported in the main thread
-            results[i] = error
-
-    threads = [threading.Thread(target=act, args=(i,)) for i in range(len(clients))]
-    db.session.commit()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return results
