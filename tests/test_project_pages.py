@@ -146,7 +146,8 @@ def test_the_exchange_page_tags_and_untags(app, world, history, project):
     assert B.post(f"/exchanges/{history.x1.id}/project/remove?lang=en").status_code == 302
     assert db.session.scalar(sa.select(ProjectExchange).where(ProjectExchange.exchange_id == history.x1.id)) is None
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == history.x1.id,
-                                                                   AuditEvent.object_type == "Exchange")).all()
+                                                                   AuditEvent.object_type == "Exchange")
+                                 .order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["exchange.tagged", "exchange.untagged"]
     with force_locale("en"):
         assert action_label("exchange.tagged") == "Exchange tagged with a project"
