@@ -81,34 +81,46 @@ def _moment(day: date) -> datetime:
 
 def data_span() -> tuple[date, date] | None:
     """The first and last day any bucket can hold something for: requests made, completions ended."""
-    completed = db.session.execute(select(func.min(Exchange.ends_on), func.max(Exchange.ends_on))
-                                   .where(Exchange.state == COMPLETED)).one()
-    made = db.session.execute(select(func.min(Exchange.created_at), func.max(Exchange.created_at))).one()
-    days = [d for d in (*completed, *(m.date() if m else None for m in made)) if d is not None]
+    # One aggregate a statement: that is what SQLite answers from an index's end; min and max together scan it.
+    done = Exchange.state == COMPLETED
+    days = [db.session.scalar(select(aggregate(column)).where(*where)) for column, where in (
+        (Exchange.ends_on, (done,)), (Exchange.created_at, ())) for aggregate in (func.min, func.max)]
+    days = [_day(d) for d in days if d is not None]
     return (min(days), max(days)) if days else None
 
 
 # Counting a run of buckets from the exchanges: one grouped query per dimension for the whole run.
 
-def _count_months(first: date, last: date) -> dict[str, list]:
+def _grouping(first: date, last: date, bucket_of_day) -> tuple[list, callable]:
+    """The GROUP BY columns that tell a run's buckets apart, and the bucket of a result row's leading values.
+    A run of one bucket needs none: extracting every row's year and month costs more than the grouping."""
+    if bucket_of_day(first) == bucket_of_day(last):
+        return [], lambda: bucket_of_day(first)
     year, month = extract("year", Exchange.ends_on), extract("month", Exchange.ends_on)
+    if bucket_of_day is year_bucket:
+        return [year], lambda y: f"y{int(y):04d}"
+    return [year, month], lambda y, m: month_bucket(date(int(y), int(m), 1))
+
+
+def _count_months(first: date, last: date) -> dict[str, list]:
+    by, bucket_of = _grouping(first, last, month_bucket)
     done = (Exchange.state == COMPLETED, Exchange.ends_on >= first, Exchange.ends_on <= last)
     value = func.coalesce(func.sum(Exchange.value_eur), 0)
     rows = defaultdict(list)
 
-    def add(dimension, found):
-        for y, m, key, n, v in found:
-            rows[month_bucket(date(int(y), int(m), 1))].append((dimension, str(key or ""), n, Decimal(v)))
+    def add(dimension, column=None):
+        keys = [column] if column is not None else []
+        statement = select(*by, *keys, func.count(), value).where(*done).group_by(*by, *keys)
+        if column is not None and column.class_ is Resource:
+            statement = statement.join(Resource, Resource.id == Exchange.resource_id)
+        for row in db.session.execute(statement).all():
+            key, n, v = (row[-3], row[-2], row[-1]) if keys else ("", row[-2], row[-1])
+            rows[bucket_of(*row[:len(by)])].append((dimension, str(key or ""), n, Decimal(v)))
 
-    add(COMPLETED_ALL, ((y, m, "", n, v) for y, m, n, v in db.session.execute(
-        select(year, month, func.count(), value).where(*done).group_by(year, month)).all()))
-    for dimension, column in ((MUNICIPALITY, Resource.municipality), (CATEGORY, Resource.category)):
-        add(dimension, db.session.execute(
-            select(year, month, column, func.count(), value).join(Resource, Resource.id == Exchange.resource_id)
-            .where(*done).group_by(year, month, column)).all())
-    add(FEEDBACK, db.session.execute(
-        select(year, month, Exchange.feedback_state, func.count(), value).where(*done)
-        .group_by(year, month, Exchange.feedback_state)).all())
+    add(COMPLETED_ALL)
+    add(MUNICIPALITY, Resource.municipality)
+    add(CATEGORY, Resource.category)
+    add(FEEDBACK, Exchange.feedback_state)
     # Requests by the month they were made, one month at a time: the month of a moment is the UTC one, and
     # PostgreSQL's EXTRACT would take the session's time zone.
     for bucket in months_between(first, last):
@@ -122,14 +134,14 @@ def _count_months(first: date, last: date) -> dict[str, list]:
 
 
 def _count_years(first: date, last: date) -> dict[str, list]:
-    year = extract("year", Exchange.ends_on)
+    by, bucket_of = _grouping(first, last, year_bucket)
     done = (Exchange.state == COMPLETED, Exchange.ends_on >= first, Exchange.ends_on <= last)
     value = func.coalesce(func.sum(Exchange.value_eur), 0)
     rows = defaultdict(list)
     for dimension, column in ((GIVEN, Exchange.owner_org_id), (RECEIVED, Exchange.requester_org_id)):
-        for y, key, n, v in db.session.execute(
-                select(year, column, func.count(), value).where(*done).group_by(year, column)).all():
-            rows[f"y{int(y):04d}"].append((dimension, str(key), n, Decimal(v)))
+        for row in db.session.execute(
+                select(*by, column, func.count(), value).where(*done).group_by(*by, column)).all():
+            rows[bucket_of(*row[:len(by)])].append((dimension, str(row[-3]), row[-2], Decimal(row[-1])))
     return rows
 
 
@@ -183,9 +195,11 @@ def rollups(buckets: list[str]) -> Totals:
                 select(rollup.bucket, rollup.count, rollup.value_eur)
                 .where(rollup.bucket.in_(fresh), rollup.dimension == COMPLETED_ALL)).all():
             totals.per_bucket[bucket] = (n, Decimal(value))
-        for dimension, key, n, value in db.session.execute(
-                select(rollup.dimension, rollup.key, func.sum(rollup.count), func.sum(rollup.value_eur))
-                .where(rollup.bucket.in_(fresh)).group_by(rollup.dimension, rollup.key)).all():
+        columns = (rollup.dimension, rollup.key)
+        summed = (select(*columns, rollup.count, rollup.value_eur).where(rollup.bucket == fresh[0]) if len(fresh) == 1
+                  else select(*columns, func.sum(rollup.count), func.sum(rollup.value_eur))
+                  .where(rollup.bucket.in_(fresh)).group_by(*columns))
+        for dimension, key, n, value in db.session.execute(summed).all():
             totals.sums[(dimension, key)] = [int(n), Decimal(value)]
     stale = [b for b in buckets if b not in set(fresh)]
     counted = {}

@@ -187,29 +187,34 @@ def by_org(period: Period, span) -> list:
     return [(_org_ref(orgs[org_id]), n, v, received.get(org_id, (0, ZERO))[0]) for org_id, n, v in top]
 
 
+def _listed(model, ids_in_order: list[int], *options) -> list:
+    """The first LIST_LIMIT of `ids_in_order`, loaded in that order."""
+    first = ids_in_order[:LIST_LIMIT]
+    loaded = {row.id: row for row in db.session.scalars(select(model).options(*options).where(model.id.in_(first)))}
+    return [loaded[i] for i in first]
+
+
 def inactive_orgs(until: date) -> tuple[list, int]:
     """Active members with no request, exchange, offer or need (either side) in the INACTIVE_MONTHS before `until`."""
     since = _moment(until - timedelta(days=INACTIVE_MONTHS * 30))
     end = _moment(until + timedelta(days=1))
-    window = lambda column: and_(column >= since, column < end)  # noqa: E731
-    active_ids = union(
-        select(Exchange.owner_org_id).where(or_(window(Exchange.created_at), window(Exchange.completed_at))),
-        select(Exchange.requester_org_id).where(or_(window(Exchange.created_at), window(Exchange.completed_at))),
-        select(Resource.org_id).where(window(Resource.created_at)),
-        select(Need.org_id).where(window(Need.created_at)),
-    ).subquery()
-    where = (Organization.state == ACTIVE, Organization.id.not_in(select(active_ids.c[0])))
-    count = _count(Organization, *where)
-    orgs = db.session.scalars(select(Organization).where(*where).order_by(Organization.name).limit(LIST_LIMIT)).all()
-    return [_org_ref(org) for org in orgs], count
+    # One range of one index per branch: an OR of two columns' ranges would read every exchange.
+    active_ids = union(*(select(org).where(moment >= since, moment < end) for org, moment in (
+        (Exchange.owner_org_id, Exchange.created_at), (Exchange.owner_org_id, Exchange.completed_at),
+        (Exchange.requester_org_id, Exchange.created_at), (Exchange.requester_org_id, Exchange.completed_at),
+        (Resource.org_id, Resource.created_at), (Need.org_id, Need.created_at)))).subquery()
+    ids = db.session.scalars(select(Organization.id).where(
+        Organization.state == ACTIVE, Organization.id.not_in(select(active_ids.c[0])))
+        .order_by(Organization.name, Organization.id)).all()
+    return [_org_ref(org) for org in _listed(Organization, ids)], len(ids)
 
 
 def never_requested() -> tuple[list, int]:
     """Active resources nobody has ever asked for (Lend Engine's "never lent")."""
-    where = (Resource.state == ENTRY_ACTIVE, ~exists().where(Exchange.resource_id == Resource.id))
-    rows = db.session.scalars(select(Resource).where(*where).order_by(Resource.created_at, Resource.id)
-                              .limit(LIST_LIMIT)).all()
-    return [_entry_ref(r) for r in rows], _count(Resource, *where)
+    ids = db.session.scalars(select(Resource.id).where(
+        Resource.state == ENTRY_ACTIVE, ~exists().where(Exchange.resource_id == Resource.id))
+        .order_by(Resource.created_at, Resource.id)).all()
+    return [_entry_ref(r) for r in _listed(Resource, ids, selectinload(Resource.org))], len(ids)
 
 
 def never_answered() -> tuple[list, int]:
@@ -219,9 +224,9 @@ def never_answered() -> tuple[list, int]:
         Exchange.requester_org_id == Need.org_id, Exchange.state.in_((ACCEPTED, COMPLETED)),
         Exchange.created_at >= Need.created_at, Resource.id == Exchange.resource_id,
         Resource.category == Need.category)
-    where = (Need.state == ENTRY_ACTIVE, ~answered)
-    rows = db.session.scalars(select(Need).where(*where).order_by(Need.created_at, Need.id).limit(LIST_LIMIT)).all()
-    return [_entry_ref(n) for n in rows], _count(Need, *where)
+    ids = db.session.scalars(select(Need.id).where(Need.state == ENTRY_ACTIVE, ~answered)
+                             .order_by(Need.created_at, Need.id)).all()
+    return [_entry_ref(n) for n in _listed(Need, ids, selectinload(Need.org))], len(ids)
 
 
 def confirmation_figures(months: rollups.Totals) -> dict:
