@@ -114,7 +114,8 @@ def test_both_sides_webhooks_that_asked_are_told_of_the_dispute_and_its_settleme
         assert [name for name, _body in events_of(ours)] == ["exchange.disputed", "exchange.resolved"]
         feedback = events_of(ours)[1][1]["data"]["exchange"]["feedback"]
         assert feedback["state"] == "resolved" and feedback["counted"]["value_eur"] == 88
-        assert (feedback["resolution"]["note"], feedback["resolution"]["resolved_by"]["id"]) == (NOTE, world.coordinator.id)
+        resolution = feedback["resolution"]
+        assert (resolution["note"], resolution["resolved_by"]["id"]) == (NOTE, world.coordinator.id)
         assert len(theirs.received) == 1, "the requester's webhook did not ask for exchange.resolved"
     assert not_asked.received == [], "a side's webhook that asked for other events"
     assert outsider.received == [], "another organization's webhook (the coordinators' own) gets nothing"

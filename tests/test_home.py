@@ -150,8 +150,8 @@ def test_a_coordinator_waits_for_the_disputes_to_settle_oldest_first_and_nobody_
     [disputes] = [w for w in home.coordinator_waiting(world.coordinator) if w.key == "disputes"]
     assert disputes.count == 2 and disputes.link == "/coordination/statistics?period=all#confirmations"
     assert disputes.items == [
-        (f"#{older.id} Skaņas pults: Baltā māja – Sukrums", f"/coordination/disputes/{older.id}"),
-        (f"#{newer.id} Brīvprātīgie festivālam: Baltā māja – Sukrums", f"/coordination/disputes/{newer.id}")]
+        (f"#{older.id} Skaņas pults · Baltā māja – Sukrums", f"/coordination/disputes/{older.id}"),
+        (f"#{newer.id} Brīvprātīgie festivālam · Baltā māja – Sukrums", f"/coordination/disputes/{newer.id}")]
     coordinator = client_for(app, world.coordinator)
     for lang, label in (("en", "Disputed exchanges to settle"), ("lv", "Apmaiņas strīdā, kas jāatrisina")):
         page = coordinator.get(f"/?lang={lang}").get_data(as_text=True)
@@ -159,7 +159,8 @@ def test_a_coordinator_waits_for_the_disputes_to_settle_oldest_first_and_nobody_
         section = section[:section.index("</li>\n")]  # the kind's own item, as the other kinds render
         assert label in section and '<span class="count">2</span>' in section, lang
         assert 'href="/coordination/statistics?period=all#confirmations"' in section
-        assert f'href="/coordination/disputes/{older.id}"' in section and "Skaņas pults: Baltā māja – Sukrums" in section
+        assert f'href="/coordination/disputes/{older.id}"' in section
+        assert "Skaņas pults · Baltā māja – Sukrums" in section
         assert f"/coordination/disputes/{settled.id}" not in page, "a settled dispute no longer waits"
     listed = coordinator.get(disputes.link.split("#")[0]).get_data(as_text=True)  # where the section's link leads
     assert 'id="confirmations"' in listed

@@ -433,7 +433,7 @@ def test_a_coordinator_hears_of_the_disputes_to_settle_and_not_of_a_settled_one(
     weekly.send_weekly(now)
     [mail] = mails_to(world.coordinator)
     assert mail.subject == "Jūsu nedēļas kopsavilkums: 2 lietas gaida jūsu rīcību"  # the application and the dispute
-    for text in ("Apmaiņas strīdā, kas jāatrisina", f"#{disputed.id} Skaņas pults: Baltā māja – Sukrums",
+    for text in ("Apmaiņas strīdā, kas jāatrisina", f"#{disputed.id} Skaņas pults · Baltā māja – Sukrums",
                  f"http://localhost/coordination/disputes/{disputed.id}"):
         assert text in mail.body, text
     assert f"/coordination/disputes/{settled.id}" not in mail.body

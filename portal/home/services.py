@@ -63,8 +63,9 @@ def disputes_to_settle() -> list[Exchange]:
 
 
 def dispute_item(exchange: Exchange) -> tuple[str, str]:
-    """The exchange's number and resource and its two organizations (lender first), as the statistics name it."""
-    return (f"#{exchange.id} {exchange.resource.title}: {exchange.owner_org.name} – {exchange.requester_org.name}",
+    """The exchange's number and resource and its two organizations (lender first), as the statistics name it
+    (a dot between, as in the exchanges' items: a resource's title may have a colon of its own)."""
+    return (f"#{exchange.id} {exchange.resource.title} · {exchange.owner_org.name} – {exchange.requester_org.name}",
             f"/coordination/disputes/{exchange.id}")
 
 
