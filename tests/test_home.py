@@ -134,3 +134,39 @@ def test_needs_show_offers_published_after_them(app, world):
     db.session.commit()
     found = home.needs_with_new_offers(world.representative)
     assert [(need.id, [o.id for o in offers]) for need, offers in found] == [(world.need.id, [offer.id])]
+
+
+def test_a_coordinator_waits_for_the_disputes_to_settle_oldest_first_and_nobody_else(app, world):
+    from portal.exchanges.resolutions import resolve_dispute
+
+    from .test_exchange_resolution import SETTLED, make_disputed
+
+    newer = make_disputed(world, title="Brīvprātīgie festivālam")
+    older = make_disputed(world, title="Skaņas pults")
+    older.starts_on = older.ends_on = date.today() - timedelta(days=9)
+    settled = make_disputed(world, title="Telts pasākumiem")
+    resolve_dispute(world.coordinator, settled, SETTLED)
+    db.session.commit()
+    [disputes] = [w for w in home.coordinator_waiting(world.coordinator) if w.key == "disputes"]
+    assert disputes.count == 2 and disputes.link == "/coordination/statistics?period=all#confirmations"
+    assert disputes.items == [
+        (f"#{older.id} Skaņas pults · Baltā māja – Sukrums", f"/coordination/disputes/{older.id}"),
+        (f"#{newer.id} Brīvprātīgie festivālam · Baltā māja – Sukrums", f"/coordination/disputes/{newer.id}")]
+    coordinator = client_for(app, world.coordinator)
+    for lang, label in (("en", "Disputed exchanges to settle"), ("lv", "Apmaiņas strīdā, kas jāatrisina")):
+        page = coordinator.get(f"/?lang={lang}").get_data(as_text=True)
+        section = page[page.index('data-testid="waiting-disputes"'):]
+        section = section[:section.index("</li>\n")]  # the kind's own item, as the other kinds render
+        assert label in section and '<span class="count">2</span>' in section, lang
+        assert 'href="/coordination/statistics?period=all#confirmations"' in section
+        assert f'href="/coordination/disputes/{older.id}"' in section
+        assert "Skaņas pults · Baltā māja – Sukrums" in section
+        assert f"/coordination/disputes/{settled.id}" not in page, "a settled dispute no longer waits"
+    listed = coordinator.get(disputes.link.split("#")[0]).get_data(as_text=True)  # where the section's link leads
+    assert 'id="confirmations"' in listed
+    assert f'data-testid="dispute-{older.id}"' in listed and f'data-testid="dispute-{newer.id}"' in listed
+    for person in (world.representative, world.other_representative, world.member, world.other_member):
+        assert home.coordinator_waiting(person) == []
+        assert "disputes" not in _counts(home.representative_waiting(person))
+        page = client_for(app, person).get("/").get_data(as_text=True)
+        assert 'data-testid="waiting-disputes"' not in page and "/coordination/disputes/" not in page

@@ -418,3 +418,23 @@ def test_a_coordinator_hears_of_the_applications_and_agreements_to_decide(app, w
     for text in ("Dalības pieteikumi", "Jaunā biedrība", f"http://localhost/coordination/applications/"
                  f"{world.applicant_org.id}", "Līgumi apstiprināšanai", f"http://localhost/agreements/{submitted.id}"):
         assert text in mail.body, text
+
+
+def test_a_coordinator_hears_of_the_disputes_to_settle_and_not_of_a_settled_one(app, world):
+    from portal.exchanges.resolutions import resolve_dispute
+
+    from .test_exchange_resolution import SETTLED, make_disputed
+
+    disputed = make_disputed(world, title="Skaņas pults")
+    settled = make_disputed(world, title="Telts pasākumiem")
+    resolve_dispute(world.coordinator, settled, SETTLED)
+    db.session.commit()
+    now = due_now(world.coordinator, world.representative)
+    weekly.send_weekly(now)
+    [mail] = mails_to(world.coordinator)
+    assert mail.subject == "Jūsu nedēļas kopsavilkums: 2 lietas gaida jūsu rīcību"  # the application and the dispute
+    for text in ("Apmaiņas strīdā, kas jāatrisina", f"#{disputed.id} Skaņas pults · Baltā māja – Sukrums",
+                 f"http://localhost/coordination/disputes/{disputed.id}"):
+        assert text in mail.body, text
+    assert f"/coordination/disputes/{settled.id}" not in mail.body
+    assert all("/coordination/disputes/" not in m.body for m in mails_to(world.representative))  # a side: not theirs

@@ -9,6 +9,14 @@ HEADERS = {
                         "refuse a time more than five minutes away (a replay)",
 }
 
+WHEN = {  # what makes an event whose name does not say it all
+    "exchange.disputed": "When the two sides' accounts of a completed exchange come to differ (the figures, or one "
+                         "says it did not take place): `feedback.state` is `disputed`, the lower figures count. "
+                         "Once per disagreement, not on each later change while they still differ.",
+    "exchange.resolved": "When a network coordinator settles a disputed exchange: `feedback.state` is `resolved`, "
+                         "`feedback.resolution` holds the decision and its note, the figures counted are final.",
+}
+
 
 def _event_body(name: str, data: dict) -> dict:
     return {"type": "object", "required": ["id", "event", "created_at", "data"], "properties": {
@@ -22,8 +30,9 @@ def _event_body(name: str, data: dict) -> dict:
 def _operation(name: str, label: str, data: dict) -> dict:
     return {"post": {
         "summary": str(label),
-        "description": "Sent to each of the organization's webhooks that asked for this event. Answer with "
-                       "any 2xx within the timeout; anything else is retried with back-off.",
+        "description": (WHEN[name] + " " if name in WHEN else "")
+        + "Sent to each of the organization's webhooks that asked for this event. Answer with any 2xx within "
+          "the timeout; anything else is retried with back-off.",
         "parameters": [{"in": "header", "name": header, "required": True, "description": text,
                         "schema": {"type": "string"}} for header, text in HEADERS.items()],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _event_body(name, data)}}},

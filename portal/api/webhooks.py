@@ -2,8 +2,9 @@
 
 The events are the audit log's: when a service records `exchange.accepted` (or another of EVENTS) for an
 exchange or agreement, each live webhook of the organizations concerned that asked for it gets a delivery
-with the object as the API shows it. So nothing is decided here that the services did not already decide,
-and a refused action (rolled back) sends nothing. Delivery is a job (portal.api.delivery).
+with the object as the API shows it (an exchange with its `feedback`: each side's account, the state, the
+figures counted, a coordinator's settlement). So nothing is decided here that the services did not already
+decide, and a refused action (rolled back) sends nothing. Delivery is a job (portal.api.delivery).
 """
 import json
 import secrets
@@ -28,6 +29,8 @@ from .models import Webhook, WebhookDelivery
 EVENTS = (
     ("exchange.requested", _l("Exchange requested")), ("exchange.accepted", _l("Exchange accepted")),
     ("exchange.declined", _l("Exchange declined")), ("exchange.completed", _l("Exchange completed")),
+    ("exchange.disputed", _l("Exchange disputed (the two sides’ accounts differ)")),
+    ("exchange.resolved", _l("Disputed exchange settled by a coordinator")),
     ("agreement.submitted", _l("Agreement submitted")), ("agreement.approved", _l("Agreement approved")),
     ("agreement.signed", _l("Agreement signed")), ("agreement.in_force", _l("Agreement in force")),
 )

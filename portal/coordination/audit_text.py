@@ -64,6 +64,7 @@ ACTIONS = {
     "exchange.cancelled": _l("Exchange cancelled"),
     "exchange.completed": _l("Exchange completed"),
     "exchange.feedback": _l("What happened in an exchange confirmed"),
+    "exchange.disputed": _l("Exchange disputed: the two sides’ accounts differ"),
     "exchange.resolved": _l("Disputed exchange settled by a coordinator"),
     "exchange.message": _l("Message in an exchange"),
     "exchange.condition": _l("Condition recorded"),
@@ -322,7 +323,7 @@ def describe(events) -> list[Described]:
     for e in events:
         obj = objects.get((e.object_type, e.object_id))
         obj_link = _object_link(e.object_type, obj) if obj is not None else None
-        if obj_link is not None and e.action == "exchange.resolved":  # the coordinators' page of the exchange
+        if obj_link is not None and e.action in ("exchange.disputed", "exchange.resolved"):  # the coordinators' page
             obj_link = Link(obj_link.text, url_for("coordination.dispute", exchange_id=obj.id))
         org_link = _org(e.org)
         if obj_link is not None and e.object_type == "Organization" and e.org_id == e.object_id:

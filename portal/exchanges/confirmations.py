@@ -218,16 +218,23 @@ def check_feedback(actor, exchange: Exchange, figures: Figures, today: date) -> 
 
 def give_feedback(actor, exchange: Exchange, figures: Figures, today: date | None = None) -> ExchangeFeedback:
     """The actor's side confirms (or changes its confirmation of) what happened; the other side is told, and
-    whether the two accounts now agree. Quantity and hours None: as requested."""
+    whether the two accounts now agree. When they come to differ, an audit event `exchange.disputed` too (once
+    per disagreement: a side changing its account while they still differ is `exchange.feedback` only; a
+    dispute that was agreed in the meantime and differs again is a new one). Quantity and hours None: as
+    requested."""
     if db.session.get_bind().dialect.name == "postgresql":  # the two sides at once (SQLite: one writer)
         db.session.execute(select(Exchange.id).where(Exchange.id == exchange.id).with_for_update())
     db.session.refresh(exchange)
     figures = as_requested(exchange, figures)
     check_feedback(actor, exchange, figures, today or local_today())
+    was = exchange.feedback_state
     row = record(actor, exchange, figures)
     resolve(confirm_key(exchange, actor.org_id))
     audit("exchange.feedback", actor=actor, obj=exchange, happened=row.outcome, confirmation=exchange.feedback_state,
           value_eur=str(exchange.value_eur))
+    if exchange.feedback_state == DISPUTED and was != DISPUTED:  # the two accounts have come to differ
+        audit("exchange.disputed", actor=actor, obj=exchange, happened=row.outcome, confirmation=DISPUTED,
+              value_eur=str(exchange.value_eur), parties=[exchange.owner_org_id, exchange.requester_org_id])
     tell_other_side(actor, exchange, "disputed" if exchange.feedback_state == DISPUTED else "feedback",
                     comment=row.comment, open_until=open_until(exchange), outcome_label=outcome_label)
     return row

@@ -16,7 +16,7 @@ from ..agreements.models import (APPROVED, DRAFT, IN_FORCE, NETWORK, RETURNED, S
                                  AgreementParty)
 from ..certificates.models import OrgCertificate
 from ..dates import local_today
-from ..exchanges.models import ACCEPTED, COMPLETED, REQUESTED, Exchange
+from ..exchanges.models import ACCEPTED, COMPLETED, DISPUTED, REQUESTED, Exchange
 from ..extensions import db
 from ..notifications.models import Notification
 from ..orgs.models import ACTIVE as ORG_ACTIVE, APPLIED, SUSPENDED, Organization
@@ -50,8 +50,28 @@ def agreement_item(agreement: Agreement) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- coordinator
 
+# Where all the disputes are: the statistics' list of them, over all time (the home counts every dispute, not
+# only this year's); the dispute page's own way back leads there too.
+DISPUTES_LINK = "/coordination/statistics?period=all#confirmations"
+
+
+def disputes_to_settle() -> list[Exchange]:
+    """Completed exchanges whose sides' accounts differ and that no coordinator has settled yet, in the
+    statistics' order (the oldest exchange first)."""
+    return db.session.scalars(select(Exchange).where(Exchange.state == COMPLETED, Exchange.feedback_state == DISPUTED)
+                              .order_by(Exchange.ends_on, Exchange.id)).all()
+
+
+def dispute_item(exchange: Exchange) -> tuple[str, str]:
+    """The exchange's number and resource and its two organizations (lender first), as the statistics name it
+    (a dot between, as in the exchanges' items: a resource's title may have a colon of its own)."""
+    return (f"#{exchange.id} {exchange.resource.title} · {exchange.owner_org.name} – {exchange.requester_org.name}",
+            f"/coordination/disputes/{exchange.id}")
+
+
 def coordinator_waiting(user, now: datetime | None = None) -> list[Waiting]:
-    """Applications to decide, agreements to approve, certificates about to expire, suspended organizations."""
+    """Applications to decide, agreements to approve, disputes to settle, certificates about to expire,
+    suspended organizations."""
     if not policy.is_coordinator(user):
         return []
     now = now or datetime.now(timezone.utc)
@@ -66,11 +86,14 @@ def coordinator_waiting(user, now: datetime | None = None) -> list[Waiting]:
         .order_by(OrgCertificate.not_after)).all()
     suspended = db.session.scalars(select(Organization).where(Organization.state == SUSPENDED)
                                    .order_by(Organization.name)).all()
+    disputes = disputes_to_settle()
     return [
         Waiting("applications", _l("Membership applications"), len(applications), "/coordination/applications",
                 [(org.name, f"/coordination/applications/{org.id}") for org in applications[:3]]),
         Waiting("approvals", _l("Agreements to approve"), len(queue), "/agreements/queue",
                 [agreement_item(a) for a in queue[:3]]),
+        Waiting("disputes", _l("Disputed exchanges to settle"), len(disputes), DISPUTES_LINK,
+                [dispute_item(e) for e in disputes[:3]]),
         Waiting("certificates", _l("Signing certificates about to expire"), len(expiring),
                 "/coordination/certificates", [(c.org.name, "/coordination/certificates") for c in expiring[:3]]),
         Waiting("suspended", _l("Suspended organizations"), len(suspended), "/orgs",

@@ -1,8 +1,8 @@
 """The weekly mail: what waits for each person this week, on the day and at the hour they chose.
 
 `summary_sections` (a section provider of portal.mail.digests) says what the home page says waits, in the
-person's language, one link per item: for a coordinator the applications and agreements to decide on and
-the certificates about to expire; for a representative the exchange requests to answer, the agreements
+person's language, one link per item: for a coordinator the applications and agreements to decide on, the
+disputed exchanges to settle and the certificates about to expire; for a representative the exchange requests to answer, the agreements
 waiting for their (or their organization's) signature and the offers published since the last weekly mail
 that match the organization's open needs; for everyone who gets it, the exchanges of the coming week
 (accepted, starting or running in the next seven days, lent or borrowed). Only the person's own
@@ -109,7 +109,7 @@ def _coming_week(user, today) -> list[Entry]:
     return entries
 
 
-COORDINATION = ("applications", "approvals", "certificates")  # what waits for a coordinator's decision or renewal
+COORDINATION = ("applications", "approvals", "disputes", "certificates")  # a coordinator's decision or renewal
 
 
 def _coordination(user, now) -> list[Section]:
