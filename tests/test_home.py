@@ -170,3 +170,12 @@ def test_a_coordinator_waits_for_the_disputes_to_settle_oldest_first_and_nobody_
         assert "disputes" not in _counts(home.representative_waiting(person))
         page = client_for(app, person).get("/").get_data(as_text=True)
         assert 'data-testid="waiting-disputes"' not in page and "/coordination/disputes/" not in page
+
+
+def test_an_agreement_is_named_with_its_parties_unless_its_title_already_names_them(app, world):
+    agreement = make_agreement(world, "submitted")
+    names = [party.org.name for party in agreement.parties]
+    agreement.title = "Sadarbības līgums"
+    assert home.agreement_item(agreement)[0] == "Sadarbības līgums: " + " – ".join(names)
+    agreement.title = "Sadarbības līgums: " + " – ".join(names)
+    assert home.agreement_item(agreement)[0] == agreement.title  # not "…: A – B: A – B"

@@ -44,8 +44,10 @@ def _agreement_link(agreement: Agreement) -> str:
 
 def agreement_item(agreement: Agreement) -> tuple[str, str]:
     """The title and the parties, so that two cooperation agreements can be told apart in a list."""
-    parties = " – ".join(party.org.name for party in agreement.parties)
-    return f"{agreement.title}: {parties}", _agreement_link(agreement)
+    names = [party.org.name for party in agreement.parties]
+    if all(name in agreement.title for name in names):  # a title made from the parties' names says it already
+        return agreement.title, _agreement_link(agreement)
+    return f"{agreement.title}: {' – '.join(names)}", _agreement_link(agreement)
 
 
 # ---------------------------------------------------------------- coordinator
