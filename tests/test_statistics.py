@@ -84,6 +84,9 @@ def test_a_quarter_and_a_month_at_the_boundaries(app, history):
     all_time = statistics.network_statistics(Period(periods.ALL_TIME, None, None), today=date(2026, 12, 1))
     assert all_time.previous is None
     assert (all_time.headline.completed, all_time.headline.value_eur) == (5, Decimal("391.00"))
+    # B gave x1, x5 and x6 and received x2 and x3; C the other way round.
+    assert [(org.name, given, value, received) for org, given, value, received in all_time.by_org] == [
+        ("Baltā māja", 3, Decimal("301.00"), 2), ("Sukrums", 2, Decimal("90.00"), 3)]
 
 
 def test_the_figures_follow_a_change_of_the_network(app, world, history):

@@ -2,8 +2,9 @@
 
 A month's bucket (`m2026-11`) holds its completed exchanges (by the month of `ends_on`): all of them, by
 municipality, by category and by confirmation, with their in-kind value; and its requests (by the month they
-were made) by their state now. A year's bucket (`y2026`) holds what each organization gave and received in it.
-A period's figures are the sums of its buckets.
+were made) by their state now. A period's figures are the sums of its buckets. (What each organization gave
+and received is not bucketed: counting a year's thousands of organizations again after every change, and
+storing them, cost more than the statistics' one grouped query, statistics.by_org.)
 
 Whether a bucket's rollups still hold is decided as the catalogue's kept pages are (resources/pages.py):
 every transaction that changes an exchange replaces the random token of each bucket the exchange counts in
@@ -39,8 +40,6 @@ GLOBAL = "*"
 # Month dimensions: completed exchanges of the month (count, value) in all, and by resource field or confirmation;
 # requests made in the month by their state (count).
 COMPLETED_ALL, MUNICIPALITY, CATEGORY, FEEDBACK, REQUESTS = "completed", "municipality", "category", "feedback", "requests"
-# Year dimensions: by organization, what it gave (count, value) and received (count, value).
-GIVEN, RECEIVED = "given", "received"
 ZERO = Decimal("0")
 
 
@@ -48,12 +47,8 @@ def month_bucket(day: date) -> str:
     return f"m{day.year:04d}-{day.month:02d}"
 
 
-def year_bucket(day: date) -> str:
-    return f"y{day.year:04d}"
-
-
 def bucket_start(bucket: str) -> date:
-    return date(int(bucket[1:5]), int(bucket[6:8]) if bucket[0] == "m" else 1, 1)
+    return date(int(bucket[1:5]), int(bucket[6:8]), 1)
 
 
 def months_between(start: date, end: date) -> list[str]:
@@ -64,14 +59,8 @@ def months_between(start: date, end: date) -> list[str]:
     return buckets
 
 
-def years_between(start: date, end: date) -> list[str]:
-    return [f"y{year:04d}" for year in range(start.year, end.year + 1)]
-
-
 def _bucket_end(bucket: str) -> date:
     start = bucket_start(bucket)
-    if bucket[0] == "y":
-        return date(start.year, 12, 31)
     return date(start.year + start.month // 12, start.month % 12 + 1, 1) - timedelta(days=1)
 
 
@@ -91,19 +80,17 @@ def data_span() -> tuple[date, date] | None:
 
 # Counting a run of buckets from the exchanges: one grouped query per dimension for the whole run.
 
-def _grouping(first: date, last: date, bucket_of_day) -> tuple[list, callable]:
-    """The GROUP BY columns that tell a run's buckets apart, and the bucket of a result row's leading values.
-    A run of one bucket needs none: extracting every row's year and month costs more than the grouping."""
-    if bucket_of_day(first) == bucket_of_day(last):
-        return [], lambda: bucket_of_day(first)
-    year, month = extract("year", Exchange.ends_on), extract("month", Exchange.ends_on)
-    if bucket_of_day is year_bucket:
-        return [year], lambda y: f"y{int(y):04d}"
-    return [year, month], lambda y, m: month_bucket(date(int(y), int(m), 1))
+def _grouping(first: date, last: date) -> tuple[list, callable]:
+    """The GROUP BY columns that tell a run's months apart, and the bucket of a result row's leading values.
+    A run of one month needs none: extracting every row's year and month costs more than the grouping."""
+    if month_bucket(first) == month_bucket(last):
+        return [], lambda: month_bucket(first)
+    return ([extract("year", Exchange.ends_on), extract("month", Exchange.ends_on)],
+            lambda y, m: month_bucket(date(int(y), int(m), 1)))
 
 
 def _count_months(first: date, last: date) -> dict[str, list]:
-    by, bucket_of = _grouping(first, last, month_bucket)
+    by, bucket_of = _grouping(first, last)
     done = (Exchange.state == COMPLETED, Exchange.ends_on >= first, Exchange.ends_on <= last)
     value = func.coalesce(func.sum(Exchange.value_eur), 0)
     rows = defaultdict(list)
@@ -130,18 +117,6 @@ def _count_months(first: date, last: date) -> dict[str, list]:
             select(Exchange.state, func.count())
             .where(Exchange.created_at >= _moment(start), Exchange.created_at < _moment(end))
             .group_by(Exchange.state)).all())
-    return rows
-
-
-def _count_years(first: date, last: date) -> dict[str, list]:
-    by, bucket_of = _grouping(first, last, year_bucket)
-    done = (Exchange.state == COMPLETED, Exchange.ends_on >= first, Exchange.ends_on <= last)
-    value = func.coalesce(func.sum(Exchange.value_eur), 0)
-    rows = defaultdict(list)
-    for dimension, column in ((GIVEN, Exchange.owner_org_id), (RECEIVED, Exchange.requester_org_id)):
-        for row in db.session.execute(
-                select(*by, column, func.count(), value).where(*done).group_by(*by, column)).all():
-            rows[bucket_of(*row[:len(by)])].append((dimension, str(row[-3]), row[-2], Decimal(row[-1])))
     return rows
 
 
@@ -175,7 +150,7 @@ class Totals:
 
 
 def rollups(buckets: list[str]) -> Totals:
-    """The figures of `buckets` (all months or all years): summed by the database from the stored rollups
+    """The figures of the months `buckets`: summed by the database from the stored rollups
     where they still hold, the others counted now from the exchanges (and stored)."""
     totals = Totals()
     if not buckets:
@@ -203,9 +178,9 @@ def rollups(buckets: list[str]) -> Totals:
             totals.sums[(dimension, key)] = [int(n), Decimal(value)]
     stale = [b for b in buckets if b not in set(fresh)]
     counted = {}
-    for run in _runs(stale):
-        count = _count_years if run[0][0] == "y" else _count_months
-        rows = count(bucket_start(run[0]), _bucket_end(run[-1]))
+    # A few stale buckets (after a change) are counted one by one, without extracting every row's month.
+    for run in _runs(stale) if len(stale) > 3 else [[bucket] for bucket in stale]:
+        rows = _count_months(bucket_start(run[0]), _bucket_end(run[-1]))
         counted.update({b: rows.get(b, []) for b in run})
     for bucket, rows in counted.items():
         for dimension, key, n, value in rows:
@@ -241,12 +216,26 @@ def _store(counted: dict[str, list], tokens: dict[str, str]) -> None:
 
 
 def _write(connection, counted: dict[str, list], tokens: dict[str, str]) -> None:
-    connection.execute(delete(StatisticsRollup).where(StatisticsRollup.bucket.in_(counted)))
+    """Writes only the figures that differ from those stored: a change moves a few of a month's."""
+    rollup = StatisticsRollup
+    # The states first: a server storing the same buckets at the same moment waits here, then reads what the
+    # other stored and fails on the states' keys, so the figures are never a mix of the two.
     connection.execute(delete(StatisticsRollupState).where(StatisticsRollupState.bucket.in_(counted)))
-    rows = [{"bucket": b, "dimension": d, "key": k, "count": n, "value_eur": v}
-            for b, found in counted.items() for d, k, n, v in found]
-    if rows:
-        connection.execute(insert(StatisticsRollup), rows)
+    stored = {(b, d, k): (n, v) for b, d, k, n, v in connection.execute(
+        select(rollup.bucket, rollup.dimension, rollup.key, rollup.count, rollup.value_eur)
+        .where(rollup.bucket.in_(counted)))}
+    now = {(b, d, k): (n, v) for b, found in counted.items() for d, k, n, v in found}
+    for bucket, dimension, key in stored.keys() - now.keys():
+        connection.execute(delete(rollup).where(rollup.bucket == bucket, rollup.dimension == dimension,
+                                                rollup.key == key))
+    changed = [{"bucket": b, "dimension": d, "key": k, "count": n, "value_eur": v}
+               for (b, d, k), (n, v) in now.items() if stored.get((b, d, k)) != (n, v)]
+    if changed:
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(rollup)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=["bucket", "dimension", "key"],
+            set_={"count": statement.excluded.count, "value_eur": statement.excluded.value_eur}), changed)
     connection.execute(insert(StatisticsRollupState), [{"bucket": b, "token": tokens[b]} for b in counted])
 
 
@@ -278,7 +267,7 @@ def _exchange_buckets(exchange) -> set[str]:
     states = _values(exchange, "state")
     if not states or COMPLETED in states:  # the completions' buckets: only when it is, or was, completed
         for ended in _values(exchange, "ends_on"):
-            buckets |= {month_bucket(ended), year_bucket(ended)}
+            buckets.add(month_bucket(ended))
     return buckets or {GLOBAL}
 
 
@@ -318,7 +307,7 @@ def _note_bulk_change(state):
         for made, ended, now in rows:
             touched.add(month_bucket(_day(made)))
             if completes or now == COMPLETED:
-                touched |= {month_bucket(ended), year_bucket(ended)}
+                touched.add(month_bucket(ended))
 
 
 def _set_columns(statement) -> list:
