@@ -213,10 +213,12 @@ def never_requested() -> tuple[list, int]:
 def never_answered() -> tuple[list, int]:
     """Active needs after whose publication their organization got no resource of the need's category (an
     accepted or completed exchange); a need has no direct link to the offers that answer it."""
-    answered = exists().where(
+    # Each need's own requests from an index, their resource's category looked up one by one: PostgreSQL would
+    # otherwise hash every accepted exchange (OFFSET 0 keeps the subquery a per-need plan there).
+    category = select(Resource.category).where(Resource.id == Exchange.resource_id).scalar_subquery()
+    answered = select(Exchange.id).where(
         Exchange.requester_org_id == Need.org_id, Exchange.state.in_((ACCEPTED, COMPLETED)),
-        Exchange.created_at >= Need.created_at, Resource.id == Exchange.resource_id,
-        Resource.category == Need.category)
+        Exchange.created_at >= Need.created_at, category == Need.category).offset(0).exists()
     ids = db.session.scalars(select(Need.id).where(Need.state == ENTRY_ACTIVE, ~answered)
                              .order_by(Need.created_at, Need.id)).all()
     return [_entry_ref(n) for n in _listed(Need, ids, selectinload(Need.org))], len(ids)
