@@ -184,6 +184,10 @@ def test_both_sides_see_the_settlement_and_can_no_longer_change_their_figures(ap
         assert 'data-testid="resolved"' in html and NOTE in html and world.coordinator.name in html, person.email
         assert 'data-testid="feedback-form"' not in html
         assert "88,00" in html
+        # The steps both sides follow: the accounts came to differ, then a coordinator settled them.
+        assert 'data-step="disputed"' in html and "abu pušu pārskati atšķiras" in html
+        assert 'data-step="resolved"' in html
+        assert html.index('data-step="disputed"') < html.index('data-step="resolved"')
     response = client_for(app, world.other_member).post(f"/exchanges/{disputed.id}/feedback", data={
         "outcome": "as_agreed", "quantity": "3", "value_units": "12", "value_eur": "96"})
     assert response.status_code == 200 and counted(disputed)[0] == RESOLVED

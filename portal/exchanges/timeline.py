@@ -18,6 +18,8 @@ STEP_LABELS = {
     "exchange.condition": _l("condition recorded"),
     "exchange.completed": _l("completed"),
     "exchange.feedback": _l("confirmed what happened"),
+    "exchange.disputed": _l("the two sides’ accounts differ"),
+    "exchange.resolved": _l("settled by a coordinator"),
 }
 
 
