@@ -145,7 +145,7 @@ class ProjectExchange(db.Model):
 
 
 class StatisticsVersion(db.Model):
-    """A random token per bucket of the network statistics (a month `m2026-11`, a year `y2026`, or `*` for all),
+    """A random token per bucket of the network statistics (a month `m2026-11`, or `*` for all),
     replaced by every transaction that changes an exchange counted in it (portal/reports/rollups.py)."""
 
     __tablename__ = "statistics_versions"
@@ -155,9 +155,8 @@ class StatisticsVersion(db.Model):
 
 
 class StatisticsRollup(db.Model):
-    """One pre-counted figure of a bucket: completed exchanges (and their in-kind value) of a month by
-    municipality, category or confirmation, requests of a month by state, what an organization gave or
-    received in a year."""
+    """One pre-counted figure of a month: its completed exchanges (and their in-kind value) in all and by
+    municipality, category or confirmation, its requests by state."""
 
     __tablename__ = "statistics_rollups"
 
