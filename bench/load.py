@@ -353,6 +353,8 @@ def scenarios(stats: dict, portal: str, floor: str, cookie: str, before: str | N
         found += [scenario(s.name, "member", portal, s.paths, cookie) for s in visitor]
     if before:
         found += [scenario(s.name, "before", before, s.paths) for s in visitor]
+        if cookie:  # the same person's session: both checkouts share the database and the secret key
+            found += [scenario(s.name, "b-member", before, s.paths, cookie) for s in visitor]
     # No target: what a search costs when its page is not kept, for the record.
     found.append(scenario("rare, not kept", "portal", portal, q("/resources", rare), fresh=True))
     for s in found:
@@ -384,6 +386,8 @@ def report(found, kind: str, args, loadgen: str) -> bool:
                 met &= share >= 0.85
                 verdict += f"; {share:.2f} × visitor's (≥ 0.85)"
             ok &= met
+        elif s.server == "b-member":  # the other checkout's, for comparison (no target)
+            verdict = f"{rps / medians[('before', s.name)]:.2f} × its visitor's"
         print(f"{s.name:<14} {s.server:<8} {rps:8.1f} {ratio:8.2f} {statistics.median(r['p50'] for r in s.runs):8.1f} "
               f"{statistics.median(r['p99'] for r in s.runs):8.1f} {errors:7d} {s.bytes / 1024:8.1f}  {verdict}")
     print("(× floor: the share of the floor's rare-word req/s measured in the same run. The portal keeps each\n"
@@ -411,7 +415,8 @@ def main(argv=None) -> int:
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--prepare", action="store_true", help="only build (or check) the databases")
     parser.add_argument("--before", type=Path, metavar="CHECKOUT",
-                        help="also the visitor's pages of another checkout's portal (e.g. /work/main), same run")
+                        help="also the pages of another checkout's portal (e.g. /work/main), a visitor's and "
+                             "(unless --no-member) a member's, same run")
     args = parser.parse_args(argv)
     args.needs = args.resources // 10 if args.needs is None else args.needs
     args.keep.mkdir(parents=True, exist_ok=True)
