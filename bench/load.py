@@ -161,6 +161,20 @@ def start_gunicorn(name: str, argv: list[str], env: dict, port: int, logdir: Pat
     raise SystemExit(f"{name} did not listen on {port} within 60 s")
 
 
+def cpu_seconds(group: int) -> float:
+    """CPU time used so far by a server's process group: its master, its workers, and (in the master's
+    children's time) the workers that were recycled. Unlike req/s, not changed by other processes' load."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:  # fields 5 (pgrp), 14–17 (utime, stime, cutime, cstime) of proc(5)
+            ticks += sum(int(f) for f in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -265,7 +279,8 @@ def run_wrk(base: str, paths: list[str], cookie: str, args, workdir: Path, fresh
                           "--timeout", "10s", "-s", str(script), base + paths[0]],
                          capture_output=True, text=True, check=True).stdout
     n, duration_us, errors, status, p50, p99 = map(int, re.search(r"RESULT ([\d ]+)", out).group(1).split())
-    return {"rps": n / (duration_us / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors + status}
+    return {"rps": n / (duration_us / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors + status,
+            "requests": n}
 
 
 def _python_worker(base, paths, cookie, connections, duration, queue, fresh=False):
@@ -320,7 +335,8 @@ def run_python(base: str, paths: list[str], cookie: str, args, _workdir, fresh: 
     elapsed = time.monotonic() - started
     latencies = sorted(x for lat, _ in results for x in lat)
     return {"rps": len(latencies) / elapsed, "p50": catalogue.percentile(latencies, 50) * 1000,
-            "p99": catalogue.percentile(latencies, 99) * 1000, "errors": sum(e for _, e in results)}
+            "p99": catalogue.percentile(latencies, 99) * 1000, "errors": sum(e for _, e in results),
+            "requests": len(latencies)}
 
 
 def fetch(base: str, path: str, cookie: str) -> tuple[int, str]:
@@ -353,6 +369,8 @@ def scenarios(stats: dict, portal: str, floor: str, cookie: str, before: str | N
         found += [scenario(s.name, "member", portal, s.paths, cookie) for s in visitor]
     if before:
         found += [scenario(s.name, "before", before, s.paths) for s in visitor]
+        if cookie:  # the same person's session: both checkouts share the database and the secret key
+            found += [scenario(s.name, "b-member", before, s.paths, cookie) for s in visitor]
     # No target: what a search costs when its page is not kept, for the record.
     found.append(scenario("rare, not kept", "portal", portal, q("/resources", rare), fresh=True))
     for s in found:
@@ -367,9 +385,10 @@ def report(found, kind: str, args, loadgen: str) -> bool:
           f"{args.duration} s × {args.rounds} rounds, alternating; medians. Load average now: "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'query':<14} {'server':<8} {'req/s':>8} {'× floor':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'errors':>7} {'page KB':>8}  target")
+          f"{'CPU ms':>7} {'errors':>7} {'page KB':>8}  target")
     ok = True
     medians = {(s.server, s.name): statistics.median(r["rps"] for r in s.runs) for s in found}
+    cpu = {(s.server, s.name): statistics.median(r["cpu_ms"] for r in s.runs) for s in found}
     for s in found:
         rps = medians[(s.server, s.name)]
         ratio = rps / floor_rare
@@ -382,13 +401,19 @@ def report(found, kind: str, args, loadgen: str) -> bool:
             if s.server == "member":  # within 15 % of the visitor's page
                 share = rps / medians[("portal", s.name)]
                 met &= share >= 0.85
-                verdict += f"; {share:.2f} × visitor's (≥ 0.85)"
+                verdict += (f"; {share:.2f} × visitor's (≥ 0.85); by CPU a page "
+                            f"{cpu[('portal', s.name)] / cpu[(s.server, s.name)]:.2f}")
             ok &= met
+        elif s.server == "b-member":  # the other checkout's, for comparison (no target)
+            verdict = (f"{rps / medians[('before', s.name)]:.2f} × its visitor's; by CPU a page "
+                       f"{cpu[('before', s.name)] / cpu[(s.server, s.name)]:.2f}")
         print(f"{s.name:<14} {s.server:<8} {rps:8.1f} {ratio:8.2f} {statistics.median(r['p50'] for r in s.runs):8.1f} "
-              f"{statistics.median(r['p99'] for r in s.runs):8.1f} {errors:7d} {s.bytes / 1024:8.1f}  {verdict}")
+              f"{statistics.median(r['p99'] for r in s.runs):8.1f} {cpu[(s.server, s.name)]:7.2f} {errors:7d} "
+              f"{s.bytes / 1024:8.1f}  {verdict}")
     print("(× floor: the share of the floor's rare-word req/s measured in the same run. The portal keeps each\n"
           " catalogue page rendered until the catalogue changes; \"rare, not kept\" asks a new address every\n"
-          " time, so it shows what a search costs when its page is made.)")
+          " time, so it shows what a search costs when its page is made. CPU ms: the server's CPU time a request,\n"
+          " its master and workers, which other processes' load changes far less than req/s.)")
     return ok
 
 
@@ -411,7 +436,8 @@ def main(argv=None) -> int:
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--prepare", action="store_true", help="only build (or check) the databases")
     parser.add_argument("--before", type=Path, metavar="CHECKOUT",
-                        help="also the visitor's pages of another checkout's portal (e.g. /work/main), same run")
+                        help="also the pages of another checkout's portal (e.g. /work/main), a visitor's and "
+                             "(unless --no-member) a member's, same run")
     args = parser.parse_args(argv)
     args.needs = args.resources // 10 if args.needs is None else args.needs
     args.keep.mkdir(parents=True, exist_ok=True)
@@ -438,12 +464,15 @@ def main(argv=None) -> int:
         found = scenarios(stats, portal, floor, cookie, before)
         for s in found:  # warm both servers' workers (caches, first connections)
             load(s.base, s.paths, s.cookie, SimpleNamespace(**{**vars(args), "duration": 1}), args.keep, s.fresh)
+        groups = {floor: floor_proc.pid, portal: portal_proc.pid, **({before: before_proc.pid} if before else {})}
         for n in range(args.rounds):
             for s in found:
-                s.runs.append(load(s.base, s.paths, s.cookie, args, args.keep, s.fresh))
-                r = s.runs[-1]
+                used = cpu_seconds(groups[s.base])
+                r = load(s.base, s.paths, s.cookie, args, args.keep, s.fresh)
+                r["cpu_ms"] = (cpu_seconds(groups[s.base]) - used) * 1000 / max(1, r["requests"])
+                s.runs.append(r)
                 print(f"  round {n + 1}: {s.server:<6} {s.name:<14} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms"
-                      f"  p99 {r['p99']:6.1f} ms  errors {r['errors']}", flush=True)
+                      f"  p99 {r['p99']:6.1f} ms  {r['cpu_ms']:5.2f} ms CPU  errors {r['errors']}", flush=True)
     finally:
         for proc in procs:
             stop(proc)

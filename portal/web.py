@@ -17,6 +17,7 @@ from .errors import NotAllowed, NotFound, RuleViolation
 from .extensions import db
 from .forms import forms_with_problems
 from .i18n import remember_requested_language, switch_language_url
+from .site_header import site_header
 from .urls import absolute_url
 
 log = logging.getLogger("portal")
@@ -122,19 +123,12 @@ def _security_headers(response):
 
 
 def _template_helpers():
-    from .notifications.services import unread_count
-
-    def unread():
-        if current_user.is_authenticated:
-            return unread_count(current_user)
-        return 0
-
     return {
         "policy": policy,
-        "unread_notifications": unread,
         "network_name": current_app.config["NETWORK_NAME"],
         "get_locale": get_locale,
         "switch_language_url": switch_language_url,
+        "site_header": site_header,
         "absolute_url": absolute_url,
     }
 

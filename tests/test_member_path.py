@@ -136,3 +136,79 @@ def test_a_members_page_is_kept_apart_from_a_visitors(app, world):
     assert 'action="/logout"' not in visitor.get(URL).get_data(as_text=True)
     assert signed_in(member)
     assert 'action="/logout"' not in visitor.get(URL).get_data(as_text=True)
+
+
+# The header of a logged-in person is kept rendered (portal/site_header.py): under everything it shows.
+
+LOGOUT_TOKEN = re.compile(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"')
+ACCOUNT_LINK = re.compile(r'<a href="/account[^"]*" class="account"[^>]*>([^<]*)</a>')
+
+
+def header_of(client, url=URL) -> tuple[str, str]:
+    """The name in the header and the logout form's CSRF token."""
+    page = client.get(url).get_data(as_text=True)
+    return ACCOUNT_LINK.search(page).group(1), LOGOUT_TOKEN.search(page).group(1)
+
+
+def test_a_kept_header_is_used_again_for_the_same_person_and_page(app, world, monkeypatch):
+    from portal import site_header
+
+    member = client_for(app, world.member)
+    first = header_of(member)
+    renders = []
+    original = site_header._render
+    monkeypatch.setattr(site_header, "_render", lambda *args: renders.append(args) or original(*args))
+    assert header_of(member) == first
+    assert renders == []
+
+
+def test_a_kept_header_shows_each_person_their_own_name_and_token(app, world):
+    member, representative = client_for(app, world.member), client_for(app, world.representative)
+    member_name, member_token = header_of(member)
+    representative_name, representative_token = header_of(representative)
+    assert (member_name, representative_name) == ("Jānis Kalniņš", "Inguna Badune")
+    assert header_of(member) == (member_name, member_token)  # kept, and still the member's own
+    # Each token belongs to its own session: the other person's is refused.
+    assert member.post("/logout", data={"csrf_token": representative_token}, csrf=False).status_code == 400
+    assert member.post("/logout", data={"csrf_token": member_token}, csrf=False).status_code == 302
+
+
+def test_two_sessions_of_one_person_each_get_their_own_token(app, world):
+    laptop, phone = client_for(app, world.member), client_for(app, world.member)
+    _, laptop_token = header_of(laptop)
+    _, phone_token = header_of(phone)
+    assert laptop_token != phone_token
+    assert phone.post("/logout", data={"csrf_token": laptop_token}, csrf=False).status_code == 400
+    assert phone.post("/logout", data={"csrf_token": phone_token}, csrf=False).status_code == 302
+    # A new login is a new session with a new token, never the kept header of the one before.
+    login_again = client_for(app, world.member)
+    assert header_of(login_again)[1] not in (laptop_token, phone_token)
+
+
+def test_the_header_follows_a_new_name_and_role_on_the_next_page(app, world):
+    member = client_for(app, world.member)
+    page = member.get(URL).get_data(as_text=True)
+    assert 'href="/coordination/applications"' not in page
+    world.member.name = "Jānis Bērziņš"
+    world.member.is_coordinator = True
+    db.session.commit()
+    page = member.get(URL).get_data(as_text=True)
+    assert header_of(member)[0] == "Jānis Bērziņš" and "Kalniņš" not in page
+    assert 'href="/coordination/applications"' in page
+
+
+def test_a_kept_header_marks_this_page_and_switches_language_on_it(app, world):
+    member = client_for(app, world.member)
+    for url in (URL, "/resources?q=galds", URL):
+        page = member.get(url).get_data(as_text=True)
+        query = url.partition("?")[2]
+        assert f'href="/resources?{query}&amp;lang=en"' in page
+        assert '<a href="/resources" aria-current="page">' in page
+    page = member.get("/needs").get_data(as_text=True)
+    assert 'href="/needs?lang=en"' in page
+    assert '<a href="/needs" aria-current="page">' in page and '<a href="/resources" aria-current' not in page
+    page = member.get(f"/orgs/{world.org.id}").get_data(as_text=True)
+    assert f'<a href="/orgs/{world.org.id}" aria-current="page">' in page
+    assert '<a href="/orgs" aria-current' not in page
+    english = member.get(URL + "&lang=en").get_data(as_text=True)
+    assert 'lang="lv" hreflang="lv">Latviski' in english and "Log out" in english
