@@ -9,7 +9,7 @@ ever sees another's name, count or token, and a changed name, role, count or ses
 person and the count are those loaded for this request (portal.accounts.auth), so a kept header is never
 older than the page. The CSRF token is kept signed: the portal's tokens have no time limit
 (WTF_CSRF_TIME_LIMIT), so a signed token is good for as long as its session is; with a time limit set, no
-header is kept. A visitor's header is rendered on every page.
+header is kept. A visitor's header is kept the same way (it shows no one).
 """
 from threading import Lock
 from typing import NamedTuple
@@ -79,7 +79,7 @@ def site_header() -> Markup:
         csrf_session_token=_csrf_session_token() if person is not None else None,
     )
     language_switch = switch_language_url(other_language)
-    if person is None or config.get("WTF_CSRF_TIME_LIMIT") is not None:
+    if person is not None and config.get("WTF_CSRF_TIME_LIMIT") is not None:
         return Markup(_render(shown, language_switch))
     with _lock:
         html = _headers.get(shown)

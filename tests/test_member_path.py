@@ -212,3 +212,20 @@ def test_a_kept_header_marks_this_page_and_switches_language_on_it(app, world):
     assert '<a href="/orgs" aria-current' not in page
     english = member.get(URL + "&lang=en").get_data(as_text=True)
     assert 'lang="lv" hreflang="lv">Latviski' in english and "Log out" in english
+
+
+def test_a_visitors_kept_header_shows_no_one_and_follows_the_page(app, world, monkeypatch):
+    from portal import site_header
+
+    member, visitor = client_for(app, world.member), client_for(app, None)
+    header_of(member)
+    page = visitor.get(URL).get_data(as_text=True)
+    renders = []
+    original = site_header._render
+    monkeypatch.setattr(site_header, "_render", lambda *args: renders.append(args) or original(*args))
+    assert visitor.get(URL).get_data(as_text=True) == page and renders == []  # kept
+    assert 'href="/login"' in page and 'action="/logout"' not in page and world.member.name not in page
+    assert 'href="/exchanges"' not in page and 'class="bell"' not in page
+    needs = visitor.get("/needs?lang=en").get_data(as_text=True)
+    assert '<a href="/needs" aria-current="page">' in needs and 'href="/needs?lang=lv"' in needs
+    assert "Log in" in needs and world.member.name not in needs
