@@ -2,10 +2,10 @@
 
 `summary_sections` (a section provider of portal.mail.digests) says what the home page says waits, in the
 person's language, one link per item: for a coordinator the applications and agreements to decide on, the
-disputed exchanges to settle and the certificates about to expire; for a representative the exchange requests to answer, the agreements
-waiting for their (or their organization's) signature and the offers published since the last weekly mail
-that match the organization's open needs; for everyone who gets it, the exchanges of the coming week
-(accepted, starting or running in the next seven days, lent or borrowed). Only the person's own
+disputed exchanges to settle and the certificates about to expire; for a representative the exchange requests
+to answer, the agreements waiting for their (or their organization's) signature and the offers published since
+the last weekly mail that match the organization's open needs; for everyone who gets it, the exchanges of the
+coming week (accepted, starting or running in the next seven days, lent or borrowed). Only the person's own
 organization's items: the queries are the home page's (portal.home.services).
 
 `send_weekly` makes the weekly mail of each person whose day and hour it is now in Riga: the summary (if
