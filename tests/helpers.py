@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy.orm import Session
 
 from portal.extensions import db
 
@@ -147,3 +148,16 @@ def forget_redis_keys(url: str, prefix: str) -> None:
     if keys:
         connection.delete(*keys)
     connection.close()
+
+
+def commit_as_another_server(change) -> None:
+    """`change(session)` committed through an engine of its own, as another app server would (this process's
+    session is put away first, so nothing of it is held)."""
+    db.session.remove()
+    other_server = sa.create_engine(db.engine.url.render_as_string(hide_password=False))
+    try:
+        with Session(other_server) as session:
+            change(session)
+            session.commit()
+    finally:
+        other_server.dispose()

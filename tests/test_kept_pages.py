@@ -3,15 +3,14 @@ this process or from another app server, shows on the next page; what differs be
 import re
 
 import pytest
-from sqlalchemy import create_engine, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
 from portal.extensions import db
 from portal.resources import pages
 from portal.resources.models import CatalogueVersion, Resource
 
 from .factories import make_org, make_resource, make_user
-from .helpers import client_for
+from .helpers import client_for, commit_as_another_server
 
 CARD_TITLE = re.compile(r'<h3><a href="[^"]+">(.*?)</a></h3>')
 URL = "/resources?q=krasns"
@@ -94,14 +93,11 @@ def test_a_change_committed_by_another_app_server_shows_at_once(app, stove):
     visitor = client_for(app, None)
     assert excerpt(visitor.get(URL)) == "Maizes krāsns"
     stove_id = stove.id
-    db.session.remove()
-    other_server = create_engine(db.engine.url.render_as_string(hide_password=False))
-    try:
-        with Session(other_server) as session:
-            session.get(Resource, stove_id).description = "Krāsns, kas cep arī pīrāgus"
-            session.commit()
-    finally:
-        other_server.dispose()
+
+    def describe(session):
+        session.get(Resource, stove_id).description = "Krāsns, kas cep arī pīrāgus"
+
+    commit_as_another_server(describe)
     assert excerpt(visitor.get(URL)) == "Krāsns, kas cep arī pīrāgus"
 
 

@@ -5,8 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from portal.exchanges.models import Exchange
 from portal.extensions import db
@@ -14,6 +13,7 @@ from portal.reports import periods, rollups, statistics
 from portal.reports.models import StatisticsRollup, StatisticsRollupState
 from portal.reports.periods import period_of
 
+from .helpers import commit_as_another_server
 from .report_world import build_history
 
 TODAY = date(2026, 12, 1)
@@ -96,14 +96,11 @@ def test_a_resource_moved_to_another_category_moves_its_exchanges(app, history):
 def test_a_change_committed_by_another_app_server_counts_again(app, history):
     figures()
     x1 = history.x1.id
-    db.session.remove()
-    other_server = create_engine(db.engine.url.render_as_string(hide_password=False))
-    try:
-        with Session(other_server) as session:
-            session.get(Exchange, x1).state = "cancelled"
-            session.commit()
-    finally:
-        other_server.dispose()
+
+    def cancel(session):
+        session.get(Exchange, x1).state = "cancelled"
+
+    commit_as_another_server(cancel)
     assert figures().headline.completed == 4
 
 
