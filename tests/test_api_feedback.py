@@ -1,34 +1,24 @@
 """Feedback after an exchange through /api/v1/: each side's confirmation, the state and the figures that count (and
 a coordinator's settlement) in the exchange the API returns; a read-write token confirms as the page's form does,
 through the same rule, its refusals field by field."""
-from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
-from portal.exchanges import services
 from portal.exchanges.confirmations import Figures, give_feedback
 from portal.exchanges.models import AGREED, DISPUTED, Exchange
 from portal.exchanges.resolutions import Settlement, resolve_dispute
 from portal.extensions import db
 
-from .factories import make_resource, make_token, request_exchange
+from .factories import make_token
 from .test_api import PROBLEM, api
+from .test_exchange_feedback import accepted_lecture, completed
 
 
 @pytest.fixture
 def lecture(world):
     """B's volunteers priced by the hour, used by C yesterday and completed by C: 3 people, 12 h, 96 EUR."""
-    resource = make_resource(world.representative, title="Brīvprātīgie festivālam", kind="intellectual",
-                             category="volunteers", handover="", format="in_person", location="Preiļi",
-                             quantity=5, value_eur=Decimal("8"), value_unit="hour")
-    exchange = request_exchange(world.other_member, resource, quantity=3, hours=Decimal("12"))
-    services.accept(world.representative, exchange)
-    exchange.starts_on = exchange.ends_on = date.today() - timedelta(days=1)
-    services.complete(world.other_member, exchange, value_units=Decimal("12"), value_eur=Decimal("96"),
-                      feedback="Paldies!")
-    db.session.commit()
-    return exchange
+    return completed(accepted_lecture(world), world.other_member, feedback="Paldies!")
 
 
 def test_the_exchange_carries_both_sides_confirmations_and_what_counts(app, world, lecture):

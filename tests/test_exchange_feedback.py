@@ -26,6 +26,10 @@ from .report_world import build_history, confirm_history
 
 @pytest.fixture
 def lecture(world):
+    return accepted_lecture(world)
+
+
+def accepted_lecture(world) -> Exchange:
     """B's volunteers, priced by the hour, requested by C: 3 people, 12 hours, ended yesterday."""
     resource = make_resource(world.representative, title="Brīvprātīgie festivālam", kind="intellectual",
                              category="volunteers", handover="", format="in_person", location="Preiļi",
