@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from portal import create_app
 from portal.extensions import db, limiter
+from portal.resources.search import SEARCH_TABLES
 
 from .factories import World, build_world, next_number
 from .helpers import CsrfClient, forget_redis_keys, free_port, fresh_postgres_database, make_config, redis_answers
@@ -91,7 +92,10 @@ def _empty_all_tables() -> None:
             _SEQUENCES[url] = list(db.session.execute(sa.text(
                 "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences")).scalars())
         db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
-        db.session.execute(sa.text("; ".join(f'DELETE FROM "{t.name}"' for t in tables)))
+        # The search tables too: with replication's role neither their foreign keys' cascade nor the catalogue's
+        # triggers fire.
+        searched = [t.name for t in SEARCH_TABLES.values()]
+        db.session.execute(sa.text("; ".join(f'DELETE FROM "{name}"' for name in [t.name for t in tables] + searched)))
         if _SEQUENCES[url]:
             db.session.execute(sa.text("SELECT " + ", ".join(f"setval('{name}', 1, false)"
                                                               for name in _SEQUENCES[url])))

@@ -619,3 +619,27 @@ def test_postgresql_plans_every_search_for_its_own_words(world, backend):
     assert db.session.execute(sa.text("SELECT count(*) FROM pg_prepared_statements")).scalar() == 0
     # Nor JIT: compiling took longer than running the statistics' costliest statement.
     assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
+
+
+@pytest.mark.one_backend("postgresql")
+def test_postgresql_search_table_follows_every_change(world, backend):
+    """PostgreSQL searches a table of the entries' words, facets, state and visibility, kept by a trigger: a change
+    made in SQL, outside the services (a migration, a bulk fix), is searched at once; a deleted entry leaves
+    nothing."""
+    if backend != "postgresql":
+        pytest.skip("SQLite searches its FTS5 tables (run with --backend postgresql)")
+    made = entry(world.member, "Skaņas pults", visibility="public")
+    assert find("skanas", public_only=True).ids == [made.id]
+    db.session.execute(sa.text("UPDATE resources SET search_title = 'gaismas pults', visibility = 'network' "
+                               "WHERE id = :id"), {"id": made.id})
+    assert find("skanas").ids == []
+    assert find("gaismas").ids == [made.id]
+    assert find("gaismas", public_only=True).ids == []
+    db.session.execute(sa.text("UPDATE resources SET search_facets = replace(search_facets, 'kindmaterial', "
+                               "'kindintellectual') WHERE id = :id"), {"id": made.id})
+    assert find("gaismas", kind="material").ids == [] and find("gaismas", kind="intellectual").ids == [made.id]
+    db.session.execute(sa.text("UPDATE resources SET state = 'paused' WHERE id = :id"), {"id": made.id})
+    assert find("gaismas").ids == []
+    db.session.execute(sa.text("DELETE FROM resources WHERE id = :id"), {"id": made.id})
+    assert db.session.execute(sa.text("SELECT count(*) FROM resources_search WHERE id = :id"),
+                              {"id": made.id}).scalar() == 0

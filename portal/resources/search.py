@@ -1,9 +1,12 @@
 """Catalogue search, the same behaviour on SQLite (FTS5) and PostgreSQL (tsvector).
 
-Both engines index three folded text columns kept by the services: the title, the body
-(description, location, audience, organization name…) and *facets*: tokens such as
-`kindmaterial`, `munludzas`, `vispublic`. Filters are facet terms inside the full-text
-match, so the engine intersects them with the words; no filter can starve the ranking.
+Both engines search folded text columns kept by the services: the title and the body
+(description, location, audience, organization name…). SQLite's FTS5 index also holds *facets*:
+tokens such as `kindmaterial`, `munludzas`, `vispublic`, so filters are terms inside the
+full-text match and the engine intersects them with the words. PostgreSQL keeps each entry's
+words and filter columns in a narrow table of its own (`resources_search`, `needs_search`, kept
+by a trigger: migration catalogue_search_tables); its words' GIN index needs no recheck, and
+walking the newest entries reads about ten of them a page.
 
 Ranking must not sort the whole match set (bm25 over 100,000 matches is far too slow), so
 relevance is computed over the newest CANDIDATES matches only: a broad query ranks its
@@ -12,7 +15,8 @@ newest 2,000 hits, a specific query ranks all of its hits. The count is always e
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, func, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -81,11 +85,13 @@ class CatalogueQuery:
         wanted = [facet("state", choices.ACTIVE)]
         if public_only:
             wanted.append(facet("vis", choices.PUBLIC))
-        for prefix, value in (("kind", self.kind), ("cat", self.category), ("mun", self.municipality),
-                              ("org", self.org), ("terms", self.terms), ("lang", self.language)):
-            if value:
-                wanted.append(facet(prefix, value))
-        return wanted
+        return wanted + self.filter_facets()
+
+    def filter_facets(self) -> list[str]:
+        """The facets of the filters chosen (state and visibility are always asked for)."""
+        return [facet(prefix, value) for prefix, value in (
+            ("kind", self.kind), ("cat", self.category), ("mun", self.municipality), ("org", self.org),
+            ("terms", self.terms), ("lang", self.language)) if value]
 
 
 @dataclass
@@ -127,12 +133,32 @@ def _fts5_match(tokens: list[str], facets: list[str], operator: str = "AND") -> 
     return " AND ".join(parts)
 
 
-def _tsquery(tokens: list[str], facets: list[str], operator: str = "&") -> str:
-    words_ = f" {operator} ".join(f"{t}:*AB" if len(t) >= 3 else f"{t}:AB" for t in tokens)
-    facet_terms = " & ".join(f"{f}:D" for f in facets)
-    if not facets:
-        return words_
-    return f"({words_}) & {facet_terms}" if tokens else facet_terms
+def _tsquery(tokens: list[str], operator: str = "&") -> str:
+    """PostgreSQL: the words as a tsquery of the words' own table (no weight labels, so no recheck)."""
+    return f" {operator} ".join(f"{t}:*" if len(t) >= 3 else t for t in tokens)
+
+
+# PostgreSQL's search tables (migration catalogue_search_tables): not in the models' metadata, as SQLite has none.
+_SEARCH_METADATA = MetaData()
+SEARCH_TABLES = {
+    name: Table(f"{name}_search", _SEARCH_METADATA, Column("id", Integer, primary_key=True), Column("words", TSVECTOR),
+                Column("facets", TSVECTOR), Column("state", Text), Column("visibility", Text))
+    for name in ("resources", "needs")
+}
+# Title (A) above body (B) when ranking: ts_rank's weights are given in the order D, C, B, A.
+_RANK_WEIGHTS = literal_column(f"'{{0, 0, {BODY_WEIGHT / TITLE_WEIGHT}, 1.0}}'::float4[]")
+
+
+def _search_table_matches(model, tokens, query: "CatalogueQuery", public_only: bool, operator: str = "&"):
+    """PostgreSQL: the search table and its conditions for these words and filters."""
+    searched = SEARCH_TABLES[model.__tablename__]
+    conditions = [searched.c.words.bool_op("@@")(func.to_tsquery("simple", _tsquery(tokens, operator))),
+                  searched.c.state == choices.ACTIVE]
+    if public_only:
+        conditions.append(searched.c.visibility == choices.PUBLIC)
+    if wanted := query.filter_facets():
+        conditions.append(searched.c.facets.bool_op("@@")(func.to_tsquery("simple", " & ".join(wanted))))
+    return searched, conditions
 
 
 # ---------------------------------------------------------------- engines
@@ -143,13 +169,13 @@ def _capped_count(inner_sql: str, params: dict) -> tuple[int, bool]:
     return min(found, COUNT_CAP), found > COUNT_CAP
 
 
-def _ranked_ids(model, tokens, facets, operator, limit, offset, counted=True):
+def _ranked_ids(model, tokens, query: "CatalogueQuery", public_only: bool, operator, limit, offset, counted=True):
     """(ids of one page by relevance, count, more than count?, ranked among how many or None)."""
     table = model.__tablename__
     total, more = 0, False
     if db.engine.dialect.name == "sqlite":
         fts5_operator = "AND" if operator == "&" else "OR"
-        source, where, params = _fts5_source(table, tokens, facets, fts5_operator)
+        source, where, params = _fts5_source(table, tokens, query.facets(public_only), fts5_operator)
         if counted:
             total, more = _capped_count(f"SELECT 1 FROM {source} WHERE {where}", params)
         rows = db.session.execute(text(
@@ -159,18 +185,21 @@ def _ranked_ids(model, tokens, facets, operator, limit, offset, counted=True):
             f"ORDER BY score, id DESC LIMIT :limit OFFSET :offset"),
             {**params, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
     else:
-        query = _tsquery(tokens, facets, operator)
-        # Rank by the words alone, title (A) above body (B): facets would only add noise.
-        ranking = _tsquery(tokens, [], "|")
+        searched, conditions = _search_table_matches(model, tokens, query, public_only, operator)
+        candidates = (select(searched.c.id, searched.c.words).where(*conditions)
+                      .order_by(searched.c.id.desc()).limit(CANDIDATES).subquery())
+        # Ranked by any of the words, as SQLite's bm25 scores each word it finds.
+        rank = func.ts_rank(_RANK_WEIGHTS, candidates.c.words, func.to_tsquery("simple", _tsquery(tokens, "|")))
+        # The newest CANDIDATES matches hold more than COUNT_CAP, so they also give the count: one statement.
+        found = db.session.execute(select(candidates.c.id, *([func.count().over()] if counted else [])).order_by(
+            rank.desc(), candidates.c.id.desc()).limit(limit).offset(offset)).all()
+        rows = [row[0] for row in found]
         if counted:
-            total, more = _capped_count(
-                f"SELECT 1 FROM {table} WHERE search_vector @@ to_tsquery('simple', :q)", {"q": query})
-        rows = db.session.execute(text(
-            f"SELECT id FROM (SELECT id, search_vector FROM {table} "
-            f"WHERE search_vector @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :cap) AS candidates "
-            f"ORDER BY ts_rank('{{0, 0, {BODY_WEIGHT / TITLE_WEIGHT}, 1.0}}', search_vector, "
-            f"to_tsquery('simple', :r)) DESC, id DESC LIMIT :limit OFFSET :offset"),
-            {"q": query, "r": ranking, "cap": CANDIDATES, "limit": limit, "offset": offset}).scalars().all()
+            if CANDIDATES <= COUNT_CAP:  # (only where a test makes the candidates few)
+                candidates = select(searched.c.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+            matches = found[0][1] if found and CANDIDATES > COUNT_CAP else \
+                db.session.scalar(select(func.count()).select_from(candidates))
+            total, more = min(matches, COUNT_CAP), matches > COUNT_CAP
     return list(rows), total, more, (CANDIDATES if more or total > CANDIDATES else None)
 
 
@@ -189,12 +218,6 @@ def _fts5_source(table: str, tokens, facets, operator: str) -> tuple[str, str, d
             {**words_only, **{f"facet{i}": f"% {f} %" for i, f in enumerate(facets)}})
 
 
-def _tsvector_matches(model, tokens, facets):
-    """PostgreSQL: ids of all entries matching the words and facets, as a SQL selectable."""
-    return text(f"SELECT id FROM {model.__tablename__} WHERE search_vector @@ to_tsquery('simple', :q)").bindparams(
-        q=_tsquery(tokens, facets)).columns(id=Integer)
-
-
 def _column_filters(model, query: CatalogueQuery, public_only: bool) -> list:
     conditions = [model.state == choices.ACTIVE]
     if public_only:
@@ -203,7 +226,7 @@ def _column_filters(model, query: CatalogueQuery, public_only: bool) -> list:
                           (model.municipality, query.municipality), (model.terms, query.terms)):
         if value:
             conditions.append(column == value)
-    if query.org.isdigit():
+    if query.org.isascii() and query.org.isdigit():
         conditions.append(model.org_id == int(query.org))
     if query.language:
         conditions.append(("," + model.languages + ",").contains(f",{query.language},"))
@@ -226,15 +249,14 @@ def search(model, query: CatalogueQuery, *, public_only: bool, load: bool = True
     page = min(max(query.page, 1), MAX_PAGE)
     result = SearchPage(page=page, per_page=query.per_page)
     tokens = query_words(query.q)[:12]
-    facets = query.facets(public_only)
     offset = (page - 1) * query.per_page
     if tokens and query.sort == "relevance":
         ids, result.total, result.more, result.ranked_among = _ranked_ids(
-            model, tokens, facets, "&", query.per_page, offset)
+            model, tokens, query, public_only, "&", query.per_page, offset)
     elif db.engine.dialect.name == "sqlite":
-        ids = _sqlite_listing(model, tokens, facets, query, offset, result)
+        ids = _sqlite_listing(model, tokens, query.facets(public_only), query, offset, result)
     else:
-        ids = _postgresql_listing(model, tokens, facets, query, public_only, offset, result)
+        ids = _postgresql_listing(model, tokens, query, public_only, offset, result)
     result.ids = ids
     if load:
         result.items = _load(model, ids)
@@ -256,17 +278,21 @@ def _sqlite_listing(model, tokens, facets, query, offset, result) -> list[int]:
     return list(db.session.execute(text(sql), params).scalars())
 
 
-def _postgresql_listing(model, tokens, facets, query, public_only, offset, result) -> list[int]:
-    order = model.sort_key.asc() if query.sort == "title" else model.id.desc()
-    if tokens:
-        matching = _tsvector_matches(model, tokens, facets).subquery()
-        listing = select(model.id).join(matching, model.id == matching.c.id)
+def _postgresql_listing(model, tokens, query, public_only, offset, result) -> list[int]:
+    if tokens:  # newest first from the search table, or its matches in the title index's order
+        searched, conditions = _search_table_matches(model, tokens, query, public_only)
+        matching = select(searched.c.id).where(*conditions)
+        if query.sort == "title":
+            matched = matching.subquery()
+            listing, order = select(model.id).join(matched, model.id == matched.c.id), (model.sort_key, model.id.desc())
+        else:
+            listing, order = matching, (searched.c.id.desc(),)
     else:  # browsing: plain column filters use the listing index
         listing = select(model.id).where(*_column_filters(model, query, public_only))
+        order = (model.sort_key, model.id.desc()) if query.sort == "title" else (model.id.desc(),)
     found = db.session.scalar(select(func.count()).select_from(listing.limit(COUNT_CAP + 1).subquery()))
     result.total, result.more = min(found, COUNT_CAP), found > COUNT_CAP
-    return list(db.session.scalars(
-        listing.order_by(order, model.id.desc()).limit(query.per_page).offset(offset)))
+    return list(db.session.scalars(listing.order_by(*order).limit(query.per_page).offset(offset)))
 
 
 def similar(model, source_text: str, *, kind: str | None, public_only: bool, exclude_org: int | None = None,
@@ -280,7 +306,7 @@ def similar(model, source_text: str, *, kind: str | None, public_only: bool, exc
     tokens = tokens[:12]
     if not tokens:
         return []
-    facets = CatalogueQuery(kind=kind or "").facets(public_only)
-    ids, _, _, _ = _ranked_ids(model, tokens, facets, "|", limit + 10, 0, counted=False)
+    ids, _, _, _ = _ranked_ids(model, tokens, CatalogueQuery(kind=kind or ""), public_only, "|", limit + 10, 0,
+                               counted=False)
     entries = _load(model, ids)
     return [e for e in entries if e.org_id != exclude_org][:limit]
