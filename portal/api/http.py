@@ -10,16 +10,17 @@ import json
 import time
 
 from flask import abort, current_app, g, request
-from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
 from .. import policy
+from ..accounts.session_cookie import KeptCookieSessions
 from . import services
 from .problems import PREFIX, is_api_request, problem
 
 
-class NoSessionOnTheApi(SecureCookieSessionInterface):
-    """The portal's cookie sessions, except on /api/: there the cookie is neither read nor set."""
+class NoSessionOnTheApi(KeptCookieSessions):
+    """The portal's cookie sessions (accounts.session_cookie), except on /api/: there the cookie is neither read
+    nor set."""
 
     def open_session(self, app, request_):
         if request_.path.startswith(PREFIX):
