@@ -19,6 +19,7 @@ import http.cookiejar
 import json
 import multiprocessing
 import os
+import random
 import re
 import shutil
 import signal
@@ -192,10 +193,12 @@ def base_env(workers: int, port: int) -> dict:
     return env
 
 
-def start_portal(url: str, workdir: Path, kind: str, workers: int, checkout: Path = ROOT, name: str = "portal"):
+def start_portal(url: str, workdir: Path, kind: str, workers: int, checkout: Path = ROOT, name: str = "portal",
+                 max_requests: int = 0):
     """The portal of this checkout (or of another one, e.g. main, to compare) under its gunicorn.conf.py."""
     port = free_port()
     env = base_env(workers, port)
+    env["GUNICORN_MAX_REQUESTS"] = str(max_requests)
     env.update(PORTAL_ENV="production", SECRET_KEY=SECRET_KEY, DATABASE_URL=url,
                PORTAL_DATA_DIR=str(workdir / f"data-{kind}"), TRUSTED_HOSTS="127.0.0.1,localhost",
                BASE_URL=f"http://127.0.0.1:{port}", SESSION_COOKIE_SECURE="0", REDIS_URL="")
@@ -438,6 +441,9 @@ def main(argv=None) -> int:
     parser.add_argument("--before", type=Path, metavar="CHECKOUT",
                         help="also the pages of another checkout's portal (e.g. /work/main), a visitor's and "
                              "(unless --no-member) a member's, same run")
+    parser.add_argument("--max-requests", type=int, default=0,
+                        help="recycle the portal's workers after this many requests (default 0: never during the "
+                             "run, so that no scenario pays a worker's ~3 s start; the deployed default is 20,000)")
     args = parser.parse_args(argv)
     args.needs = args.resources // 10 if args.needs is None else args.needs
     args.keep.mkdir(parents=True, exist_ok=True)
@@ -453,12 +459,13 @@ def main(argv=None) -> int:
     try:
         floor_proc, floor = start_floor(floor_db, args.keep, args.workers)
         procs.append(floor_proc)
-        portal_proc, portal = start_portal(url, args.keep, args.database, args.workers)
+        portal_proc, portal = start_portal(url, args.keep, args.database, args.workers,
+                                           max_requests=args.max_requests)
         procs.append(portal_proc)
         before = None
         if args.before:
             before_proc, before = start_portal(url, args.keep, args.database, args.workers, args.before.resolve(),
-                                               "before")
+                                               "before", args.max_requests)
             procs.append(before_proc)
         cookie = "" if args.no_member else member_cookie(portal, stats["member_email"])
         found = scenarios(stats, portal, floor, cookie, before)
@@ -466,7 +473,9 @@ def main(argv=None) -> int:
             load(s.base, s.paths, s.cookie, SimpleNamespace(**{**vars(args), "duration": 1}), args.keep, s.fresh)
         groups = {floor: floor_proc.pid, portal: portal_proc.pid, **({before: before_proc.pid} if before else {})}
         for n in range(args.rounds):
-            for s in found:
+            # A new order each round: a worker recycled after max_requests spends ~3 s of CPU starting again,
+            # which would otherwise fall on the same scenario every round.
+            for s in random.Random(n).sample(found, len(found)):
                 used = cpu_seconds(groups[s.base])
                 r = load(s.base, s.paths, s.cookie, args, args.keep, s.fresh)
                 r["cpu_ms"] = (cpu_seconds(groups[s.base]) - used) * 1000 / max(1, r["requests"])
