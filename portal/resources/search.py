@@ -4,9 +4,9 @@ Both engines search folded text columns kept by the services: the title and the 
 (description, location, audience, organization name…). SQLite's FTS5 index also holds *facets*:
 tokens such as `kindmaterial`, `munludzas`, `vispublic`, so filters are terms inside the
 full-text match and the engine intersects them with the words. PostgreSQL keeps each entry's
-words and filter columns in a narrow table of its own (`resources_search`, `needs_search`, kept
-by a trigger: migration catalogue_search_tables); its words' GIN index needs no recheck, and
-walking the newest entries reads about ten of them a page.
+words, facets, state and visibility in a narrow table of its own (`resources_search`,
+`needs_search`, kept by a trigger: migration catalogue_search_tables); its GIN index on words and
+facets needs no recheck, and walking the newest entries reads about ten of them a page.
 
 Ranking must not sort the whole match set (bm25 over 100,000 matches is far too slow), so
 relevance is computed over the newest CANDIDATES matches only: a broad query ranks its
