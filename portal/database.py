@@ -128,8 +128,9 @@ def render_migration_type(type_, obj, autogen_context):
 
 def migration_include_object(obj, name, type_, reflected, compare_to):
     """Alembic autogenerate: leave alone the search structures the models do not describe
-    (SQLite's FTS5 tables, PostgreSQL's search tables, tsvector columns and their indexes)."""
-    if type_ == "table" and name and ("_fts" in name or name.endswith("_search")):
+    (SQLite's FTS5 tables and PostgreSQL's search tables; the tsvector columns and their indexes are those of the
+    migrations before catalogue_search_tables)."""
+    if type_ == "table" and name and ("_fts" in name or name in ("resources_search", "needs_search")):
         return False
     if type_ in ("column", "index") and name and ("search_vector" in name or name.endswith("_search")):
         return False

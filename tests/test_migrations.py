@@ -2,6 +2,7 @@
 import os
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -16,7 +17,8 @@ from .helpers import fresh_postgres_database, make_config
 from portal.database import migration_include_object
 
 # The same options `flask db migrate` uses; the filter leaves out the full-text search structures
-# that only the migrations describe (SQLite FTS5 tables, PostgreSQL tsvector columns).
+# that only the migrations describe (SQLite FTS5 tables, PostgreSQL's search tables; before migration
+# catalogue_search_tables its tsvector columns).
 COMPARE_OPTIONS = {"compare_type": True, "render_as_batch": True, "include_object": migration_include_object}
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -76,3 +78,31 @@ def test_engine_settings(app, backend):
     else:
         assert db.engine.dialect.name == "postgresql"
         assert db.engine.dialect.driver == "psycopg"
+
+
+@pytest.mark.one_backend("postgresql")
+def test_the_search_tables_are_filled_from_the_catalogue_already_there(backend, tmp_path, request):
+    """catalogue_search_tables on a database with entries: each gets its search row, and is found as before."""
+    if backend != "postgresql":
+        pytest.skip("the search tables are PostgreSQL's (run with --backend postgresql)")
+    from portal.resources.models import Need, Resource
+    from portal.resources.search import CatalogueQuery, search
+
+    from .factories import make_org, make_resource, make_user
+
+    app = create_app(make_config(_fresh_database_url(backend, tmp_path, request), tmp_path / "data"))
+    with app.app_context(), app.test_request_context():
+        try:
+            upgrade(revision="statistics_no_year_buckets")
+            person = make_user(make_org("Vecā biedrība"))
+            hall = make_resource(person, title="Konferenču zāle", visibility="public")
+            need = make_resource(person, model=Need, title="Vajadzīgs projektors")
+            db.session.commit()
+            upgrade()
+            rows = db.session.execute(sa.text("SELECT id, state, visibility FROM resources_search")).all()
+            assert rows == [(hall.id, "active", "public")]
+            assert search(Resource, CatalogueQuery(q="zale"), public_only=True).ids == [hall.id]
+            assert search(Need, CatalogueQuery(q="projektor"), public_only=False).ids == [need.id]
+        finally:
+            db.session.remove()
+            db.engine.dispose()

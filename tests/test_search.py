@@ -624,8 +624,8 @@ def test_postgresql_plans_every_search_for_its_own_words(world, backend):
 @pytest.mark.one_backend("postgresql")
 def test_postgresql_search_table_follows_every_change(world, backend):
     """PostgreSQL searches a table of the entries' words, facets, state and visibility, kept by a trigger: a change
-    made in SQL, outside the services (a migration, a bulk fix), is searched at once; a deleted entry leaves
-    nothing."""
+    of those made in SQL, outside the services (a migration, a bulk fix), is searched at once; a deleted entry
+    leaves nothing."""
     if backend != "postgresql":
         pytest.skip("SQLite searches its FTS5 tables (run with --backend postgresql)")
     made = entry(world.member, "Skaņas pults", visibility="public")
@@ -643,3 +643,13 @@ def test_postgresql_search_table_follows_every_change(world, backend):
     db.session.execute(sa.text("DELETE FROM resources WHERE id = :id"), {"id": made.id})
     assert db.session.execute(sa.text("SELECT count(*) FROM resources_search WHERE id = :id"),
                               {"id": made.id}).scalar() == 0
+
+
+def test_the_count_stops_at_its_cap_on_every_page(many, member, monkeypatch):
+    """A ranked search's count comes with its page (PostgreSQL: one statement), also past the last page."""
+    monkeypatch.setattr(search_module, "COUNT_CAP", 5)
+    first = find("lapa")
+    assert (first.total, first.more, len(first.items)) == (5, True, 20)
+    beyond = find("lapa", page=9)
+    assert (beyond.total, beyond.more, beyond.items) == (5, True, [])
+    assert find("lapa", terms="reciprocal").total == 5 and find("lapa", terms="reciprocal", org="0").total == 0

@@ -3,7 +3,7 @@ their own, kept by a trigger, instead of one tsvector of words and facets in the
 
 Revision ID: catalogue_search_tables
 Revises: statistics_no_year_buckets
-Create Date: 2026-12-06 10:00:00
+Create Date: 2026-12-02 05:00:00
 """
 from alembic import op
 
@@ -14,18 +14,22 @@ branch_labels = None
 depends_on = None
 
 SEARCHED_TABLES = ('resources', 'needs')
-WORDS = "setweight(to_tsvector('simple', {0}.search_title), 'A') || setweight(to_tsvector('simple', {0}.search_body), 'B')"
+WORDS = ("setweight(to_tsvector('simple', {0}.search_title), 'A') || "
+         "setweight(to_tsvector('simple', {0}.search_body), 'B')")
 FACETS = "to_tsvector('simple', {0}.search_facets)"
 
 
 def create_search_table(table: str) -> None:
     # Words and facets apart: a query without weight labels is answered by the GIN index without a recheck. State and
-    # visibility are columns too, so that the newest matches are walked in the order of a B-tree index; the rows
-    # are narrow (about ten a page, the catalogue's five).
+    # visibility are columns too, so that a visitor's newest matches are walked in the order of a B-tree index; the
+    # rows are narrow (about ten to an 8 kB page, the catalogue's five).
     op.execute(f"""CREATE TABLE {table}_search (
         id integer PRIMARY KEY REFERENCES {table} (id) ON DELETE CASCADE,
         words tsvector NOT NULL, facets tsvector NOT NULL, state text NOT NULL, visibility text NOT NULL)""")
-    op.execute(f"""CREATE FUNCTION {table}_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+    # SET search_path FROM CURRENT: the trigger finds its table even for a writer with another search_path
+    # (a data-only pg_dump sets it empty).
+    op.execute(f"""CREATE FUNCTION {table}_search_sync() RETURNS trigger LANGUAGE plpgsql
+        SET search_path FROM CURRENT AS $$
         BEGIN
             INSERT INTO {table}_search (id, words, facets, state, visibility)
             VALUES (NEW.id, {WORDS.format('NEW')}, {FACETS.format('NEW')}, NEW.state, NEW.visibility)
@@ -33,8 +37,8 @@ def create_search_table(table: str) -> None:
                 state = EXCLUDED.state, visibility = EXCLUDED.visibility;
             RETURN NULL;
         END $$""")
-    op.execute(f"CREATE TRIGGER {table}_search_sync AFTER INSERT OR UPDATE OF search_title, search_body, search_facets, "
-               f"state, visibility ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_search_sync()")
+    op.execute(f"CREATE TRIGGER {table}_search_sync AFTER INSERT OR UPDATE OF search_title, search_body, "
+               f"search_facets, state, visibility ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_search_sync()")
     op.execute(f"INSERT INTO {table}_search (id, words, facets, state, visibility) "
                f"SELECT id, {WORDS.format(table)}, {FACETS.format(table)}, state, visibility FROM {table}")
     op.execute(f"CREATE INDEX ix_{table}_search_words ON {table}_search USING gin (words, facets)")

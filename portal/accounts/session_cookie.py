@@ -29,7 +29,8 @@ class KeptCookieSessions(SecureCookieSessionInterface):
         if not value or not app.secret_key:
             return super().open_session(app, request)
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        key = (value, app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()), max_age)
+        key = (value, app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()), max_age, self.salt,
+               self.key_derivation, self.digest_method)
         with self._lock:
             kept = self._decoded.get(key)
         if kept is not None:

@@ -6,11 +6,11 @@ tokens such as `kindmaterial`, `munludzas`, `vispublic`, so filters are terms in
 full-text match and the engine intersects them with the words. PostgreSQL keeps each entry's
 words, facets, state and visibility in a narrow table of its own (`resources_search`,
 `needs_search`, kept by a trigger: migration catalogue_search_tables); its GIN index on words and
-facets needs no recheck, and walking the newest entries reads about ten of them a page.
+facets needs no recheck, and walking the newest entries reads about ten of them per 8 kB page.
 
 Ranking must not sort the whole match set (bm25 over 100,000 matches is far too slow), so
 relevance is computed over the newest CANDIDATES matches only: a broad query ranks its
-newest 2,000 hits, a specific query ranks all of its hits. The count is always exact.
+newest 2,000 hits, a specific query ranks all of its hits. The count is exact up to COUNT_CAP.
 """
 import re
 from dataclasses import dataclass, field
@@ -88,7 +88,7 @@ class CatalogueQuery:
         return wanted + self.filter_facets()
 
     def filter_facets(self) -> list[str]:
-        """The facets of the filters chosen (state and visibility are always asked for)."""
+        """The facets of the filters chosen, without state and visibility, which facets() adds."""
         return [facet(prefix, value) for prefix, value in (
             ("kind", self.kind), ("cat", self.category), ("mun", self.municipality), ("org", self.org),
             ("terms", self.terms), ("lang", self.language)) if value]
@@ -134,7 +134,7 @@ def _fts5_match(tokens: list[str], facets: list[str], operator: str = "AND") -> 
 
 
 def _tsquery(tokens: list[str], operator: str = "&") -> str:
-    """PostgreSQL: the words as a tsquery of the words' own table (no weight labels, so no recheck)."""
+    """PostgreSQL: the words as a tsquery for the search table's `words` column (no weight labels, so no recheck)."""
     return f" {operator} ".join(f"{t}:*" if len(t) >= 3 else t for t in tokens)
 
 
@@ -195,7 +195,9 @@ def _ranked_ids(model, tokens, query: "CatalogueQuery", public_only: bool, opera
             rank.desc(), candidates.c.id.desc()).limit(limit).offset(offset)).all()
         rows = [row[0] for row in found]
         if counted:
-            if CANDIDATES <= COUNT_CAP:  # (only where a test makes the candidates few)
+            # The window's count tells "more than COUNT_CAP" only when there are more candidates than that
+            # (not so where a test makes the candidates few).
+            if CANDIDATES <= COUNT_CAP:
                 candidates = select(searched.c.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
             matches = found[0][1] if found and CANDIDATES > COUNT_CAP else \
                 db.session.scalar(select(func.count()).select_from(candidates))
@@ -283,8 +285,9 @@ def _postgresql_listing(model, tokens, query, public_only, offset, result) -> li
         searched, conditions = _search_table_matches(model, tokens, query, public_only)
         matching = select(searched.c.id).where(*conditions)
         if query.sort == "title":
-            matched = matching.subquery()
-            listing, order = select(model.id).join(matched, model.id == matched.c.id), (model.sort_key, model.id.desc())
+            matched_ids = matching.subquery()
+            listing = select(model.id).join(matched_ids, model.id == matched_ids.c.id)
+            order = (model.sort_key, model.id.desc())
         else:
             listing, order = matching, (searched.c.id.desc(),)
     else:  # browsing: plain column filters use the listing index
