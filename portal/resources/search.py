@@ -163,6 +163,11 @@ def _search_table_matches(model, tokens, query: "CatalogueQuery", public_only: b
 
 # ---------------------------------------------------------------- engines
 
+def _capped_select_count(selectable) -> tuple[int, bool]:
+    found = db.session.scalar(select(func.count()).select_from(selectable.limit(COUNT_CAP + 1).subquery()))
+    return min(found, COUNT_CAP), found > COUNT_CAP
+
+
 def _capped_count(inner_sql: str, params: dict) -> tuple[int, bool]:
     found = db.session.execute(
         text(f"SELECT count(*) FROM ({inner_sql} LIMIT {COUNT_CAP + 1}) AS capped"), params).scalar()
@@ -194,14 +199,12 @@ def _ranked_ids(model, tokens, query: "CatalogueQuery", public_only: bool, opera
         found = db.session.execute(select(candidates.c.id, *([func.count().over()] if counted else [])).order_by(
             rank.desc(), candidates.c.id.desc()).limit(limit).offset(offset)).all()
         rows = [row[0] for row in found]
-        if counted:
-            # The window's count tells "more than COUNT_CAP" only when there are more candidates than that
-            # (not so where a test makes the candidates few).
-            if CANDIDATES <= COUNT_CAP:
-                candidates = select(searched.c.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-            matches = found[0][1] if found and CANDIDATES > COUNT_CAP else \
-                db.session.scalar(select(func.count()).select_from(candidates))
-            total, more = min(matches, COUNT_CAP), matches > COUNT_CAP
+        # The window's count tells "more than COUNT_CAP" only when there are more candidates than that (not so
+        # where a test makes the candidates few); past the last page there is no row to carry it.
+        if counted and found and CANDIDATES > COUNT_CAP:
+            total, more = min(found[0][1], COUNT_CAP), found[0][1] > COUNT_CAP
+        elif counted:
+            total, more = _capped_select_count(select(searched.c.id).where(*conditions))
     return list(rows), total, more, (CANDIDATES if more or total > CANDIDATES else None)
 
 
@@ -293,8 +296,7 @@ def _postgresql_listing(model, tokens, query, public_only, offset, result) -> li
     else:  # browsing: plain column filters use the listing index
         listing = select(model.id).where(*_column_filters(model, query, public_only))
         order = (model.sort_key, model.id.desc()) if query.sort == "title" else (model.id.desc(),)
-    found = db.session.scalar(select(func.count()).select_from(listing.limit(COUNT_CAP + 1).subquery()))
-    result.total, result.more = min(found, COUNT_CAP), found > COUNT_CAP
+    result.total, result.more = _capped_select_count(listing)
     return list(db.session.scalars(listing.order_by(*order).limit(query.per_page).offset(offset)))
 
 
