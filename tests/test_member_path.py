@@ -66,6 +66,36 @@ def test_a_post_still_takes_the_write_lock_at_begin(app, world, statements):
     assert statements[0] == "BEGIN IMMEDIATE", statements[:3]
 
 
+@pytest.mark.one_backend("postgresql")
+def test_on_postgresql_the_reads_of_every_page_are_planned_once_and_a_search_each_time(app, world):
+    """The person, the catalogue's version and the cards' light rows are prepared statements (planned once per
+    connection); the search is not: its plan depends on how many rows its words match."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server-side prepared statements (run with --backend postgresql)")
+    connections = set()
+
+    def note(conn, *_args):
+        connections.add(conn.connection.dbapi_connection)
+
+    member = client_for(app, world.member)
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        for _ in range(3):
+            pages.forget_all()  # the search runs on every page
+            assert member.get(URL).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    prepared = []
+    for connection in connections:
+        prepared += [row[0] for row in connection.execute("SELECT statement FROM pg_prepared_statements")]
+        connection.commit()
+    assert any("FROM users JOIN organizations" in s for s in prepared), prepared
+    assert any("catalogue_versions" in s for s in prepared), prepared
+    assert any("resource_photos" in s for s in prepared), prepared
+    assert not any("resources_search" in s or "tsquery" in s for s in prepared), prepared
+    assert len(prepared) == len(set(prepared)), prepared  # each once per connection, however often it ran
+
+
 def test_the_bell_counts_a_new_notification_on_the_next_page(app, world):
     member = client_for(app, world.member)
     before = unread_badge(member)

@@ -610,8 +610,8 @@ def test_the_resource_page_shows_open_needs_of_other_orgs(world, app):
 
 @pytest.mark.one_backend("postgresql")
 def test_postgresql_plans_every_search_for_its_own_words(world, backend):
-    """No server-side prepared statements: a prepared search may get a generic plan after five runs, made
-    without knowing how many rows the words match (eight times slower for a broad word)."""
+    """No search is a server-side prepared statement: a prepared search may get a generic plan after five runs,
+    made without knowing how many rows the words match (eight times slower for a broad word)."""
     if backend != "postgresql":
         pytest.skip("SQLite has no server-side prepared statements (run with --backend postgresql)")
     for word in ["zāle", "galds", "krāsns"] * 4:

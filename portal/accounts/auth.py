@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
-from ..database import utcnow
+from ..database import PLANNED_ONCE, utcnow
 from ..extensions import db
 from ..notifications.services import remember_unread, unread_count_of
 from .models import User
@@ -16,7 +16,7 @@ SEEN_AT_RESOLUTION = 30
 
 # Built once: the ORM's statement cache then finds it by a cheap key on every request.
 _PERSON = (select(User, unread_count_of(User.id)).join(User.org).options(contains_eager(User.org))
-           .where(User.id == bindparam("user_id")))
+           .where(User.id == bindparam("user_id")).execution_options(**PLANNED_ONCE))
 
 
 def configure_login_manager(login_manager) -> None:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..database import PLANNED_ONCE
 from ..dates import local_today
 from ..extensions import db
 from ..orgs.models import Organization
@@ -30,7 +31,7 @@ def _light_rows(model, ids: list[int]) -> dict[int, tuple]:
                    if model is Resource else None)
     columns = [model.id, model.updated_at, Organization.name] + ([first_photo] if first_photo is not None else [])
     rows = db.session.execute(select(*columns).join(Organization, Organization.id == model.org_id)
-                              .where(model.id.in_(ids)))
+                              .where(model.id.in_(ids)).execution_options(**PLANNED_ONCE))
     return {row[0]: tuple(row) for row in rows}
 
 
