@@ -653,3 +653,9 @@ def test_the_count_stops_at_its_cap_on_every_page(many, member, monkeypatch):
     beyond = find("lapa", page=9)
     assert (beyond.total, beyond.more, beyond.items) == (5, True, [])
     assert find("lapa", terms="reciprocal").total == 5 and find("lapa", terms="reciprocal", org="0").total == 0
+    org, _ = many  # browsing and the newest matches: the count comes with the page, or alone past the last one
+    for q, filters in (("", {"org": str(org.id)}), ("lapa", {"sort": "newest"}), ("lapa", {"sort": "title"})):
+        first, beyond = find(q, **filters), find(q, page=9, **filters)
+        assert (first.total, first.more, len(first.items)) == (5, True, 20), (q, filters)
+        assert (beyond.total, beyond.more, beyond.items) == (5, True, []), (q, filters)
+    assert find("", org=str(org.id), terms="reciprocal").total == 5

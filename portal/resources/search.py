@@ -296,8 +296,15 @@ def _postgresql_listing(model, tokens, query, public_only, offset, result) -> li
     else:  # browsing: plain column filters use the listing index
         listing = select(model.id).where(*_column_filters(model, query, public_only))
         order = (model.sort_key, model.id.desc()) if query.sort == "title" else (model.id.desc(),)
-    result.total, result.more = _capped_select_count(listing)
-    return list(db.session.scalars(listing.order_by(*order).limit(query.per_page).offset(offset)))
+    # The capped count comes with the page, as an uncorrelated subquery PostgreSQL runs once: one round trip.
+    counted = select(func.count()).select_from(listing.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+    rows = db.session.execute(listing.add_columns(counted.correlate(None)).order_by(*order)
+                              .limit(query.per_page).offset(offset)).all()
+    if rows:
+        result.total, result.more = min(rows[0][1], COUNT_CAP), rows[0][1] > COUNT_CAP
+    else:  # past the last page: no row to carry the count
+        result.total, result.more = _capped_select_count(listing)
+    return [row[0] for row in rows]
 
 
 def similar(model, source_text: str, *, kind: str | None, public_only: bool, exclude_org: int | None = None,
