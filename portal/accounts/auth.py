@@ -2,8 +2,8 @@
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session, contains_eager
 
 from ..database import PLANNED_ONCE, utcnow
 from ..extensions import db
@@ -14,9 +14,42 @@ from .models import User
 # The idle limit is counted from the last request to within this many seconds.
 SEEN_AT_RESOLUTION = 30
 
-# Built once: the ORM's statement cache then finds it by a cheap key on every request.
-_PERSON = (select(User, unread_count_of(User.id)).join(User.org).options(contains_eager(User.org))
-           .where(User.id == bindparam("user_id")).execution_options(**PLANNED_ONCE))
+# Values other packages read on every page, as uncorrelated scalar subqueries read in the person's statement
+# (one round trip for all): name → subquery. Registered at import; the statement is built once, at the first
+# request, so the ORM's statement cache then finds it by a cheap key.
+_READ_WITH_THE_PERSON: dict[str, object] = {}
+_READ_ALONG = "read_with_the_person"  # session.info keys: (_READ_ALONG, name)
+_person_statement = None
+
+
+def register_read_with_the_person(name: str, scalar_subquery) -> None:
+    """Have `scalar_subquery` read with every logged-in person's load; its value is then
+    `value_read_with_the_person(session, name)` until that transaction ends."""
+    if _person_statement is not None:
+        raise RuntimeError(f"{name}: registered after the first request")
+    _READ_WITH_THE_PERSON[name] = scalar_subquery
+
+
+def value_read_with_the_person(session, name: str):
+    """The value read with the person in this transaction, or None (no one logged in, or it ended)."""
+    return session.info.get((_READ_ALONG, name))
+
+
+def _person():
+    global _person_statement
+    if _person_statement is None:
+        _person_statement = (
+            select(User, unread_count_of(User.id), *_READ_WITH_THE_PERSON.values()).join(User.org)
+            .options(contains_eager(User.org)).where(User.id == bindparam("user_id"))
+            .execution_options(**PLANNED_ONCE))
+    return _person_statement
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_what_was_read_with_the_person(session):
+    for key in [key for key in session.info if isinstance(key, tuple) and key[:1] == (_READ_ALONG,)]:
+        del session.info[key]
 
 
 def configure_login_manager(login_manager) -> None:
@@ -30,14 +63,16 @@ def configure_login_manager(login_manager) -> None:
         user_id, _, token = cookie_id.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        # One statement: the person, their organization (is_active reads it) and the bell's count.
-        found = db.session.execute(_PERSON, {"user_id": int(user_id)}).one_or_none()
+        # One statement: the person, their organization (is_active reads it), the bell's count and the rest.
+        found = db.session.execute(_person(), {"user_id": int(user_id)}).one_or_none()
         if found is None:
             return None
-        user, unread = found
+        user, unread, *read_along = found
         if not user.is_active or user.session_token != token:
             return None
         remember_unread(db.session, user.id, unread)
+        for name, value in zip(_READ_WITH_THE_PERSON, read_along):
+            db.session.info[(_READ_ALONG, name)] = value
         return user
 
 
