@@ -89,13 +89,14 @@ def test_on_postgresql_the_reads_of_every_page_are_planned_once_and_a_search_eac
         event.remove(db.engine, "before_cursor_execute", note)
     prepared = []
     for connection in connections:
-        prepared += [row[0] for row in connection.execute("SELECT statement FROM pg_prepared_statements")]
+        on_this_one = [row[0] for row in connection.execute("SELECT statement FROM pg_prepared_statements")]
         connection.commit()
+        assert len(on_this_one) == len(set(on_this_one)), on_this_one  # each once, however often it ran
+        prepared += on_this_one
     assert any("FROM users JOIN organizations" in s for s in prepared), prepared
     assert any("catalogue_versions" in s for s in prepared), prepared
     assert any("resource_photos" in s for s in prepared), prepared
     assert not any("resources_search" in s or "tsquery" in s for s in prepared), prepared
-    assert len(prepared) == len(set(prepared)), prepared  # each once per connection, however often it ran
 
 
 def test_the_catalogue_version_read_with_the_person_ends_with_its_transaction(app, world):
