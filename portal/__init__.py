@@ -68,6 +68,9 @@ def register_extensions(app: Flask) -> None:
     from .i18n import select_locale, select_timezone
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            database.tune_postgresql(engine)
     migrate.init_app(
         app, db, directory=str(paths.MIGRATIONS), render_as_batch=True, compare_type=True,
         render_item=database.render_migration_type, include_object=database.migration_include_object,

@@ -1,7 +1,9 @@
 """Engine tuning and the compare-and-set helper every state transition uses.
 
 PostgreSQL: each statement is planned for its own values (a search for its own words), except the few
-marked PLANNED_ONCE, the primary-key reads every page makes, which are prepared once per connection.
+marked PLANNED_ONCE, the primary-key reads every page makes, which are prepared once per connection. Work
+that does not write (a GET) reads without BEGIN and COMMIT, and a pooled connection is pinged only after it
+sat idle (`tune_postgresql`): a kept page is one round trip to the server.
 
 SQLite: WAL, foreign keys, a busy timeout, and write transactions that start with
 BEGIN IMMEDIATE (a deferred BEGIN lets two writers both read, then one fails with
@@ -9,12 +11,18 @@ BEGIN IMMEDIATE (a deferred BEGIN lets two writers both read, then one fails wit
 writes (`begin_writing`): the web layer for each request, jobs and commands keep the
 safe default, IMMEDIATE.
 """
+import re
 import sqlite3
 import sys
+import time
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from functools import lru_cache
 
+from psycopg import ServerCursor
+from psycopg.pq import TransactionStatus
 from sqlalchemy import DateTime, Engine, event, update
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -75,6 +83,78 @@ def _begin_sqlite(conn):
     if conn.dialect.name != "sqlite":
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+def tune_postgresql(engine) -> None:
+    """The portal's own PostgreSQL engine: reads outside a transaction, a ping only after idle."""
+    if engine.dialect.name != "postgresql":
+        return
+    _reads_without_a_transaction(engine)
+    _ping_after_idle(engine)
+
+
+def _reads_without_a_transaction(engine) -> None:
+    """Work that does not write (`begin_writing(False)`: a GET) runs its reads in autocommit, without the
+    BEGIN and COMMIT round trips; the first statement that is not a plain read opens a transaction (psycopg
+    sends BEGIN before it), which then runs to the commit or rollback as usual. At READ COMMITTED, the
+    portal's level, each statement sees its own snapshot inside a transaction too, so the reads see the same."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        dbapi_connection = conn.connection.dbapi_connection
+        if not _autocommit_asked(conn) and dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            dbapi_connection.autocommit = not _writing.get()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _transaction_from_the_first_write(conn, cursor, statement, _parameters, _context, _executemany):
+        dbapi_connection = conn.connection.dbapi_connection
+        if dbapi_connection.autocommit and not _autocommit_asked(conn) and (
+                isinstance(cursor, ServerCursor) or not _plain_read(statement)):
+            dbapi_connection.autocommit = False  # a server-side cursor (streamed results) lives in a transaction
+
+
+def _autocommit_asked(conn) -> bool:
+    return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+_NEEDS_A_TRANSACTION = re.compile(
+    r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory|set_config|nextval|setval|pg_notify",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
+def _plain_read(statement: str) -> bool:
+    """A SELECT that neither locks, changes settings or sequences, nor notifies: it may run on its own."""
+    return statement.lstrip()[:6].upper() == "SELECT" and not _NEEDS_A_TRANSACTION.search(statement)
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_after_idle(engine) -> None:
+    """Check a pooled connection is alive before use only when it has been idle for a while.
+
+    SQLAlchemy's pool_pre_ping pings on every checkout: one more round trip per request, and under load
+    connections are rarely idle long enough for the server or a proxy to have dropped them. A dead connection
+    found by the ping is replaced (the pool retries the checkout)."""
+
+    @event.listens_for(engine, "checkin")
+    def _note_checkin(dbapi_connection, record):
+        if dbapi_connection is not None:
+            record.info["portal_checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        checked_in_at = record.info.get("portal_checked_in_at")
+        if checked_in_at is None or time.monotonic() - checked_in_at <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise DisconnectionError("the connection was closed while idle in the pool") from error
+            raise
 
 
 def begins_writing() -> bool:
