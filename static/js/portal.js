@@ -109,3 +109,34 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelector(".clause-editor.focused input");
   if (target && !document.querySelector(".flash.error, [data-error-summary]")) { target.focus(); }
 });
+
+// Tab bars (nav.tabs) that do not fit scroll sideways. The current tab, and a tab that the keyboard focuses,
+// is scrolled into view when it is beyond an edge or under its fade (the bar's scroll-padding): to where it
+// starts after the fade, which is one of the bar's snap positions, so the browser's snapping keeps it there.
+// The bar is marked more-before / more-after while tabs are hidden beyond its left / right edge; the CSS fades
+// that edge.
+document.addEventListener("DOMContentLoaded", function () {
+  var bars = document.querySelectorAll("nav.tabs");
+  if (!bars.length) { return; }
+  function mark(bar) {
+    var end = bar.scrollWidth - bar.clientWidth;
+    bar.classList.toggle("more-before", bar.scrollLeft > 1);
+    bar.classList.toggle("more-after", bar.scrollLeft < end - 1);
+  }
+  function reveal(bar, tab) {
+    if (bar.scrollWidth <= bar.clientWidth) { return; }
+    var box = bar.getBoundingClientRect(), edge = tab.getBoundingClientRect();
+    var fade = parseFloat(getComputedStyle(bar).scrollPaddingInlineStart) || 0;
+    if (edge.left < box.left + fade || edge.right > box.right - fade) {
+      bar.scrollLeft += edge.left - box.left - fade;
+    }
+  }
+  bars.forEach(function (bar) {
+    var current = bar.querySelector("[aria-current=page]");
+    if (current) { reveal(bar, current); }
+    mark(bar);
+    bar.addEventListener("scroll", function () { mark(bar); }, {passive: true});
+    bar.addEventListener("focusin", function (event) { reveal(bar, event.target); });
+  });
+  window.addEventListener("resize", function () { bars.forEach(mark); });
+});
