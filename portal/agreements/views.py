@@ -11,7 +11,7 @@ from ..exchanges.forms import ExchangeAgreementForm
 from ..forms import EmptyForm
 from ..dates import local_today
 from ..transaction import attempt, outside_the_write_lock, reads_only
-from . import completion, files, preview, services, signatures, timeline
+from . import completion, drafting, files, preview, services, signatures, timeline
 from .forms import (SECTION_OPERATIONS, CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm,
                     ReturnForm, SignForm, SignatoryForm, TerminateForm, parsed_stamp, rearranged_sections, section_points,
                     sized)
@@ -41,7 +41,7 @@ def index():
     groups = [(state, [a for a in agreements if a.state == state]) for state in STATES]
     return render_template(
         "agreements/index.html", groups=[(s, items) for s, items in groups if items],
-        accession_to=services.needs_accession(current_user.org),
+        accession_to=drafting.needs_accession(current_user.org),
         queue_size=services.waiting_for_approval() if policy.is_coordinator(current_user) else 0, **LABELS)
 
 
@@ -62,7 +62,7 @@ def queue():
 @login_required
 def new():
     require(policy.can_draft_agreement(current_user))
-    partners = services.partner_choices(current_user)
+    partners = drafting.partner_choices(current_user)
     form = NewAgreementForm(language=current_user.locale if current_user.locale in ("lv", "en") else "lv")
     form.partner.choices = [(0, "—")] + [(org.id, org.name) for org in partners]
     if request.method == "GET":
@@ -76,13 +76,13 @@ def new():
             flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
             return redirect(url_for("agreements.edit", agreement_id=drafted.value.id))
     return render_template("agreements/new.html", form=form,
-                           network_in_force=services.network_agreement_in_force(),
-                           accession_to=services.needs_accession(current_user.org))
+                           network_in_force=drafting.network_agreement_in_force(),
+                           accession_to=drafting.needs_accession(current_user.org))
 
 
 def _check_draft(form: NewAgreementForm, partners) -> None:
     """The checks of a new draft that can be made with fields refused, so that all are shown at once."""
-    problems = services.term_problems(**form.values("valid_from", "valid_to"))
+    problems = drafting.term_problems(**form.values("valid_from", "valid_to"))
     if form.kind.data == "cooperation" and not any(org.id == form.partner.data for org in partners):
         problems = {"partner": _("Choose the other party."), **problems}
     if problems:
@@ -95,10 +95,10 @@ def _draft(form: NewAgreementForm, partners) -> Agreement:
         partner = next((org for org in partners if org.id == form.partner.data), None)
         if partner is None:
             raise RuleViolation(_("Choose the other party."), field="partner")
-        return services.draft_cooperation(current_user, partner, valid_to=form.valid_to.data, **term)
+        return drafting.draft_cooperation(current_user, partner, valid_to=form.valid_to.data, **term)
     if form.kind.data == "network":
-        return services.draft_network(current_user, valid_to=form.valid_to.data, **term)
-    return services.draft_accession(current_user, **term)
+        return drafting.draft_network(current_user, valid_to=form.valid_to.data, **term)
+    return drafting.draft_accession(current_user, **term)
 
 
 @bp.post("/exchanges/<int:exchange_id>/agreement")
@@ -109,7 +109,7 @@ def draft_for_exchange(exchange_id):
     form = ExchangeAgreementForm()
     if not form.validate_on_submit():
         abort(400)
-    drafted = attempt(lambda: services.draft_for_exchange(current_user, exchange, language=form.language.data))
+    drafted = attempt(lambda: drafting.draft_for_exchange(current_user, exchange, language=form.language.data))
     if not drafted:
         return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
     flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
@@ -129,7 +129,7 @@ def edit(agreement_id):
             "title": agreement.title, "place": agreement.place, "valid_from": agreement.valid_from,
             "valid_to": agreement.valid_to, "review_on": agreement.review_on,
             "clauses": agreement.clauses or [{"heading": "", "text": ""}],
-            "edit_stamp": services.edit_stamp(agreement)})
+            "edit_stamp": drafting.edit_stamp(agreement)})
     elif request.form.get("op") == "preview":
         return _preview_in_editor(agreement)
     elif request.form.get("op", "save").partition("-")[0] in SECTION_OPERATIONS:
@@ -137,9 +137,9 @@ def edit(agreement_id):
     else:
         form = EditAgreementForm()
     clauses = form.typed_clauses()
-    check = lambda: services.check_draft(**form.values("title", "valid_from", "valid_to", "review_on"),  # noqa: E731
+    check = lambda: drafting.check_draft(**form.values("title", "valid_from", "valid_to", "review_on"),  # noqa: E731
                                          clauses=clauses)
-    if form.validate_on_submit(check=check) and attempt(lambda: services.update_draft(
+    if form.validate_on_submit(check=check) and attempt(lambda: drafting.update_draft(
             current_user, agreement, title=form.title.data, place=form.place.data or "",
             valid_from=form.valid_from.data, valid_to=form.valid_to.data, review_on=form.review_on.data,
             clauses=clauses, expected_updated_at=parsed_stamp(form.edit_stamp.data)), form=form):
