@@ -47,8 +47,8 @@ test-fast: setup
 	$(BIN)/lint-imports
 	$(BIN)/pytest -m "not browser" --backend sqlite -q
 
-# The catalogue under load (bench/load.py): wrk from Debian when it can be installed, else the script's own
-# Python load generator. BENCH_ARGS, e.g. "--database postgresql" or "--before ../main".
+# The catalogue under load (bench/load.py): wrk from Debian when it can be installed, else the Python load
+# generator of bench/loadgen.py. BENCH_ARGS, e.g. "--database postgresql" or "--before ../main".
 bench: setup
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 		apt-get install -y -q wrk >/dev/null; } || echo "wrk is not installed: using the Python load generator"

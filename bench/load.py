@@ -5,31 +5,27 @@
     .venv/bin/python bench/load.py --duration 5 --rounds 1 # quick look
 
 The database is made by bench/catalogue.py's generator (or reused: the same --keep directory as
-`bench/catalogue.py --keep`). The *floor* is a bare Flask app written next to it: sqlite3 FTS5
-(`unicode61 remove_diacritics 2`) over the same resources' title and description, `ORDER BY rank
-LIMIT 20`, a 10-line Jinja template, no ORM, no session, no layout. Both run under gunicorn with
-2 sync workers on 127.0.0.1 (access log off, worker recycling as gunicorn.conf.py sets it). The
-same load (wrk -t2 -c8 when installed, else this script's own Python load generator) is run
-against each scenario in turn, round after round, so a noisy neighbour slows all of them alike;
+`bench/catalogue.py --keep`). The *floor* (bench/floor.py) is a bare Flask app written next to it:
+sqlite3 FTS5 (`unicode61 remove_diacritics 2`) over the same resources' title and description,
+`ORDER BY rank LIMIT 20`, a 10-line Jinja template, no ORM, no session, no layout. Both run under
+gunicorn with 2 sync workers on 127.0.0.1 (access log off, worker recycling as gunicorn.conf.py sets
+it). The same load (bench/loadgen.py: wrk -t2 -c8 when installed, else a Python load generator) is
+run against each scenario in turn, round after round, so a noisy neighbour slows all of them alike;
 the medians over the rounds are printed with the ratio to the floor's rare-word req/s.
 """
 import argparse
-import http.client
 import http.cookiejar
 import json
-import multiprocessing
 import os
 import random
 import re
 import shutil
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -42,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 import catalogue  # noqa: E402  (bench/catalogue.py: the generator, the words, the login password)
 import sqlalchemy as sa  # noqa: E402
+from floor import floor_database, write_floor_app  # noqa: E402
+from loadgen import run_python, run_wrk  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SECRET_KEY = "bench-load-only"
@@ -50,37 +48,6 @@ TARGETS = {  # the share of the floor's rare-word req/s (issue 14)
     "sqlite": {"rare word": 0.35, "broad word": 0.2, "listing": 0.2},
     "postgresql": {"rare word": 0.25, "broad word": 0.15, "listing": 0.15},
 }
-
-FLOOR_APP = '''"""The floor: what this machine serves for a full-text search with nothing else around it."""
-import sqlite3, threading
-from flask import Flask, request
-from jinja2 import Template
-
-app = Flask(__name__)
-DB = {db!r}
-PAGE = Template("""<!doctype html><html lang="lv"><head><meta charset="utf-8"><title>{{{{ q }}}}</title></head>
-<body><h1>{{{{ q }}}}</h1>
-{{% for title, text in rows %}}<article><h2>{{{{ title }}}}</h2>
-<p>{{{{ text }}}}</p></article>
-{{% else %}}<p>Nekas nav atrasts.</p>{{% endfor %}}
-</body></html>""")
-local = threading.local()
-
-
-def connection():
-    if not hasattr(local, "db"):
-        local.db = sqlite3.connect(DB, check_same_thread=False)
-    return local.db
-
-
-@app.get("/search")
-def search():
-    q = request.args.get("q", "")
-    match = " ".join('"' + w.replace('"', "") + '"' for w in q.split()) or '""'
-    rows = connection().execute(
-        "SELECT title, substr(body, 1, 200) FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 20", (match,)).fetchall()
-    return PAGE.render(q=q, rows=rows)
-'''
 
 
 # ------------------------------------------------------------------ databases
@@ -119,23 +86,6 @@ def portal_database(kind: str, args, workdir: Path) -> tuple[str, dict]:
             meta_path.write_text(json.dumps(meta))
         db.engine.dispose()
     return url, meta
-
-
-def floor_database(portal_url: str, workdir: Path, resources: int) -> Path:
-    path = workdir / "floor.sqlite3"
-    if path.exists():
-        with sqlite3.connect(path) as conn:
-            if conn.execute("SELECT count(*) FROM docs").fetchone()[0] == resources:
-                return path
-        path.unlink()
-    engine = sa.create_engine(portal_url)
-    with sqlite3.connect(path) as out, engine.connect() as conn:
-        out.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')")
-        rows = conn.exec_driver_sql("SELECT id, title, description FROM resources ORDER BY id")
-        while batch := rows.fetchmany(5000):
-            out.executemany("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", [tuple(r) for r in batch])
-    engine.dispose()
-    return path
 
 
 # ------------------------------------------------------------------ servers
@@ -209,7 +159,7 @@ def start_portal(url: str, workdir: Path, kind: str, workers: int, checkout: Pat
 
 def start_floor(floor_db: Path, workdir: Path, workers: int):
     port = free_port()
-    (workdir / "floor_app.py").write_text(FLOOR_APP.format(db=str(floor_db)))
+    write_floor_app(floor_db, workdir)
     env = base_env(workers, port)
     argv = ["--config", "/dev/null", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
             "--access-logfile", "/dev/null", "floor_app:app"]
@@ -231,115 +181,6 @@ def member_cookie(base: str, email: str) -> str:
 
 
 # ------------------------------------------------------------------ load
-
-WRK_SCRIPT = """
-paths = %(paths)s
-fresh = %(fresh)s
-wrk.headers["Cookie"] = %(cookie)s
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-local i = 0
-local n = 0
-request = function()
-  i = i %% #paths + 1
-  if fresh then
-    n = n + 1
-    return wrk.format("GET", paths[i] .. "&fresh=" .. tid .. "-" .. n)
-  end
-  return wrk.format("GET", paths[i])
-end
--- As a browser does: the session cookie the portal sends back (its seen_at, twice a minute) replaces the old.
-if %(cookie)s ~= "" then
-  response = function(status, headers, body)
-    local set = headers["Set-Cookie"]
-    local session = set and set:match("^(session=[^;]*)")
-    if session then
-      wrk.headers["Cookie"] = (wrk.headers["Cookie"]:gsub("session=[^;]*", session))
-    end
-  end
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
-    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(99)))
-end
-"""
-
-
-def lua_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def run_wrk(base: str, paths: list[str], cookie: str, args, workdir: Path, fresh: bool = False) -> dict:
-    """`fresh`: a new address for every request (an unused parameter), so that no page is served kept."""
-    script = workdir / "load.lua"
-    script.write_text(WRK_SCRIPT % {"paths": "{" + ", ".join(lua_string(p) for p in paths) + "}",
-                                    "cookie": lua_string(cookie), "fresh": "true" if fresh else "false"})
-    out = subprocess.run(["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-                          "--timeout", "10s", "-s", str(script), base + paths[0]],
-                         capture_output=True, text=True, check=True).stdout
-    n, duration_us, errors, status, p50, p99 = map(int, re.search(r"RESULT ([\d ]+)", out).group(1).split())
-    return {"rps": n / (duration_us / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors + status,
-            "requests": n}
-
-
-def _python_worker(base, paths, cookie, connections, duration, queue, fresh=False):
-    host = urllib.parse.urlsplit(base)
-    latencies, errors = [], [0]
-    end = time.monotonic() + duration
-
-    def loop(offset):
-        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
-        own_cookie = cookie
-        i = offset
-        while time.monotonic() < end:
-            t0 = time.perf_counter()
-            try:
-                path = paths[i % len(paths)] + (f"&fresh={os.getpid()}-{offset}-{i}" if fresh else "")
-                conn.request("GET", path, headers={"Cookie": own_cookie} if own_cookie else {})
-                response = conn.getresponse()
-                response.read()
-                session = re.match(r"session=[^;]*", response.getheader("Set-Cookie") or "")
-                if own_cookie and session:  # as a browser does
-                    own_cookie = re.sub(r"session=[^;]*", session.group(0), own_cookie)
-                if response.status >= 400:
-                    errors[0] += 1
-            except (OSError, http.client.HTTPException):
-                errors[0] += 1
-                conn.close()
-                conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
-            latencies.append(time.perf_counter() - t0)
-            i += 1
-
-    threads = [threading.Thread(target=loop, args=(n,)) for n in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    queue.put((latencies, errors[0]))
-
-
-def run_python(base: str, paths: list[str], cookie: str, args, _workdir, fresh: bool = False) -> dict:
-    """Python load generator: `threads` processes, each with connections/threads keep-alive connections."""
-    queue = multiprocessing.Queue()
-    per = max(1, args.connections // args.threads)
-    started = time.monotonic()
-    procs = [multiprocessing.Process(target=_python_worker,
-                                     args=(base, paths, cookie, per, args.duration, queue, fresh))
-             for _ in range(args.threads)]
-    for p in procs:
-        p.start()
-    results = [queue.get() for _ in procs]
-    for p in procs:
-        p.join()
-    elapsed = time.monotonic() - started
-    latencies = sorted(x for lat, _ in results for x in lat)
-    return {"rps": len(latencies) / elapsed, "p50": catalogue.percentile(latencies, 50) * 1000,
-            "p99": catalogue.percentile(latencies, 99) * 1000, "errors": sum(e for _, e in results),
-            "requests": len(latencies)}
 
 
 def fetch(base: str, path: str, cookie: str) -> tuple[int, str]:

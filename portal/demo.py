@@ -299,7 +299,7 @@ def _load_agreements(password: str) -> None:
     from datetime import date, datetime, time, timedelta
     from zoneinfo import ZoneInfo
 
-    from .agreements import services as agreements, signatures
+    from .agreements import drafting, services as agreements, signatures
     from .origin import Origin, acting_from
     from .agreements.models import Agreement
 
@@ -331,18 +331,18 @@ def _load_agreements(password: str) -> None:
     intelekta, balta = org("40008214567"), org("40008031234")
     coordinator = representative(intelekta)
 
-    cooperation = agreements.draft_cooperation(coordinator, balta, language="lv", valid_from=date(2017, 6, 30),
-                                               valid_to=None)
+    cooperation = drafting.draft_cooperation(coordinator, balta, language="lv", valid_from=date(2017, 6, 30),
+                                             valid_to=None)
     approve_and_sign(cooperation, coordinator, date(2017, 6, 30), "Daugavpilī")
 
-    network = agreements.draft_network(coordinator, language="lv", valid_from=date(2017, 7, 1), valid_to=None)
+    network = drafting.draft_network(coordinator, language="lv", valid_from=date(2017, 7, 1), valid_to=None)
     network.review_on = date.today() + timedelta(days=180)
     approve_and_sign(network, coordinator, date(2017, 7, 1), "Krāslavā")
 
     sukrums, attistibai = org("40008223344"), org("40008112233")
-    draft = agreements.draft_cooperation(representative(sukrums), attistibai, language="lv",
-                                         valid_from=date.today() + timedelta(days=14),
-                                         valid_to=date.today() + timedelta(days=14 + 2 * 365))
+    draft = drafting.draft_cooperation(representative(sukrums), attistibai, language="lv",
+                                       valid_from=date.today() + timedelta(days=14),
+                                       valid_to=date.today() + timedelta(days=14 + 2 * 365))
     draft.place = "Baltinavā"
     agreements.add_comment(representative(attistibai), draft,
                            "Labdien! Papildināsim 2. punktu ar skaņas aparatūras apmaiņu pasākumiem.")

@@ -124,12 +124,12 @@ def make_agreement(world, state="draft", drafter=None, partner=None, language="l
     organization (or `partner`), brought to `state`: draft, submitted, returned, approved or in_force."""
     from datetime import date, timedelta
 
-    from portal.agreements import services as agreements, signatures
+    from portal.agreements import drafting, services as agreements, signatures
 
     drafter = drafter or world.representative
     partner = partner or world.coord_org
-    agreement = agreements.draft_cooperation(drafter, partner, language=language, valid_from=date.today(),
-                                             valid_to=date.today() + timedelta(days=365))
+    agreement = drafting.draft_cooperation(drafter, partner, language=language, valid_from=date.today(),
+                                           valid_to=date.today() + timedelta(days=365))
     if state == "draft":
         return agreement
     agreements.submit(drafter, agreement)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.accounts.models import REPRESENTATIVE, User
-from portal.agreements import files, schedule, services, signatures, workflow
+from portal.agreements import drafting, files, schedule, services, signatures, workflow
 from portal.origin import Origin, acting_from
 from portal.agreements.printing import build_document
 from portal.agreements.models import (APPROVED, DRAFT, EXCHANGE, EXPIRED, IN_FORCE, NETWORK, RETURNED, SUBMITTED,
@@ -57,7 +57,7 @@ def edit(actor, agreement, **changes):
                 valid_to=agreement.valid_to, review_on=agreement.review_on,
                 clauses=[(c["heading"], c["text"]) for c in agreement.clauses])
     data.update(changes)
-    services.update_draft(actor, agreement, **data)
+    drafting.update_draft(actor, agreement, **data)
 
 
 def audit_actions(agreement) -> list[str]:
@@ -126,7 +126,7 @@ def form_data(agreement, **overrides) -> dict:
         "title": agreement.title, "place": agreement.place, "valid_from": agreement.valid_from.isoformat(),
         "valid_to": agreement.valid_to.isoformat() if agreement.valid_to else "",
         "review_on": agreement.review_on.isoformat() if agreement.review_on else "",
-        "edit_stamp": services.edit_stamp(agreement),
+        "edit_stamp": drafting.edit_stamp(agreement),
     }
     for i, (heading, text) in enumerate(clauses):
         data[f"clauses-{i}-heading"] = heading
@@ -382,11 +382,11 @@ def test_illegal_steps_on_an_agreement_in_force_and_after_it_are_refused(world):
 
 def test_a_member_who_is_not_a_representative_may_not_draft_nor_sign(world):
     with pytest.raises(NotAllowed):
-        services.draft_cooperation(world.member, world.coord_org, language="lv", valid_from=TODAY, valid_to=None)
+        drafting.draft_cooperation(world.member, world.coord_org, language="lv", valid_from=TODAY, valid_to=None)
     with pytest.raises(NotAllowed):
-        services.draft_network(world.member, language="lv", valid_from=TODAY, valid_to=None)
+        drafting.draft_network(world.member, language="lv", valid_from=TODAY, valid_to=None)
     with pytest.raises(NotAllowed):
-        services.draft_for_exchange(world.member, world.accepted_exchange, language="lv")
+        drafting.draft_for_exchange(world.member, world.accepted_exchange, language="lv")
     agreement = make_agreement(world, "draft")
     with pytest.raises(NotAllowed):
         edit(world.member, agreement, title="Biedra labojums")
@@ -428,7 +428,7 @@ def test_another_organizations_people_are_not_allowed(world):
     assert signatures_of(agreement.id) == [] and agreement.state == APPROVED
     # Nor may a cooperation agreement be drafted for two other organizations.
     with pytest.raises(RuleViolation):
-        services.draft_cooperation(world.representative, world.org, language="lv", valid_from=TODAY, valid_to=None)
+        drafting.draft_cooperation(world.representative, world.org, language="lv", valid_from=TODAY, valid_to=None)
 
 
 # ================================================================ 2. approval freezes the text
@@ -848,7 +848,7 @@ def bring_in_force(agreement, drafter, coordinator):
 def test_the_network_agreement_is_of_all_active_members_the_coordinating_one_first(world):
     arona = make_org("Ābeļzieds")  # sorts first in Latvian order, after the coordinating org
     make_user(arona, REPRESENTATIVE, email="abele@example.org")
-    agreement = services.draft_network(world.representative, language="lv", valid_from=TODAY, valid_to=None)
+    agreement = drafting.draft_network(world.representative, language="lv", valid_from=TODAY, valid_to=None)
     assert agreement.kind == NETWORK and agreement.version == 1 and agreement.previous_id is None
     assert not agreement.is_accession
     assert [p.org.name for p in agreement.parties] == ["Intelekta parks", "Ābeļzieds", "Baltā māja", "Sukrums"]
@@ -858,43 +858,43 @@ def test_the_network_agreement_is_of_all_active_members_the_coordinating_one_fir
 
 
 def test_a_new_member_accedes_to_the_network_agreement_in_force(app, world):
-    network = services.draft_network(world.coordinator, language="lv", valid_from=TODAY, valid_to=None)
-    assert services.needs_accession(world.org) is None  # nothing in force yet
+    network = drafting.draft_network(world.coordinator, language="lv", valid_from=TODAY, valid_to=None)
+    assert drafting.needs_accession(world.org) is None  # nothing in force yet
     bring_in_force(network, world.coordinator, world.coordinator)
-    assert services.network_agreement_in_force().id == network.id
+    assert drafting.network_agreement_in_force().id == network.id
     for org in (world.coord_org, world.org, world.other_org):
-        assert services.needs_accession(org) is None
-    assert services.needs_accession(world.applicant_org) is None  # not a member yet
+        assert drafting.needs_accession(org) is None
+    assert drafting.needs_accession(world.applicant_org) is None  # not a member yet
 
     orgs.approve_application(world.coordinator, world.applicant_org)
     db.session.commit()
-    assert services.needs_accession(world.applicant_org).id == network.id
+    assert drafting.needs_accession(world.applicant_org).id == network.id
     page = client_for(app, world.applicant).get("/agreements?lang=en").get_data(as_text=True)
     assert 'data-testid="accession-notice"' in page
 
-    accession = services.draft_accession(world.applicant, language="lv", valid_from=TODAY)
+    accession = drafting.draft_accession(world.applicant, language="lv", valid_from=TODAY)
     assert accession.kind == NETWORK and accession.is_accession and accession.accedes_to_id == network.id
     assert [p.org_id for p in accession.parties] == [world.applicant_org.id, world.coord_org.id]
     assert accession.party_for(world.coord_org.id).signatory_id == world.coordinator.id
     assert accession.valid_to == network.valid_to
-    assert services.needs_accession(world.applicant_org) is None  # the accession is under way
+    assert drafting.needs_accession(world.applicant_org) is None  # the accession is under way
     with pytest.raises(RuleViolation):
-        services.draft_accession(world.applicant, language="lv", valid_from=TODAY)
+        drafting.draft_accession(world.applicant, language="lv", valid_from=TODAY)
     with pytest.raises(RuleViolation):  # a party of the agreement has nothing to accede to
-        services.draft_accession(world.representative, language="lv", valid_from=TODAY)
+        drafting.draft_accession(world.representative, language="lv", valid_from=TODAY)
     # The accession is not "the network agreement in force", even once in force itself.
     bring_in_force(accession, world.applicant, world.coordinator)
-    assert services.network_agreement_in_force().id == network.id
-    assert services.needs_accession(world.applicant_org) is None
+    assert drafting.network_agreement_in_force().id == network.id
+    assert drafting.needs_accession(world.applicant_org) is None
 
 
 def test_an_amendment_is_version_two_and_replaces_version_one_when_in_force(world):
-    first = services.draft_network(world.coordinator, language="lv", valid_from=TODAY, valid_to=None)
+    first = drafting.draft_network(world.coordinator, language="lv", valid_from=TODAY, valid_to=None)
     edit(world.coordinator, first, title="Tīklojuma līgums")
     bring_in_force(first, world.coordinator, world.coordinator)
     orgs.approve_application(world.coordinator, world.applicant_org)
 
-    second = services.draft_network(world.representative, language="lv", valid_from=TODAY, valid_to=None)
+    second = drafting.draft_network(world.representative, language="lv", valid_from=TODAY, valid_to=None)
     assert second.version == 2 and second.previous_id == first.id
     assert second.title == "Tīklojuma līgums" and second.clauses == first.clauses
     assert world.applicant_org.id in second.party_org_ids() and len(second.parties) == 4
@@ -911,7 +911,7 @@ def test_an_amendment_is_version_two_and_replaces_version_one_when_in_force(worl
     assert second.state == IN_FORCE
     assert first.state == TERMINATED and first.ended_at is not None and first.ended_by_id is not None
     assert second.number in first.end_reason
-    assert services.network_agreement_in_force().id == second.id
+    assert drafting.network_agreement_in_force().id == second.id
     assert "agreement.replaced" in audit_actions(first)
 
 
@@ -919,7 +919,7 @@ def test_an_amendment_is_version_two_and_replaces_version_one_when_in_force(worl
 
 def test_an_exchange_agreement_from_the_accepted_exchange(app, world):
     exchange = world.accepted_exchange
-    agreement = services.draft_for_exchange(world.representative, exchange, language="lv")
+    agreement = drafting.draft_for_exchange(world.representative, exchange, language="lv")
     assert agreement.kind == EXCHANGE and agreement.exchange_id == exchange.id
     assert [p.org_id for p in agreement.parties] == [exchange.owner_org_id, exchange.requester_org_id]
     assert [p.org_id for p in agreement.parties] == [world.org.id, world.other_org.id]
@@ -927,12 +927,12 @@ def test_an_exchange_agreement_from_the_accepted_exchange(app, world):
     clauses = " ".join(c["heading"] + " " + c["text"] for c in agreement.clauses)
     assert "Konferenču zāle “Dzerkaļi”" in clauses
     # The requesting side may draft it too; the signatory there is its representative.
-    other = services.draft_for_exchange(world.other_representative, exchange, language="en")
+    other = drafting.draft_for_exchange(world.other_representative, exchange, language="en")
     assert other.party_for(world.other_org.id).signatory_id == world.other_representative.id
     assert "Konferenču zāle “Dzerkaļi”" in " ".join(c["text"] for c in other.clauses)
     # A coordinator outside the exchange may not.
     with pytest.raises((NotAllowed, RuleViolation)):
-        services.draft_for_exchange(world.coordinator, exchange, language="lv")
+        drafting.draft_for_exchange(world.coordinator, exchange, language="lv")
     db.session.commit()
     response = client_for(app, world.representative).post(f"/exchanges/{exchange.id}/agreement?lang=en",
                                                            data={"language": "lv"})
@@ -941,7 +941,7 @@ def test_an_exchange_agreement_from_the_accepted_exchange(app, world):
 
 def test_no_exchange_agreement_for_a_pending_exchange(app, world):
     with pytest.raises(RuleViolation):
-        services.draft_for_exchange(world.representative, world.exchange, language="lv")
+        drafting.draft_for_exchange(world.representative, world.exchange, language="lv")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Agreement)) == 0
     client = client_for(app, world.representative)
@@ -1045,7 +1045,7 @@ def test_the_daily_command_prints_counts(app, world):
 def test_the_edit_form_refuses_an_end_before_the_start(app, world):
     agreement = make_agreement(world, "draft")
     db.session.commit()
-    before = (agreement.title, agreement.valid_to, services.edit_stamp(agreement))
+    before = (agreement.title, agreement.valid_to, drafting.edit_stamp(agreement))
     client = client_for(app, world.representative)
     typed_title = "Sadarbības līgums ar ģimeņu centru"
     response = client.post(f"/agreements/{agreement.id}/edit?lang=en", data=form_data(
@@ -1057,7 +1057,7 @@ def test_the_edit_form_refuses_an_end_before_the_start(app, world):
     assert input_value(html, "valid_to") == "2026-05-01" and input_value(html, "valid_from") == "2026-06-01"
     db.session.expire_all()
     agreement = db.session.get(Agreement, agreement.id)
-    assert (agreement.title, agreement.valid_to, services.edit_stamp(agreement)) == before
+    assert (agreement.title, agreement.valid_to, drafting.edit_stamp(agreement)) == before
 
 
 def test_the_edit_form_refuses_an_empty_title(app, world):
@@ -1126,7 +1126,7 @@ def test_two_editors_saving_at_the_same_moment_do_not_overwrite_each_other(app, 
     # Both requests have read the agreement before either writes (where the database lets them: SQLite's
     # writers take turns from their first statement, so there the wait times out and they go one by one).
     meet = threading.Barrier(2)
-    real_clean = services.clean_clauses
+    real_clean = drafting.clean_clauses
 
     def clean_clauses(clauses):
         try:
@@ -1135,7 +1135,7 @@ def test_two_editors_saving_at_the_same_moment_do_not_overwrite_each_other(app, 
             pass
         return real_clean(clauses)
 
-    monkeypatch.setattr(services, "clean_clauses", clean_clauses)
+    monkeypatch.setattr(drafting, "clean_clauses", clean_clauses)
     forms = [form_data(agreement, title=t, edit_stamp=stamp) for t in titles]
     results = at_once(app, *((lambda c=c, f=f: c.post(url, data=f).status_code) for c, f in zip(clients, forms)))
     assert sorted(results) == [200, 302], results

@@ -32,7 +32,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from portal.agreements import files as agreement_files, services as agreements, signatures
+from portal.agreements import drafting, files as agreement_files, services as agreements, signatures
 from portal.origin import Origin, acting_from
 from portal.agreements.models import Agreement, AgreementFile, Signature
 from portal.agreements.pdf import render_pdf, signature_boxes
@@ -84,8 +84,8 @@ def approved_network_agreement(world) -> Agreement:
     for attribute, name in SIGNER_NAMES.items():
         getattr(world, attribute).name = name
     db.session.flush()
-    agreement = agreements.draft_network(world.representative, language="lv", valid_from=date.today(),
-                                         valid_to=None)
+    agreement = drafting.draft_network(world.representative, language="lv", valid_from=date.today(),
+                                       valid_to=None)
     agreements.submit(world.representative, agreement)
     agreements.approve(world.coordinator, agreement)
     assert [p.org_id for p in agreement.parties] == [world.coord_org.id, world.org.id, world.other_org.id]

@@ -149,11 +149,11 @@ def test_an_oversized_draft_is_refused_with_every_section_named_at_once(app, wor
 
 
 def test_long_points_and_too_many_points_are_refused_in_one_pass(app, world):
-    from portal.agreements import services
+    from portal.agreements import drafting
 
-    too_long, too_many = "x" * (services.MAX_POINT_TEXT + 1), "\n".join(["punkts"] * (services.MAX_POINTS + 1))
-    with pytest.raises(services.RuleViolation) as refused:
-        services.clean_clauses([("Viens", too_long), ("", "bez virsraksta"), ("Trīs", too_many)])
+    too_long, too_many = "x" * (drafting.MAX_POINT_TEXT + 1), "\n".join(["punkts"] * (drafting.MAX_POINTS + 1))
+    with pytest.raises(drafting.RuleViolation) as refused:
+        drafting.clean_clauses([("Viens", too_long), ("", "bez virsraksta"), ("Trīs", too_many)])
     assert set(refused.value.field_messages) == {"clauses-0-text", "clauses-1-heading", "clauses-2-text"}
 
 

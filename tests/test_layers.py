@@ -45,7 +45,8 @@ def _imported_names(path: Path) -> set[tuple[str, str]]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(PORTAL.glob("*/services.py")) + [PORTAL / "agreements/signatures.py"],
+@pytest.mark.parametrize("path", sorted(PORTAL.glob("*/services.py")) + [PORTAL / "agreements/drafting.py",
+                                                                         PORTAL / "agreements/signatures.py"],
                          ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_services_never_read_the_request(path):
     """Who acts and from where reach the rules as arguments (and `portal.origin`), never as request globals."""

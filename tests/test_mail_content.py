@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from portal.accounts.models import User
 from portal.accounts.services import request_password_reset
-from portal.agreements import schedule, services as agreements, signatures
+from portal.agreements import drafting, schedule, services as agreements, signatures
 from portal.database import utcnow
 from portal.exchanges import services as exchanges
 from portal.extensions import db
@@ -194,8 +194,8 @@ def test_exchange_mails(app, world, locale):
 def test_agreement_mails(app, world, locale):
     mails = Mails(locale, "agreements")
     drafter, partner_rep, coordinator = world.representative, world.other_representative, world.coordinator
-    agreement = agreements.draft_cooperation(drafter, world.other_org, language=locale, valid_from=date.today(),
-                                             valid_to=date.today() + timedelta(days=365))
+    agreement = drafting.draft_cooperation(drafter, world.other_org, language=locale, valid_from=date.today(),
+                                           valid_to=date.today() + timedelta(days=365))
     parties = [f"{org.name}, " + ("reģ. Nr. " if locale == "lv" else "reg. No. ") + org.registration_number
                for org in (world.org, world.other_org)]
     drafted = mails.one(partner_rep)
@@ -213,9 +213,9 @@ def test_agreement_mails(app, world, locale):
 
     agreements.return_to_drafter(coordinator, agreement, "Precizējiet 3. punktā minēto termiņu.")
     says(mails.one(drafter), "Precizējiet 3. punktā minēto termiņu.")
-    agreements.update_draft(drafter, agreement, title=agreement.title, place=agreement.place,
-                            valid_from=agreement.valid_from, valid_to=agreement.valid_to, review_on=None,
-                            clauses=[(c["heading"], c["text"]) for c in agreement.clauses])
+    drafting.update_draft(drafter, agreement, title=agreement.title, place=agreement.place,
+                          valid_from=agreement.valid_from, valid_to=agreement.valid_to, review_on=None,
+                          clauses=[(c["heading"], c["text"]) for c in agreement.clauses])
     agreements.submit(drafter, agreement)
     mails.new()
     agreements.approve(coordinator, agreement)

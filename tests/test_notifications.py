@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from portal.agreements import services as agreements, signatures
+from portal.agreements import drafting, services as agreements, signatures
 from portal.exchanges import services as exchanges
 from portal.extensions import db
 from portal.notifications.models import Notification
@@ -120,9 +120,9 @@ def test_approving_waits_for_the_coordinators_until_one_decides(app, world):
     db.session.commit()
     assert waiting_of(second_coordinator) == []
     assert waiting_of(world.representative) == ["agreement_returned"]  # the drafter changes it
-    agreements.update_draft(world.representative, agreement, title=agreement.title, place=agreement.place,
-                            valid_from=agreement.valid_from, valid_to=agreement.valid_to, review_on=None,
-                            clauses=[(c["heading"], c["text"]) for c in agreement.clauses])
+    drafting.update_draft(world.representative, agreement, title=agreement.title, place=agreement.place,
+                          valid_from=agreement.valid_from, valid_to=agreement.valid_to, review_on=None,
+                          clauses=[(c["heading"], c["text"]) for c in agreement.clauses])
     assert waiting_of(world.representative) == ["agreement_returned"]  # changed, not yet submitted again
     agreements.submit(world.representative, agreement)
     db.session.commit()

@@ -12,10 +12,10 @@ from flask_limiter.errors import RateLimitExceeded
 
 from ..extensions import limiter
 from .document import AgreementDocument, Clause
+from .drafting import MAX_CLAUSE_TEXT, MAX_CLAUSES, MAX_DRAFT_TEXT, MAX_POINT_TEXT, MAX_POINTS
 from .models import Agreement
 from .pdf import render_html
 from .printing import DEFAULT_PLACE, build_document
-from .services import MAX_CLAUSE_TEXT, MAX_CLAUSES, MAX_DRAFT_TEXT, MAX_POINT_TEXT, MAX_POINTS
 
 MAX_TITLE, MAX_PLACE, MAX_HEADING = 300, 100, 200  # the edit form's own bounds
 

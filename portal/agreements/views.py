@@ -1,35 +1,20 @@
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+"""The agreements' pages: the lists, the agreement's page and its decisions, signing, the PDFs. A new draft and
+the editor are in drafting_views.py, on the same blueprint (blueprint.py)."""
+from flask import Response, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 from .. import policy
-from ..errors import RuleViolation, found, require
-from ..exchanges import services as exchanges
-from ..exchanges.forms import ExchangeAgreementForm
+from ..errors import found, require
 from ..forms import EmptyForm
-from ..dates import local_today
-from ..transaction import attempt, outside_the_write_lock, reads_only
-from . import completion, files, preview, services, signatures, timeline
-from .forms import (SECTION_OPERATIONS, CommentForm, EditAgreementForm, ExternalSignatureForm, NewAgreementForm,
-                    ReturnForm, SignForm, SignatoryForm, TerminateForm, parsed_stamp, rearranged_sections, section_points,
-                    sized)
+from ..transaction import attempt, outside_the_write_lock
+from . import completion, drafting, files, preview, services, signatures, timeline
+from . import drafting_views  # noqa: F401  (its pages are on bp)
+from .blueprint import LABELS, bp, load_agreement, to_detail
+from .forms import CommentForm, ExternalSignatureForm, ReturnForm, SignForm, SignatoryForm, TerminateForm
 from .models import STATES, Agreement
 from .pdf import render_pdf
 from .printing import build_document
-from .workflow import kind_label, state_label
-
-bp = Blueprint("agreements", __name__)
-LABELS = {"state_label": state_label, "kind_label": kind_label}
-
-
-def _to_detail(agreement: Agreement):
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-
-
-def _load(agreement_id: int) -> Agreement:
-    return services.get_visible_agreement(current_user, agreement_id)
 
 
 # ---------------------------------------------------------------- lists
@@ -41,7 +26,7 @@ def index():
     groups = [(state, [a for a in agreements if a.state == state]) for state in STATES]
     return render_template(
         "agreements/index.html", groups=[(s, items) for s, items in groups if items],
-        accession_to=services.needs_accession(current_user.org),
+        accession_to=drafting.needs_accession(current_user.org),
         queue_size=services.waiting_for_approval() if policy.is_coordinator(current_user) else 0, **LABELS)
 
 
@@ -56,162 +41,12 @@ def queue():
         **LABELS)
 
 
-# ---------------------------------------------------------------- drafting
-
-@bp.route("/agreements/new", methods=["GET", "POST"])
-@login_required
-def new():
-    require(policy.can_draft_agreement(current_user))
-    partners = services.partner_choices(current_user)
-    form = NewAgreementForm(language=current_user.locale if current_user.locale in ("lv", "en") else "lv")
-    form.partner.choices = [(0, "—")] + [(org.id, org.name) for org in partners]
-    if request.method == "GET":
-        form.kind.data = request.args.get("kind", "cooperation")
-        if form.kind.data not in ("cooperation", "network", "accession"):
-            form.kind.data = "cooperation"
-        form.valid_from.data = local_today()
-    if form.validate_on_submit(check=lambda: _check_draft(form, partners)):
-        drafted = attempt(lambda: _draft(form, partners), form=form, field="kind")
-        if drafted:
-            flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
-            return redirect(url_for("agreements.edit", agreement_id=drafted.value.id))
-    return render_template("agreements/new.html", form=form,
-                           network_in_force=services.network_agreement_in_force(),
-                           accession_to=services.needs_accession(current_user.org))
-
-
-def _check_draft(form: NewAgreementForm, partners) -> None:
-    """The checks of a new draft that can be made with fields refused, so that all are shown at once."""
-    problems = services.term_problems(**form.values("valid_from", "valid_to"))
-    if form.kind.data == "cooperation" and not any(org.id == form.partner.data for org in partners):
-        problems = {"partner": _("Choose the other party."), **problems}
-    if problems:
-        raise RuleViolation.of_fields(problems)
-
-
-def _draft(form: NewAgreementForm, partners) -> Agreement:
-    term = {"language": form.language.data, "valid_from": form.valid_from.data}
-    if form.kind.data == "cooperation":
-        partner = next((org for org in partners if org.id == form.partner.data), None)
-        if partner is None:
-            raise RuleViolation(_("Choose the other party."), field="partner")
-        return services.draft_cooperation(current_user, partner, valid_to=form.valid_to.data, **term)
-    if form.kind.data == "network":
-        return services.draft_network(current_user, valid_to=form.valid_to.data, **term)
-    return services.draft_accession(current_user, **term)
-
-
-@bp.post("/exchanges/<int:exchange_id>/agreement")
-@login_required
-def draft_for_exchange(exchange_id):
-    exchange = exchanges.get_visible_exchange(current_user, exchange_id)
-    require(policy.can_draft_agreement(current_user))
-    form = ExchangeAgreementForm()
-    if not form.validate_on_submit():
-        abort(400)
-    drafted = attempt(lambda: services.draft_for_exchange(current_user, exchange, language=form.language.data))
-    if not drafted:
-        return redirect(url_for("exchanges.detail", exchange_id=exchange.id))
-    flash(_("The draft is ready. Edit the clauses, then submit it for approval."), "success")
-    return redirect(url_for("agreements.edit", agreement_id=drafted.value.id))
-
-
-@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(agreement_id):
-    agreement = _load(agreement_id)
-    if not policy.can_edit_agreement(current_user, agreement):
-        require(not agreement.is_editable)
-        flash(_("This agreement can no longer be edited."), "info")
-        return _to_detail(agreement)
-    if request.method == "GET":
-        form = EditAgreementForm(data={
-            "title": agreement.title, "place": agreement.place, "valid_from": agreement.valid_from,
-            "valid_to": agreement.valid_to, "review_on": agreement.review_on,
-            "clauses": agreement.clauses or [{"heading": "", "text": ""}],
-            "edit_stamp": services.edit_stamp(agreement)})
-    elif request.form.get("op") == "preview":
-        return _preview_in_editor(agreement)
-    elif request.form.get("op", "save").partition("-")[0] in SECTION_OPERATIONS:
-        return _rearrange(agreement)
-    else:
-        form = EditAgreementForm()
-    clauses = form.typed_clauses()
-    check = lambda: services.check_draft(**form.values("title", "valid_from", "valid_to", "review_on"),  # noqa: E731
-                                         clauses=clauses)
-    if form.validate_on_submit(check=check) and attempt(lambda: services.update_draft(
-            current_user, agreement, title=form.title.data, place=form.place.data or "",
-            valid_from=form.valid_from.data, valid_to=form.valid_to.data, review_on=form.review_on.data,
-            clauses=clauses, expected_updated_at=parsed_stamp(form.edit_stamp.data)), form=form):
-        flash(_("Saved."), "success")
-        return _to_detail(agreement)
-    return _editor(agreement, form)
-
-
-def _typed_document(agreement: Agreement, form: EditAgreementForm):
-    return preview.typed_document(agreement, **form.values("title", "place", "valid_from", "valid_to"),
-                                  clauses=form.typed_clauses())
-
-
-def _editor(agreement: Agreement, form: EditAgreementForm, *, counted: bool = False, **context):
-    """The edit page, the draft's preview beside the text: of what is typed, or of what is stored before any
-    typing. `counted`: the preview was asked for (the button), so it counts against the person's limit."""
-    doc = _typed_document(agreement, form) if form.is_submitted() else build_document(agreement)
-    if counted and not preview.allowed(current_user):
-        doc, context["preview_limited"] = None, True
-    return render_template("agreements/edit.html", agreement=agreement, form=sized(form), points=section_points,
-                           preview_html=preview.preview_html(doc) if doc else None, **context, **LABELS)
-
-
-def _checked_csrf() -> None:
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
-        abort(400)
-
-
-def _preview_in_editor(agreement: Agreement):
-    """The "Preview" button: the page comes back with the preview of what is typed, nothing saved."""
-    _checked_csrf()
-    return _editor(agreement, EditAgreementForm(), counted=True)
-
-
-@bp.post("/agreements/<int:agreement_id>/preview")
-@login_required
-@reads_only
-def preview_draft(agreement_id):
-    """The preview of the typed draft alone (the document's HTML), for the editor's script."""
-    agreement = _load(agreement_id)
-    require(policy.can_edit_agreement(current_user, agreement))
-    if not preview.allowed(current_user):
-        return Response(_("Too many previews in a minute: the preview is refreshed again in a moment."), status=429,
-                        mimetype="text/plain", headers={"Retry-After": "10"})
-    doc = _typed_document(agreement, EditAgreementForm())
-    if doc is None:
-        return Response(_("The draft is longer than an agreement may be: shorten it to see the preview."),
-                        status=422, mimetype="text/plain")
-    return Response(preview.preview_html(doc), mimetype="text/html")
-
-
-def _rearrange(agreement: Agreement):
-    """A section added, removed or moved: the form comes back with the change, not saved yet."""
-    _checked_csrf()
-    op = request.form["op"]
-    data, focus, focus_point = rearranged_sections(request.form, op)
-    form = EditAgreementForm(formdata=data)
-    if op.startswith("point-"):
-        flash(_("The points are rearranged. Press “Save” to keep the change."), "info")
-    else:
-        flash(_("The sections are rearranged. Press “Save” to keep the change."), "info")
-    return _editor(agreement, form, focus=focus, focus_point=focus_point)
-
-
 # ---------------------------------------------------------------- the agreement page
 
 @bp.get("/agreements/<int:agreement_id>")
 @login_required
 def detail(agreement_id):
-    return _detail_page(_load(agreement_id))
+    return _detail_page(load_agreement(agreement_id))
 
 
 def _detail_page(agreement: Agreement, **sent_forms):
@@ -237,49 +72,49 @@ def _detail_page(agreement: Agreement, **sent_forms):
 @bp.post("/agreements/<int:agreement_id>/parties/<int:party_id>/remind")
 @login_required
 def remind(agreement_id, party_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     attempt(lambda: timeline.remind_to_sign(current_user, agreement, party_id),
             success=lambda party: _("%(name)s is reminded to sign for %(org)s.", name=party.signatory.name,
                                     org=party.org.name))
-    return _to_detail(agreement)
+    return to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/comments")
 @login_required
 def comment(agreement_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     form = CommentForm()
     if not form.validate_on_submit():
         return _detail_page(agreement, comment_form=form), 422
     attempt(lambda: services.add_comment(current_user, agreement, form.body.data), success=_("Comment added."))
-    return _to_detail(agreement)
+    return to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/signatory")
 @login_required
 def choose_signatory(agreement_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     require(policy.can_choose_signatory(current_user, agreement))
     people = {p.id: p for p in services.representatives(current_user.org)}
     form = SignatoryForm()
     form.signatory.choices = [(p.id, p.name) for p in people.values()]
     if not form.validate_on_submit():
         flash(_("Choose a representative of your organization."), "error")
-        return _to_detail(agreement)
+        return to_detail(agreement)
     person = people[form.signatory.data]
     attempt(lambda: services.choose_signatory(current_user, agreement, person),
             success=_("%(name)s will sign for your organization.", name=person.name))
-    return _to_detail(agreement)
+    return to_detail(agreement)
 
 
 def _button(agreement_id, action, message):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     attempt(lambda: action(current_user, agreement), success=message)
-    return _to_detail(agreement)
+    return to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/submit")
@@ -291,40 +126,40 @@ def submit(agreement_id):
 @bp.post("/agreements/<int:agreement_id>/approve")
 @login_required
 def approve(agreement_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     # The signing copy is rendered (the slow part) before the approval takes the write lock.
-    prepared = outside_the_write_lock(lambda: services.prepare_approval(current_user, _load(agreement_id)))
+    prepared = outside_the_write_lock(lambda: services.prepare_approval(current_user, load_agreement(agreement_id)))
     attempt(lambda: services.approve(current_user, agreement, prepared=prepared), success=lambda _approved: (
         _("Approved. The signing copy is being made; the parties' representatives will be told when they "
           "can sign it.") if agreement.is_being_certified else
         _("Approved. The signing copy is made; the parties' representatives can sign it now.")))
-    return _to_detail(agreement)
+    return to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/return")
 @login_required
 def return_to_drafter(agreement_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     form = ReturnForm()
     if not form.validate_on_submit():
         return _detail_page(agreement, return_form=form), 422
     attempt(lambda: services.return_to_drafter(current_user, agreement, form.comment.data),
             success=_("Returned to the drafter with your comment."))
-    return _to_detail(agreement)
+    return to_detail(agreement)
 
 
 @bp.post("/agreements/<int:agreement_id>/terminate")
 @login_required
 def terminate(agreement_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     form = TerminateForm()
     if not form.validate_on_submit():
         return _detail_page(agreement, terminate_form=form), 422
     attempt(lambda: services.terminate(current_user, agreement, form.reason.data),
             success=_("The agreement is terminated."))
-    return _to_detail(agreement)
+    return to_detail(agreement)
 
 
 # ---------------------------------------------------------------- signing
@@ -333,10 +168,10 @@ def _signing_page(agreement: Agreement, form=None, upload_form=None):
     require(policy.is_agreement_party(current_user, agreement) and current_user.is_representative)
     if not current_user.org.is_active:
         flash(_("%(org)s is not an active member and cannot sign now.", org=current_user.org.name), "error")
-        return _to_detail(agreement)
+        return to_detail(agreement)
     if not policy.can_upload_signature(current_user, agreement):
         flash(_("There is nothing for you to sign here."), "info")
-        return _to_detail(agreement)
+        return to_detail(agreement)
     if form is not None:
         form.password.data = ""
     return render_template(
@@ -350,7 +185,7 @@ def _signing_page(agreement: Agreement, form=None, upload_form=None):
 @bp.route("/agreements/<int:agreement_id>/sign", methods=["GET", "POST"])
 @login_required
 def sign(agreement_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     form = SignForm()
     if (request.method == "POST" and policy.can_upload_signature(current_user, agreement)
             and form.validate_on_submit(check=lambda: signatures.check_signing(
@@ -359,14 +194,14 @@ def sign(agreement_id):
                                                 typed_name=form.typed_name.data, consent=form.consent.data),
                         form=form)):
         flash(_("Signed for %(org)s.", org=current_user.org.name), "success")
-        return _to_detail(agreement)
+        return to_detail(agreement)
     return _signing_page(agreement, form=form)
 
 
 @bp.post("/agreements/<int:agreement_id>/upload")
 @login_required
 def upload_signed(agreement_id):
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     form = ExternalSignatureForm()
     if policy.can_upload_signature(current_user, agreement) and form.validate_on_submit():
         if not form.document.data:
@@ -374,7 +209,7 @@ def upload_signed(agreement_id):
         elif attempt(lambda: signatures.sign_externally(current_user, agreement, form.document.data.read()),
                      form=form, field="document"):
             flash(_("The signed file is accepted: %(org)s has signed.", org=current_user.org.name), "success")
-            return _to_detail(agreement)
+            return to_detail(agreement)
     return _signing_page(agreement, upload_form=form)
 
 
@@ -385,7 +220,7 @@ def upload_signed(agreement_id):
 def pdf(agreement_id):
     """A draft is rendered fresh as a preview marked DRAFT; from approval on, the stored bytes, never
     rendered again (`?copy=signing` gives the signing copy as approved, before any signature)."""
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     if not agreement.is_frozen:
         if not preview.allowed(current_user):
             abort(429)
@@ -393,7 +228,7 @@ def pdf(agreement_id):
         return _pdf_response(data, f"{_file_stem(agreement)}-draft.pdf", cache=False)
     if files.current_file(agreement.id) is None:  # approved a moment ago: a worker is making the copy
         flash(_("The signing copy is still being made. Try again in a minute."), "info")
-        return _to_detail(agreement)
+        return to_detail(agreement)
     stored = files.file_to_download(agreement, signing=request.args.get("copy") == "signing")
     return _pdf_response(stored.data, f"{_file_stem(agreement)}-{stored.revision}.pdf", etag=stored.sha256)
 
@@ -402,12 +237,12 @@ def pdf(agreement_id):
 @login_required
 def completion_certificate(agreement_id):
     """The completion certificate as stored, for whoever may see the agreement; none before entry into force."""
-    agreement = _load(agreement_id)
+    agreement = load_agreement(agreement_id)
     certificate = found(completion.certificate_of(agreement.id))
     data = completion.certificate_bytes(certificate)
     if data is None:
         flash(_("The completion certificate cannot be read now. Tell a coordinator."), "error")
-        return _to_detail(agreement)
+        return to_detail(agreement)
     return _pdf_response(data, f"{_file_stem(agreement)}-completion-certificate.pdf", etag=certificate.sha256)
 
 

@@ -58,7 +58,7 @@ def hall_photo() -> bytes:
 def prepare(app, password: str) -> SweepIds:
     from portal.accounts import services as accounts
     from portal.accounts.models import INVITATION, PASSWORD_RESET, UNLOCK, User
-    from portal.agreements import services as agreements
+    from portal.agreements import drafting, services as agreements
     from portal.agreements.models import Agreement
     from portal.exchanges import services as exchanges
     from portal.exchanges.models import Exchange
@@ -108,14 +108,14 @@ def prepare(app, password: str) -> SweepIds:
             exchanges.post_message(member, exchange, "Paldies! Ieradīsimies 9.00.")
             exchanges.record_condition(coordinator, exchange, "handover", "Zāle sakārtota, projektors darbojas.",
                                        hall_photo())
-            draft = agreements.draft_for_exchange(representative, exchange, language="lv")
+            draft = drafting.draft_for_exchange(representative, exchange, language="lv")
         else:
             draft = db.session.scalar(select(Agreement).where(Agreement.exchange_id == exchange.id))
 
         signing = db.session.scalar(select(Agreement).where(Agreement.title == "Sadarbība brīvprātīgo apmācībā"))
         if signing is None:
-            signing = agreements.draft_cooperation(representative, intelekta, language="lv",
-                                                   valid_from=date.today() + timedelta(days=7), valid_to=None)
+            signing = drafting.draft_cooperation(representative, intelekta, language="lv",
+                                                 valid_from=date.today() + timedelta(days=7), valid_to=None)
             signing.title = "Sadarbība brīvprātīgo apmācībā"
             signing.place = "Līvānos"
             agreements.submit(representative, signing)

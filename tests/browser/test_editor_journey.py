@@ -24,15 +24,15 @@ SECTIONS = [("Līguma priekšmets", "Puses kopīgi rīko zinātnes dienas jaunie
 
 def _draft(app) -> int:
     from portal.accounts.models import User
-    from portal.agreements import services as agreements
+    from portal.agreements import drafting
     from portal.extensions import db
     from portal.orgs.models import Organization
 
     with app.app_context():
         drafter = db.session.scalar(select(User).where(User.email == DRAFTER))
         partner = db.session.scalar(select(Organization).where(Organization.name == "Sukrums"))
-        agreement = agreements.draft_cooperation(drafter, partner, language="lv", valid_from=date.today(),
-                                                 valid_to=date.today() + timedelta(days=365))
+        agreement = drafting.draft_cooperation(drafter, partner, language="lv", valid_from=date.today(),
+                                               valid_to=date.today() + timedelta(days=365))
         agreement.clauses = [{"heading": h, "text": t} for h, t in SECTIONS]
         db.session.commit()
         return agreement.id
