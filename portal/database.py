@@ -158,13 +158,14 @@ def _ping_after_idle(engine) -> None:
 
 
 def begins_writing() -> bool:
-    """Whether transactions started here take SQLite's write lock at BEGIN."""
+    """Whether transactions started here take SQLite's write lock at BEGIN (and, on PostgreSQL, begin at once)."""
     return _writing.get()
 
 
 def begin_writing(writes: bool):
-    """Whether the transactions started from here on (in this context) take SQLite's write lock at once;
-    returns a token for `reset_writing`."""
+    """Whether the transactions started from here on (in this context) take SQLite's write lock at once and,
+    on PostgreSQL, begin at once (else at their first statement that is not a plain read); returns a token for
+    `reset_writing`."""
     return _writing.set(writes)
 
 
