@@ -25,7 +25,7 @@ from portal.storage import get_storage
 
 from .factories import PASSWORD, make_agreement
 from .helpers import client_for
-from .test_agreements import at_once
+from .agreement_helpers import at_once
 from .test_certificates import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
 from .test_jobs import queued_paths, work
 

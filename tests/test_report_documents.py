@@ -243,7 +243,7 @@ def test_two_clicks_at_the_same_moment_make_one_document(queue_app, world, histo
     from portal.accounts.models import User
     from portal.reports.periods import period_of
 
-    from .test_agreements import at_once
+    from .agreement_helpers import at_once
 
     period = period_of("year", history.x1.ends_on)
     member_id, org_id = world.member.id, world.org.id
