@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.reports.models import Project, ProjectExchange
 
 from .helpers import client_for
-from .test_certificates import field_error, html, shown_at
+from .certificate_helpers import field_error, html, shown_at
 from .test_cofinancing import RATES, history, leaflets, project, project_values  # noqa: F401 (fixtures)
 from .test_reports import cells
 

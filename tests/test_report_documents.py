@@ -27,7 +27,7 @@ from portal.signing.verify import validation_context
 
 from .helpers import client_for
 from .report_world import build_history
-from .test_certificates import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
+from .certificate_helpers import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
 from .test_completion_certificate import contains
 from .test_jobs import queued_paths, work
 
