@@ -20,7 +20,8 @@ from portal.orgs.models import APPLIED, Organization
 
 from .factories import PASSWORD_HASH, make_user
 from .helpers import client_for, link_in, login, outbox
-from .route_matrix import CSRF_EXEMPT, ENTRY_FORM, LOGIN, MATRIX, ORG_FORM, Row
+from .route_matrix import CSRF_EXEMPT, MATRIX
+from .route_matrix_roles import ENTRY_FORM, LOGIN, ORG_FORM, Row
 
 GET_ROWS = [row for row in MATRIX if row.method == "GET"]
 POST_ROWS = [row for row in MATRIX if row.method == "POST" and row.endpoint not in CSRF_EXEMPT]
