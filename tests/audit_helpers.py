@@ -1,6 +1,6 @@
 """Helpers of the audit trail's tests (test_audit_actions.py, _chain, _checkpoints, _log_lines,
-_coordinator_view): the client's address and a wrong password, a page's text, the newest event's id and the events since it,
-events made for the chain, the chain's check, and the fixture `live_loggers`."""
+_coordinator_view): the client's address and a wrong password, a page's text, the newest event's id and the
+events since it, events made for the chain, the chain's check, and the fixture `live_loggers`."""
 import logging
 
 import pytest
