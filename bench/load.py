@@ -4,7 +4,7 @@
     .venv/bin/python bench/load.py --database postgresql   # the portal on PostgreSQL (the floor stays SQLite)
     .venv/bin/python bench/load.py --duration 5 --rounds 1 # quick look
 
-The database is made by bench/catalogue.py's generator (or reused: the same --keep directory as
+The database is made by bench/catalogue_data.py's generator (or reused: the same --keep directory as
 `bench/catalogue.py --keep`). The *floor* (bench/floor.py) is a bare Flask app written next to it:
 sqlite3 FTS5 (`unicode61 remove_diacritics 2`) over the same resources' title and description,
 `ORDER BY rank LIMIT 20`, a 10-line Jinja template, no ORM, no session, no layout. Both run under

@@ -1,11 +1,13 @@
 """Every route × {anonymous, member, representative, coordinator, member of another org} (the rows are in
-tests/route_matrix.py), and every /api/v1/ route × those people × their tokens' scopes. A route that is
-added without a row fails `test_every_route_has_a_row`."""
+tests/route_matrix.py and its parts), and every /api/v1/ route × those people × their tokens' scopes (the rows
+are in tests/api_route_matrix.py). A route that is added without a row fails `test_every_route_has_a_row`."""
 import pytest
 
+from .api_route_matrix import API_MATRIX, API_ROLES
 from .factories import bearer, make_token
 from .helpers import client_for
-from .route_matrix import API_MATRIX, API_ROLES, LOGIN, MATRIX, ROLES
+from .route_matrix import MATRIX
+from .route_matrix_roles import LOGIN, ROLES
 
 # Who may do what is decided in Python (portal.policy and the scoped loaders), the same on either database; the
 # loaders' queries and the rules' effects are tested on both by the domain tests.

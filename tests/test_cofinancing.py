@@ -207,7 +207,7 @@ def test_two_representatives_tagging_at_once_make_one_tag(app, world, history, p
     from sqlalchemy import func, select
 
     from .factories import make_user
-    from .test_agreements import at_once
+    from .agreement_helpers import at_once
 
     second = make_user(world.org, REPRESENTATIVE, email="rep2@example.org", name="Ilze Ozola")
     other = projects.create_project(second, world.org, project_values(name="Otrs"), {})

@@ -25,8 +25,8 @@ from portal.storage import get_storage
 
 from .factories import PASSWORD, make_agreement
 from .helpers import client_for
-from .test_agreements import at_once
-from .test_certificates import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
+from .agreement_helpers import at_once
+from .certificate_helpers import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
 from .test_jobs import queued_paths, work
 
 BROWSERS = ("Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0",

@@ -15,8 +15,8 @@ from portal.extensions import db
 from portal.signing.verify import verify_pdf
 
 from . import outside_pki
-from .test_certificates import (anonymous, approved_network_agreement, files_of, html, newest_file, shown_at,
-                                sign_party, upload_to_verify)
+from .certificate_helpers import (anonymous, approved_network_agreement, files_of, html, newest_file, shown_at,
+                                  sign_party, upload_to_verify)
 from .test_signing_external_shapes import add_annotation, lvrtc, tool_sign  # noqa: F401  (lvrtc: a fixture)
 
 

@@ -119,7 +119,7 @@ def test_a_page_without_problems_has_no_summary(app, world, hall):
 @pytest.mark.parametrize("typed, stored", [("2,50", Decimal("2.50")), ("2.50", Decimal("2.50")),
                                            ("1 234,5", Decimal("1234.50")), ("80", Decimal("80"))])
 def test_an_amount_takes_a_decimal_comma_or_point(app, world, typed, stored):
-    from .test_catalogue import resource_form
+    from .catalogue_helpers import resource_form
 
     client = client_for(app, world.representative)
     response = client.post("/resources/new?lang=lv", data=resource_form(value_eur=typed, value_unit="hour"))
@@ -138,7 +138,7 @@ def test_an_amount_is_shown_per_locale(app, world, lang, shown):
 
 @pytest.mark.parametrize("typed", ["Infinity", "NaN", "1e400", "9" * 309, "-1", "2,5,0", "10000001"])
 def test_a_bad_amount_is_a_field_message(app, world, typed):
-    from .test_catalogue import resource_form
+    from .catalogue_helpers import resource_form
 
     client = client_for(app, world.representative)
     html = page(client.post("/resources/new?lang=en", data=resource_form(value_eur=typed, value_unit="hour")))

@@ -1,5 +1,6 @@
 """Issue 11, the outside sweep's findings, each with the test that would have caught it (the rest live beside
-their domain: lockout and password checks in test_accounts.py, audit checkpoints in test_audit.py)."""
+their domain: lockout and password checks in test_accounts.py, audit checkpoints in
+test_audit_checkpoints.py)."""
 import importlib
 import io
 import re

@@ -82,7 +82,7 @@ def test_numbers_and_dates_out_of_bounds_in_the_request_form_are_field_messages(
 @pytest.mark.parametrize("value", ["9" * 309, "1e400", "2147483648", "-1"])
 @pytest.mark.parametrize("path", ["/resources/new", "/needs/new"])
 def test_a_huge_quantity_in_the_entry_forms_is_a_field_message(app, world, path, value):
-    from .test_catalogue import resource_form
+    from .catalogue_helpers import resource_form
 
     response = client_for(app, world.representative).post(f"{path}?lang=en", data=resource_form(quantity=value))
     assert response.status_code == 200

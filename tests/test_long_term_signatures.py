@@ -30,8 +30,8 @@ from portal.signing.verify import validation_context, verify_pdf
 
 from .helpers import client_for
 from .http_server import serving
-from .test_certificates import (anonymous, files_of, html, network_ca, newest_file, shown_at, signed_network_agreement,
-                                upload_to_verify)
+from .certificate_helpers import (anonymous, files_of, html, network_ca, newest_file, shown_at,
+                                  signed_network_agreement, upload_to_verify)
 
 YEARS_10 = timedelta(days=3653)
 
@@ -227,7 +227,7 @@ def test_a_signature_made_before_its_org_was_suspended_stays_valid(app, world, i
 
 def test_a_signature_made_after_revocation_is_flagged(app, world):
     """A certificate revoked (suspension) and then used anyway, as a stolen key would be: /verify flags it."""
-    from .test_certificates import approved_network_agreement, sign_party
+    from .certificate_helpers import approved_network_agreement, sign_party
 
     agreement = approved_network_agreement(world)
     sign_party(agreement, 1)  # org B
@@ -344,7 +344,7 @@ def test_the_demo_agreements_in_force_are_b_lta_and_still_validate_in_ten_years(
 
 def test_replacing_the_ca_revokes_what_the_old_one_issued_and_old_signatures_stay_valid(app, world, in_force,
                                                                                       tmp_path):
-    from .test_certificates import configure_ca
+    from .certificate_helpers import configure_ca
 
     old_ca = certificates.ensure_authority()
     old_certificate = certificates.current_certificate(world.org)

@@ -9,10 +9,10 @@ from portal.dates import local_today
 from portal.extensions import db
 from portal.resources.models import Need
 
+from .catalogue_helpers import resource_form
 from .factories import make_resource, make_token
 from .helpers import client_for
 from .test_api import api
-from .test_catalogue import resource_form
 
 NEED = dict(kind="intellectual", category="training", title="Meklējam grāmatvedības lektoru", handover="",
             visibility="network", languages=["lv"])

@@ -4,7 +4,7 @@ the other reports' (tests/test_report_documents.py), signed and time-stamped by 
 from portal.reports import documents
 
 from .helpers import client_for
-from .test_certificates import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
+from .certificate_helpers import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
 from .test_cofinancing import history, leaflets, project  # noqa: F401 (fixtures)
 from .test_completion_certificate import contains
 from .test_report_documents import check_signature, downloaded, made, pdf_text

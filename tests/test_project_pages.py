@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.reports.models import Project, ProjectExchange
 
 from .helpers import client_for
-from .test_certificates import field_error, html, shown_at
+from .certificate_helpers import field_error, html, shown_at
 from .test_cofinancing import RATES, history, leaflets, project, project_values  # noqa: F401 (fixtures)
 from .test_reports import cells
 
@@ -209,7 +209,7 @@ def test_the_largest_numbers_and_farthest_dates_fit(app, world):
 
 
 def test_what_was_typed_is_shown_escaped_everywhere(app, world, history):
-    from .test_security import RAW, assert_no_raw_payload
+    from .security_helpers import RAW, assert_no_raw_payload
 
     c = client_for(app, world.representative)
     typed = {**FORM, "name": RAW + "n", "funder": RAW + "f", "number": (RAW + "#")[:100], "cash_note": RAW + "c",

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.resources.models import Resource, ResourcePhoto
 
+from .catalogue_helpers import resource_form
 from .factories import small_jpeg
 from .helpers import client_for
-from .test_catalogue import resource_form
 from .test_photos import TOO_LARGE, decompression_bomb, encoded, noise, stored, stored_files
 
 MATERIAL = dict(kind="material", category="equipment", title="Skaņas pults ar mikrofoniem", handover="pickup",

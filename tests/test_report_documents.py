@@ -27,7 +27,7 @@ from portal.signing.verify import validation_context
 
 from .helpers import client_for
 from .report_world import build_history
-from .test_certificates import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
+from .certificate_helpers import anonymous, flip_byte_in_signed_range, html, shown_at, upload_to_verify
 from .test_completion_certificate import contains
 from .test_jobs import queued_paths, work
 
@@ -243,7 +243,7 @@ def test_two_clicks_at_the_same_moment_make_one_document(queue_app, world, histo
     from portal.accounts.models import User
     from portal.reports.periods import period_of
 
-    from .test_agreements import at_once
+    from .agreement_helpers import at_once
 
     period = period_of("year", history.x1.ends_on)
     member_id, org_id = world.member.id, world.org.id

@@ -1,46 +1,26 @@
-"""Agreement journeys in a real browser (in Latvian, the portal's default language).
+"""A cooperation agreement journey in a real browser (in Latvian, the portal's default language).
 
-1. A cooperation agreement of two organizations, from draft to the document of record: Baltā māja drafts it
-   with In lingua, edits a clause, previews the draft PDF and submits it; In lingua comments; the coordinator
-   returns it with a comment; Baltā māja changes it and submits it again; the coordinator approves; both
-   representatives sign (the first one mistypes the password once); a visitor checks the downloaded file on
-   /verify, and a copy with one byte changed fails the check.
-2. The network agreement of all members: with version 1 (No. 2017/2) in force, the coordinator drafts its
-   version 2, submits and approves it; every representative signs; version 2 is in force and 2017/2 ends.
+A cooperation agreement of two organizations, from draft to the document of record: Baltā māja drafts it
+with In lingua, edits a clause, previews the draft PDF and submits it; In lingua comments; the coordinator
+returns it with a comment; Baltā māja changes it and submits it again; the coordinator approves; both
+representatives sign (the first one mistypes the password once); a visitor checks the downloaded file on
+/verify, and a copy with one byte changed fails the check.
 
 Other journeys share the live server: the exchange journey books a hall between Sukrums and Intelekta parks,
 the catalogue journey publishes as Baltā māja's member, the membership journey adds new member organizations.
-Journey 1 uses Baltā māja and In lingua only (no other agreement of theirs); journey 2 signs for every active
-member, whichever other journeys ran before it.
+This journey uses Baltā māja and In lingua only (no other agreement of theirs).
 """
 import hashlib
 import re
-import subprocess
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from steps import log_in, log_out, lv, reset_login_rate_limit, watch
-
-PROJECT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"  # where conftest's shot() puts its PNGs
-
-DRAFTER = ("inguna.badune@balta-maja.example.org", "Inguna Badune", "Baltā māja")
-PARTNER = ("olga.gailuma@in-lingua.example.org", "Olga Gaiļuma", "In lingua")
-COORDINATOR = ("maija.burima@intelekta-parks.example.org", "Maija Burima", "Intelekta parks")
-# The representatives of the six demo organizations (portal/demo.py), who signed the network agreement 2017/2.
-DEMO_REPRESENTATIVES = [
-    COORDINATOR,
-    ("inguna.badune@balta-maja.example.org", "Inguna Badune", "Baltā māja"),
-    ("liga.zukovska@attistibai.example.org", "Līga Žukovska", "ATTĪSTĪBAI"),
-    ("ilze.kirsone@sukrums.example.org", "Ilze Ķirsone", "Sukrums"),
-    ("olga.gailuma@in-lingua.example.org", "Olga Gaiļuma", "In lingua"),
-    ("arturs.snepsts@jzb.example.org", "Artūrs Šņepsts", "DU Jauno zinātnieku biedrība"),
-]
-DEMO_NETWORK_NUMBER = "2017/2"  # the network agreement in force in the demo, version 1
+from agreement_steps import (COORDINATOR, DRAFTER, PARTNER, download, open_agreement, org_id, pdf_text,
+                             render_last_page, sign, state, tampered)
+from agreement_steps import fresh_login_limit  # noqa: F401  (fixtures)
+from steps import log_in, log_out, lv, watch
 
 NEW_HEADING = "Kopīgās latviešu valodas nodarbības"
 NEW_TEXT = ("Puses kopīgi rīko latviešu valodas nodarbības jauniešiem Daugavpilī un Krāslavā.\n"
@@ -49,100 +29,6 @@ ADDED_LINE = "Gadā notiek vismaz četras nodarbības; katrā piedalās ne vair�
 PARTNER_COMMENT = "Labdien! Lūdzu, pierakstiet, cik nodarbību gadā plānojam — mums tas jāzina budžetam."
 RETURN_COMMENT = "Lūdzu, sadaļā par valodas nodarbībām norādiet nodarbību skaitu gadā un dalībnieku skaitu."
 VALID_TO = date.today() + timedelta(days=2 * 365)
-
-
-# ---------------------------------------------------------------- texts and helpers
-
-
-@pytest.fixture
-def fresh_login_limit(live_server):
-    reset_login_rate_limit(live_server.app)
-    yield
-    reset_login_rate_limit(live_server.app)
-
-
-def org_id(live_server, name: str) -> int:
-    from sqlalchemy import select
-
-    from portal.extensions import db
-    from portal.orgs.models import Organization
-
-    with live_server.app.app_context():
-        found = db.session.scalar(select(Organization.id).where(Organization.name == name))
-        db.session.rollback()
-    assert found is not None, name
-    return found
-
-
-def state(page: Page):
-    return page.locator("main [data-testid=agreement-state]")
-
-
-def download(page: Page, link) -> tuple[bytes, str]:
-    """Clicks a link that answers with an attachment; the file's bytes and suggested name."""
-    with page.expect_download() as info:
-        link.click()
-    received = info.value
-    assert received.failure() is None, received.failure()
-    return Path(received.path()).read_bytes(), received.suggested_filename
-
-
-def pdf_text(data: bytes, tmp_path: Path, name: str) -> str:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
-
-
-def render_last_page(data: bytes, tmp_path: Path, name: str) -> Path:
-    """The PDF's last page (the signatures page) as a 60 dpi PNG next to the screenshots."""
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(pages), "-l", str(pages), "-singlefile",
-                    str(path), str(SCREENSHOTS / name)], check=True)
-    return SCREENSHOTS / f"{name}.png"
-
-
-def tampered(data: bytes) -> bytes:
-    """The file with one byte changed in the middle of the document the network certified: in the content
-    stream nearest the middle of the first revision (before any signature was added), so that every
-    signature's byte range covers the change and the file still parses. (The middle of the whole file
-    is no good: it can fall in the zero padding of a signature's /Contents, which no signature covers.)"""
-    body = data[:data.index(b"%%EOF")]
-    streams = [(m.end(), body.index(b"endstream", m.end())) for m in re.finditer(rb"(?<!end)stream\r?\n", body)]
-    assert streams, "no stream in the certified document"
-    middle = len(body) // 2
-    start, end = min(streams, key=lambda s: 0 if s[0] <= middle < s[1] else min(abs(s[0] - middle),
-                                                                                 abs(s[1] - middle)))
-    where = (start + end) // 2
-    return data[:where] + bytes([data[where] ^ 0x01]) + data[where + 1:]
-
-
-def open_agreement(page: Page, base: str, agreement_id: int) -> None:
-    """From the main navigation to the agreement, as a party's person finds it."""
-    page.locator("nav.main-nav a[href='/agreements']").click()
-    page.wait_for_url(f"{base}/agreements")
-    page.locator(f"main a[href='/agreements/{agreement_id}']").first.click()
-    page.wait_for_url(f"{base}/agreements/{agreement_id}")
-
-
-def sign(page: Page, base: str, agreement_id: int, name: str, org: str, password: str) -> None:
-    """The representative signs for their organization from the agreement's page."""
-    link = page.locator("[data-testid=sign-link]")
-    expect(link).to_have_text(lv("Sign for %(org)s", org=org))
-    link.click()
-    page.wait_for_url(f"{base}/agreements/{agreement_id}/sign")
-    form = page.locator(f"main form[action='/agreements/{agreement_id}/sign']")
-    form.locator("[name=password]").fill(password)
-    form.locator("[name=typed_name]").fill(name)
-    form.locator("[name=consent]").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(f"{base}/agreements/{agreement_id}")
-    expect(page.locator(".flash.error")).to_have_count(0)
-    expect(page.locator(".flash.success")).to_have_text(lv("Signed for %(org)s.", org=org))
 
 
 # ---------------------------------------------------------------- 1. a cooperation agreement of two
@@ -445,130 +331,6 @@ def test_cooperation_agreement_journey(live_server, fresh_login_limit, page: Pag
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the SHA-256 wraps
     shot(page, "agreement-13b-certificate-verified-390")
     page.set_viewport_size({"width": 1280, "height": 900})
-
-    assert failed_responses == [], "responses with an error status:\n" + "\n".join(failed_responses)
-    assert console_errors == [], "errors in the browser console:\n" + "\n".join(console_errors)
-
-
-# ---------------------------------------------------------------- 2. the network agreement, version 2
-
-def _signatories(live_server, agreement_id: int) -> list[tuple[str, str, str]]:
-    """(e-mail, name, organization) of who signs for each party, in the document's order."""
-    from portal.agreements.models import Agreement
-    from portal.extensions import db
-
-    with live_server.app.app_context():
-        agreement = db.session.get(Agreement, agreement_id)
-        people = [(p.signatory.email, p.signatory.name, p.org.name) for p in agreement.parties]
-        db.session.rollback()
-    return people
-
-
-def _stand_in_password(live_server, email: str) -> None:
-    """A member added by another journey (the membership journey) has a password this file does not know:
-    the test stands in for its representative by giving them the demo password, directly in the database."""
-    from sqlalchemy import select
-
-    from portal.accounts.models import User
-    from portal.accounts.passwords import hash_password
-    from portal.extensions import db
-
-    with live_server.app.app_context():
-        person = db.session.scalar(select(User).where(User.email == email))
-        person.password_hash = hash_password(live_server.demo_password)
-        db.session.commit()
-
-
-def test_network_agreement_amendment_journey(live_server, fresh_login_limit, page: Page, shot):
-    base, password = live_server.url, live_server.demo_password
-    failed_responses, console_errors = watch(page)
-    coordinator_email = COORDINATOR[0]
-    # In Latvian, whoever logs in (kept in the session): members added by the membership journey may
-    # have chosen English.
-    page.goto(f"{base}/?lang=lv")
-
-    # -- The coordinator (also Intelekta parks' representative) drafts a network agreement: version 2.
-    log_in(page, base, coordinator_email, password)
-    page.goto(f"{base}/agreements")
-    in_force = page.locator("[data-testid=state-in_force] tr", has_text=DEMO_NETWORK_NUMBER)
-    expect(in_force).to_contain_text(lv("Network agreement"))
-    previous_id = int(in_force.locator("a[href^='/agreements/']").get_attribute("href").rsplit("/", 1)[1])
-    page.locator("main a.button[href='/agreements/new']").click()
-    page.wait_for_url(f"{base}/agreements/new")
-    form = page.locator("main form[method=post]")
-    expect(form).to_contain_text(lv(
-        "A network agreement is in force (No. %(number)s): a new network agreement is drafted as its next "
-        "version, for all current members to sign.", number=DEMO_NETWORK_NUMBER))
-    form.locator("input[name=kind][value=network]").check()
-    form.locator("select[name=language]").select_option("lv")
-    shot(page, "network-01-new")
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(re.escape(base) + r"/agreements/\d+/edit$"))
-    agreement_id = int(page.url.rsplit("/", 2)[1])
-    agreement_url = f"{base}/agreements/{agreement_id}"
-    page.locator(f"main a[href='/agreements/{agreement_id}']").click()
-    page.wait_for_url(agreement_url)
-    expect(page.locator("main .page-head")).to_contain_text(lv("version %(n)d", n=2))
-    expect(page.locator(f"main a[href='/agreements/{previous_id}']")).to_have_text(
-        f"{lv('No.')} {DEMO_NETWORK_NUMBER}")
-    expect(state(page)).to_have_text(lv("Draft"))
-
-    signatories = _signatories(live_server, agreement_id)
-    parties = page.locator("[data-testid=parties] li.status-row:not([data-testid=status-coordination])")
-    expect(parties).to_have_count(len(signatories))
-    for _, name, org in DEMO_REPRESENTATIVES:
-        expect(page.locator("[data-testid=parties]")).to_contain_text(f"{org}")
-        assert (name, org) in [(n, o) for _, n, o in signatories], f"{org} should sign with {name}"
-    shot(page, "network-02-draft")
-
-    # -- Submitted and approved by the same coordinator.
-    page.locator(f"main form[action='/agreements/{agreement_id}/submit'] button[type=submit]").click()
-    page.wait_for_url(agreement_url)
-    expect(state(page)).to_have_text(lv("Waiting for approval"))
-    page.locator(f"main form[action='/agreements/{agreement_id}/approve'] button[type=submit]").click()
-    page.wait_for_url(agreement_url)
-    expect(page.locator(".flash.error")).to_have_count(0)
-    expect(state(page)).to_have_text(lv("Approved, being signed"))
-
-    # -- Every party's representative signs; the coordinator first, being here.
-    demo_emails = {email for email, _, _ in DEMO_REPRESENTATIVES}
-    signed = 0
-    for email, name, org in [s for s in signatories if s[0] == coordinator_email] + \
-                            [s for s in signatories if s[0] != coordinator_email]:
-        if email != coordinator_email:
-            if email not in demo_emails:
-                _stand_in_password(live_server, email)
-            log_in(page, base, email, password)
-            open_agreement(page, base, agreement_id)
-        sign(page, base, agreement_id, name, org, password)
-        signed += 1
-        expect(page.locator(f"[data-testid=signed-{org_id(live_server, org)}]")).to_be_visible()
-        if signed < len(signatories):
-            expect(state(page)).to_have_text(lv("Approved, being signed"))
-            expect(page.locator("[data-testid=parties] [data-testid^=signed-]")).to_have_count(signed)
-            expect(page.locator("[data-testid=parties] .not-signed")).to_have_count(len(signatories) - signed)
-            if signed == 3:
-                shot(page, "network-03-being-signed")
-            log_out(page, base)
-
-    # -- After the last signature version 2 is in force, and it has replaced 2017/2.
-    expect(state(page)).to_have_text(lv("In force"))
-    expect(page.locator("[data-testid=parties] [data-testid^=signed-]")).to_have_count(len(signatories))
-    expect(page.locator("[data-testid=download-pdf]")).to_have_text(lv("Download the document of record (PDF)"))
-    shot(page, "network-04-in-force")
-    number = re.search(r"\d{4}/\d+", page.locator("main .page-head p", has_text=lv("Verification code"))
-                       .inner_text()).group(0)
-    page.locator(f"main a[href='/agreements/{previous_id}']").click()
-    page.wait_for_url(f"{base}/agreements/{previous_id}")
-    expect(state(page)).to_have_text(lv("Terminated"))
-    expect(page.locator("main .notice")).to_contain_text(f"v2: {number}")
-    shot(page, "network-05-previous-terminated")
-    page.locator("nav.main-nav a[href='/agreements']").click()
-    page.wait_for_url(f"{base}/agreements")
-    expect(page.locator("[data-testid=state-in_force]")).to_contain_text(number)
-    expect(page.locator("[data-testid=state-terminated]")).to_contain_text(DEMO_NETWORK_NUMBER)
-    expect(page.locator("[data-testid=state-in_force]")).not_to_contain_text(DEMO_NETWORK_NUMBER)
-    shot(page, "network-06-list")
 
     assert failed_responses == [], "responses with an error status:\n" + "\n".join(failed_responses)
     assert console_errors == [], "errors in the browser console:\n" + "\n".join(console_errors)
