@@ -152,10 +152,11 @@ def measure(app, db, stats: dict, runs: int, warmup: int = 5) -> tuple[list[dict
 
 
 def n_plus_one_probe(client, counter, chosen, results) -> list[str]:
-    """The same page with 1, a few and 20 entries (and many photos or none) must cost the same statements."""
+    """The same kind of page (a search, a listing) with 1, a few and 20 entries (and many photos or none) must
+    cost the same statements. A search makes one more than a listing: its words."""
     from portal.resources import cards as kept_cards, pages as kept_pages
 
-    probes = {}
+    probes: dict[str, dict[int, tuple[str, int]]] = {"search": {}, "listing": {}}
     urls = [f"/resources?q={w}" for w in chosen["rare"][:3]] + [f"/resources?q={chosen['broad'][0]}", "/resources",
                                                                "/resources?kind=material&municipality=ludzas"]
     for url in urls:
@@ -168,16 +169,19 @@ def n_plus_one_probe(client, counter, chosen, results) -> list[str]:
             html = client.get(page_url).get_data(as_text=True)
             items = html.count('data-testid="entry"')
             if items:
-                probes.setdefault(items, (page_url, counter["n"]))
+                probes["search" if "q=" in page_url else "listing"].setdefault(items, (page_url, counter["n"]))
     listing = [r for r in results if r["who"] == "member" and r["type"] in ("listing", "search")]
     counts = sorted({r["stmts"][0] for r in listing} | {r["stmts"][1] for r in listing})
-    line = "  N+1 probe (entries on page -> statements): " + ", ".join(
-        f"{items} -> {n}" for items, (_, n) in sorted(probes.items()))
+    line = "  N+1 probe (entries on page -> statements): " + "; ".join(
+        f"{kind} " + ", ".join(f"{items} -> {n}" for items, (_, n) in sorted(found.items()))
+        for kind, found in probes.items() if found)
     print(line + f"; member listing/search pages use {counts} statements")
-    if len({n for _, n in probes.values()}) > 1:
-        return ["WARNING: statements per page depend on the number of entries (N+1): "
-                + "; ".join(f"{u} ({items} entries): {n}" for items, (u, n) in sorted(probes.items()))]
-    return []
+    warnings = []
+    for kind, found in probes.items():
+        if len({n for _, n in found.values()}) > 1:
+            warnings.append(f"WARNING: statements per {kind} page depend on the number of entries (N+1): "
+                            + "; ".join(f"{u} ({items} entries): {n}" for items, (u, n) in sorted(found.items())))
+    return warnings
 
 
 def report(label: str, results: list[dict], warnings: list[str], stats: dict, size: int, check_target: bool):
