@@ -140,3 +140,19 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   window.addEventListener("resize", function () { bars.forEach(mark); });
 });
+
+// A table wider than its page scrolls sideways inside its box (.table-scroll, portal.css). While it does, the box is
+// focusable, so that the keyboard can scroll it too (axe: scrollable-region-focusable); a box that fits is no tab stop.
+document.addEventListener("DOMContentLoaded", function () {
+  var boxes = document.querySelectorAll(".table-scroll");
+  if (!boxes.length) { return; }
+  function mark() {
+    boxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) { box.setAttribute("tabindex", "0"); }
+      else { box.removeAttribute("tabindex"); }
+    });
+  }
+  mark();
+  window.addEventListener("load", mark);  // after the fonts and images, which change the widths
+  window.addEventListener("resize", mark);
+});

@@ -73,6 +73,22 @@ CHECKS = {
         const bare = [...document.querySelectorAll('main table tbody td:not([colspan])')].filter(td => !td.hasAttribute('data-label'));
         return bare.length ? ['table cells without data-label: ' + bare.slice(0, 4).map(td => JSON.stringify(td.innerText.trim().slice(0, 40))).join(', ')] : [];
     }""",
+    # Every table of the page sits in its .table-scroll box, which scrolls it sideways when it is wider than the page;
+    # a box that scrolls can be focused (the keyboard scrolls it: axe's scrollable-region-focusable), one that fits
+    # is no tab stop. Measured after a frame, when portal.js has followed a resize.
+    "table_boxes": """() => {
+        const problems = [], name = t => t.dataset.testid || (t.querySelector('th') ? t.querySelector('th').innerText.trim().slice(0, 30) : '');
+        const bare = [...document.querySelectorAll('main table')].filter(t => !t.parentElement.matches('.table-scroll'));
+        if (bare.length) { problems.push('tables outside a .table-scroll box: ' + bare.map(name).join(', ')); }
+        for (const box of document.querySelectorAll('.table-scroll')) {
+            const scrolls = box.scrollWidth > box.clientWidth + 1, focusable = box.getAttribute('tabindex') === '0';
+            if (scrolls !== focusable) {
+                problems.push(`the box of table "${name(box.querySelector('table'))}" ${scrolls ? 'scrolls' : 'fits'} ` +
+                    `(${box.scrollWidth} px in ${box.clientWidth} px) but is ${focusable ? '' : 'not '}focusable`);
+            }
+        }
+        return problems;
+    }""",
     # On a desktop the header is its designed rows: the brand and the person's links on one line, every
     # section link on the line below.
     "header_rows": """() => {

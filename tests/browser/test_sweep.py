@@ -8,6 +8,10 @@ a skip link, alt text on every photo; on a phone every control is at least 44 px
 labelled for the stacked layout; on a desktop the header does not wrap.
 Screenshots: test-artifacts/screenshots/sweep/<lang>-<width>/<role>-<page>.jpg (JPEG: a third of PNG's time).
 
+Between and beyond those two widths (MID_WIDTHS: from 320 px, under a small phone, past the breakpoints at 700 and
+820 px, to 1,400 px) every page is measured once more, for horizontal scrolling only: a table wider than a window
+between a phone's and a desktop's scrolls inside its own box, never the page (and the box can then be focused).
+
 One browser, one context per role and language; each role logs in once (conftest's role_states).
 Problems are collected over the whole sweep and reported together.
 """
@@ -22,6 +26,7 @@ from sweep_pages import COORDINATOR, NAV, NOT_PAGES, PAGES, ROLES, pages_for
 
 SWEEP = SCREENSHOTS / "sweep"
 PHONE, DESKTOP = 390, 1280
+MID_WIDTHS = (320, 600, 700, 701, 760, 820, 860, 1024, 1400)
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +90,36 @@ def test_every_page_fits_and_passes_axe(live_server, browser: Browser, sweep, ro
             own_status = f"the server responded with a status of {swept.status}"
             problems += [f"{path}: console: {text}" for text in console_errors
                          if swept.status == 200 or own_status not in text]
+    finally:
+        context.close()
+    assert not problems, f"{role} in {lang}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["lv", "en"])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_fits_at_every_width(live_server, browser: Browser, sweep, role, lang):
+    """Each page is loaded once and resized through MID_WIDTHS: the document never scrolls sideways, every table is
+    in its .table-scroll box, and a box that scrolls its table can be focused. At 860 px, say, the people of an
+    organization or the figures beside a chart of the statistics did not fit before."""
+    ids, states = sweep
+    own = _org_of(role, ids)
+    context = browser.new_context(viewport={"width": MID_WIDTHS[0], "height": 860}, locale="de-DE",
+                                  storage_state=states[role])
+    page = context.new_page()
+    problems = []
+    try:
+        page.goto(f"{live_server.url}/?lang={lang}")
+        widths = list(MID_WIDTHS)
+        for swept in pages_for(role, lang):
+            path = swept.url(ids, own)
+            page.goto(live_server.url + path)
+            for width in widths:
+                if page.viewport_size["width"] != width:
+                    page.set_viewport_size({"width": width, "height": 860})
+                    page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")  # resize handled
+                problems += [f"{path} at {width} px: {problem}"
+                             for problem in checks.problems(page, "overflow", "table_boxes")]
+            widths.reverse()  # the next page starts at the width this one ended with
     finally:
         context.close()
     assert not problems, f"{role} in {lang}:\n" + "\n".join(problems)
