@@ -152,27 +152,52 @@ def sweep_ids(live_server):
     return prepare(live_server.app, live_server.demo_password)
 
 
-@pytest.fixture(scope="session")
-def role_states(live_server, browser, sweep_ids):
-    """Each role's logged-in browser state (cookies), made by logging in once through the form."""
-    from steps import reset_login_rate_limit
-    from sweep_data import LOGINS
+class RoleStates:
+    """Each role's logged-in browser state (cookies), made by logging in through the form: once, and again
+    when a journey has logged that person out since (logging out ends every session of theirs)."""
 
-    reset_login_rate_limit(live_server.app)
-    states = {"visitor": None}
-    for role, email in LOGINS.items():
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login")
-        form = page.locator("main form[method=post]")
-        form.locator("[name=email]").fill(email)
-        form.locator("[name=password]").fill(live_server.demo_password)
-        form.locator("button[type=submit]").click()
-        page.wait_for_url(f"{live_server.url}/")
-        states[role] = context.storage_state()
-        context.close()
-    reset_login_rate_limit(live_server.app)
-    return states
+    def __init__(self, live_server, browser):
+        self.live_server, self.browser = live_server, browser
+        self.states: dict[str, dict] = {}
+
+    def __getitem__(self, role: str):
+        if role == "visitor":
+            return None
+        state = self.states.get(role)
+        if state is None or not self._still_logged_in(state):
+            state = self.states[role] = self._log_in(role)
+        return state
+
+    def _still_logged_in(self, state) -> bool:
+        context = self.browser.new_context(storage_state=state)
+        try:
+            return context.request.get(f"{self.live_server.url}/account", max_redirects=0).status == 200
+        finally:
+            context.close()
+
+    def _log_in(self, role: str) -> dict:
+        from steps import reset_login_rate_limit
+        from sweep_data import LOGINS
+
+        reset_login_rate_limit(self.live_server.app)
+        context = self.browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"{self.live_server.url}/login")
+            form = page.locator("main form[method=post]")
+            form.locator("[name=email]").fill(LOGINS[role])
+            form.locator("[name=password]").fill(self.live_server.demo_password)
+            form.locator("button[type=submit]").click()
+            page.wait_for_url(f"{self.live_server.url}/")
+            return context.storage_state()
+        finally:
+            context.close()
+            reset_login_rate_limit(self.live_server.app)
+
+
+@pytest.fixture(scope="session")
+def role_states(live_server, browser, sweep_ids) -> RoleStates:
+    return RoleStates(live_server, browser)
 
 
 # ---------------------------------------------------------------- screenshots
