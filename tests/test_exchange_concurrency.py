@@ -5,12 +5,10 @@ Each race runs several rounds: a single lucky interleaving proves little.
 import re
 import threading
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import REPRESENTATIVE
 from portal.audit.models import AuditEvent
 from portal.audit.services import verify_chain
 from portal.exchanges import services
@@ -18,29 +16,13 @@ from portal.exchanges.models import ACCEPTED, REQUESTED, Exchange
 from portal.extensions import db
 from portal.notifications.models import Notification
 
-from .factories import make_org, make_resource, make_user
+from .exchange_helpers import hall, outsider  # noqa: F401  (fixtures)
 from .helpers import client_for
 
 ROUNDS = 5
 WON = "The request is accepted."
 CLASH = "Not enough left"
 ALREADY = "This exchange has just been changed by someone else: it is now “Accepted”."
-
-
-@pytest.fixture
-def hall(world):
-    resource = make_resource(world.representative, title="Semināru zāle “Ezers”", quantity=40,
-                             value_eur=Decimal("80"), value_unit="day")
-    db.session.commit()
-    return resource
-
-
-@pytest.fixture
-def third(world):
-    org = make_org("Daugavas krasts")
-    person = make_user(org, REPRESENTATIVE, email="third@example.org", name="Oskars Ārējais")
-    db.session.commit()
-    return person
 
 
 @pytest.fixture
@@ -94,7 +76,7 @@ def taken_on(resource, day: date) -> int:
         Exchange.starts_on <= day, Exchange.ends_on >= day))
 
 
-def test_conflicting_requests_accepted_at_once_leave_one_winner(app, world, hall, third, deciders):
+def test_conflicting_requests_accepted_at_once_leave_one_winner(app, world, hall, outsider, deciders):
     for round_ in range(ROUNDS):
         start = date.today() + timedelta(days=40 + 5 * round_)
         # Sukrums asks for 30 places on days 0–1, Daugavas krasts for 30 on days 1–2: day 1 cannot hold both.
@@ -102,7 +84,7 @@ def test_conflicting_requests_accepted_at_once_leave_one_winner(app, world, hall
             world.other_member, hall, starts_on=start, ends_on=start + timedelta(days=1), quantity=30, hours=None,
             purpose="Jauniešu forums", message="")
         krasts = services.request_exchange(
-            third, hall, starts_on=start + timedelta(days=1), ends_on=start + timedelta(days=2), quantity=30,
+            outsider, hall, starts_on=start + timedelta(days=1), ends_on=start + timedelta(days=2), quantity=30,
             hours=None, purpose="Valdes izbraukuma sēde", message="")
         db.session.commit()
         ids, names = (sukrums.id, krasts.id), ("Sukrums", "Daugavas krasts")
