@@ -15,7 +15,7 @@ from markupsafe import escape
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.writer import PageObject
+from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -165,3 +165,13 @@ def configure_ca(app, tmp_path, kind: str):
             b"ca", key, certificate, None, serialization.BestAvailableEncryption(b"ca file password")))
         app.config.update(SIGNING_CA_PKCS12=str(tmp_path / "ca.p12"), SIGNING_CA_PASSWORD="ca file password")
     return certificate
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfFileWriter()
+    contents = writer.add_object(generic.StreamObject(stream_data=b"BT ET"))
+    writer.insert_page(PageObject(contents=contents, media_box=(0, 0, 595, 842)))
+    writer.encrypt("owner-secret", "user-secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+from pyhanko.pdf_utils.writer import PageObject
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -31,6 +31,8 @@ from portal.agreements.pdf import render_pdf, signature_boxes
 from portal.signing import ca, keys, pdfsign
 from portal.signing.external import ExternalSignatureRejected, check_external_signature
 from portal.signing.verify import verify_pdf
+
+from .certificate_helpers import encrypted_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "pdf"
@@ -303,16 +305,6 @@ def test_bytes_after_the_last_signature_are_not_the_document_of_record(stages, n
 
 
 # ------------------------------------------------------------------ bad input never raises
-
-def encrypted_pdf() -> bytes:
-    writer = PdfFileWriter()
-    contents = writer.add_object(generic.StreamObject(stream_data=b"BT ET"))
-    writer.insert_page(PageObject(contents=contents, media_box=(0, 0, 595, 842)))
-    writer.encrypt("owner-secret", "user-secret")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
 
 @pytest.mark.parametrize("data, problem", [
     (os.urandom(5000), "not_pdf"),

@@ -9,8 +9,6 @@ import re
 import pytest
 from cryptography import x509
 from markupsafe import escape
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 
 from portal.agreements import files as agreement_files
 from portal.agreements.pdf import render_pdf, signature_boxes
@@ -19,23 +17,13 @@ from portal.certificates import services as certificates
 from portal.extensions import db
 from portal.signing import ca, pdfsign
 
-from .certificate_helpers import (NOW, SIGNER_AGENT, SIGNER_IP, add_blank_page, anonymous, field_error, files_of,
-                                  flip_byte_in_signed_range, html, newest_file, shown_at,
+from .certificate_helpers import (NOW, SIGNER_AGENT, SIGNER_IP, add_blank_page, anonymous, encrypted_pdf, field_error,
+                                  files_of, flip_byte_in_signed_range, html, newest_file, shown_at,
                                   signed_network_agreement, upload_to_verify)
 from .factories import make_agreement
 from .helpers import client_for
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-
-
-def encrypted_pdf() -> bytes:
-    writer = PdfFileWriter()
-    contents = writer.add_object(generic.StreamObject(stream_data=b"BT ET"))
-    writer.insert_page(PageObject(contents=contents, media_box=(0, 0, 595, 842)))
-    writer.encrypt("owner-secret", "user-secret")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- 3: the public /verify page
