@@ -131,14 +131,24 @@ document.addEventListener("DOMContentLoaded", function () {
       bar.scrollLeft += edge.left - box.left - fade;
     }
   }
-  bars.forEach(function (bar) {
+  function revealCurrent(bar) {
     var current = bar.querySelector("[aria-current=page]");
     if (current) { reveal(bar, current); }
     mark(bar);
+  }
+  bars.forEach(function (bar) {
+    revealCurrent(bar);
     bar.addEventListener("scroll", function () { mark(bar); }, {passive: true});
     bar.addEventListener("focusin", function (event) { reveal(bar, event.target); });
   });
-  window.addEventListener("resize", function () { bars.forEach(mark); });
+  // A new width (a phone turned, a window narrowed) shows the current tab again; a new height alone (a phone's
+  // address bar sliding away) leaves the bar where its reader scrolled it.
+  var width = window.innerWidth;
+  window.addEventListener("resize", function () {
+    if (window.innerWidth === width) { bars.forEach(mark); return; }
+    width = window.innerWidth;
+    bars.forEach(revealCurrent);
+  });
 });
 
 // A table wider than its page scrolls sideways inside its box (.table-scroll, portal.css). While it does, the box is

@@ -99,6 +99,9 @@ def test_tab_bars_are_one_row_that_scrolls_inside_the_page(live_server, browser,
             page.set_viewport_size({"width": DESKTOP, "height": 860})
             problems += _bar_problems(page.evaluate(BARS), path, DESKTOP)
             problems += [f"{path} at {DESKTOP} px: {p}" for p in checks.problems(page, "overflow")]
+            page.set_viewport_size({"width": PHONE, "height": 860})  # narrowed again: the current tab shows again
+            problems += [f"{path} narrowed to {PHONE} px: the current tab {bar['current']!r} is not (wholly) in view"
+                         for bar in page.evaluate(BARS) if not bar["current_shown"]]
     finally:
         context.close()
     assert problems == []
