@@ -2,30 +2,32 @@
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, event, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from ..database import PLANNED_ONCE, utcnow
+from ..database import utcnow
 from ..extensions import db
 from ..notifications.services import remember_unread, unread_count_of
+from . import person_row
 from .models import User
 
 
 # The idle limit is counted from the last request to within this many seconds.
 SEEN_AT_RESOLUTION = 30
+LARGEST_ID = 2**63 - 1  # a cookie naming a larger one names no one (and would not fit the query's integer)
 
 # Values other packages read on every page, as uncorrelated scalar subqueries read in the person's statement
-# (one round trip for all): name → subquery. Registered at import; the statement is built once, at the first
-# request, so the ORM's statement cache then finds it by a cheap key.
+# (one round trip for all): name → subquery. Registered at import; the statement is compiled at the first
+# request (portal.accounts.person_row).
 _READ_WITH_THE_PERSON: dict[str, object] = {}
 _READ_ALONG = "read_with_the_person"  # session.info keys: (_READ_ALONG, name)
-_person_statement = None
+_frozen = False  # True from the first request on: the statement is compiled with what was registered by then
 
 
 def register_read_with_the_person(name: str, scalar_subquery) -> None:
     """Have `scalar_subquery` read with every logged-in person's load; its value is then
     `value_read_with_the_person(session, name)` until that transaction ends."""
-    if _person_statement is not None:
+    if _frozen:
         raise RuntimeError(f"{name}: registered after the first request")
     _READ_WITH_THE_PERSON[name] = scalar_subquery
 
@@ -35,14 +37,10 @@ def value_read_with_the_person(session, name: str):
     return session.info.get((_READ_ALONG, name))
 
 
-def _person():
-    global _person_statement
-    if _person_statement is None:
-        _person_statement = (
-            select(User, unread_count_of(User.id), *_READ_WITH_THE_PERSON.values()).join(User.org)
-            .options(contains_eager(User.org)).where(User.id == bindparam("user_id"))
-            .execution_options(**PLANNED_ONCE))
-    return _person_statement
+def _person_statement(dialect) -> person_row.PersonStatement:
+    global _frozen
+    _frozen = True
+    return person_row.statement_for(dialect, lambda: [unread_count_of(User.id), *_READ_WITH_THE_PERSON.values()])
 
 
 @event.listens_for(Session, "after_commit")
@@ -61,14 +59,16 @@ def configure_login_manager(login_manager) -> None:
     @login_manager.user_loader
     def load_user(cookie_id: str):
         user_id, _, token = cookie_id.partition(":")
-        if not user_id.isdigit() or not token:
+        if not user_id.isdigit() or not token or int(user_id) > LARGEST_ID:
             return None
         # One statement: the person, their organization (is_active reads it), the bell's count and the rest.
-        found = db.session.execute(_person(), {"user_id": int(user_id)}).one_or_none()
-        if found is None:
+        connection = db.session.connection()
+        found = _person_statement(connection.dialect).read(connection, int(user_id))
+        if found is None or found[0]["session_token"] != token:
             return None
-        user, unread, *read_along = found
-        if not user.is_active or user.session_token != token:
+        user_values, org_values, (unread, *read_along) = found
+        user = person_row.in_session(db.session, user_values, org_values)
+        if not user.is_active:
             return None
         remember_unread(db.session, user.id, unread)
         for name, value in zip(_READ_WITH_THE_PERSON, read_along):
