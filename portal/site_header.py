@@ -66,7 +66,7 @@ def section_of(path: str, own_org: str | None) -> str | None:
 
 def site_header() -> Markup:
     """base.html's header for this request."""
-    person = current_user if current_user.is_authenticated else None
+    person = current_user._get_current_object() if current_user.is_authenticated else None
     other_language = "en" if get_locale().language == "lv" else "lv"
     config = current_app.config
     shown = Shown(

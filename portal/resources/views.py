@@ -85,8 +85,10 @@ def catalogue_query(org: str = "") -> search.CatalogueQuery:
 
 def _listing(model, template_title):
     section = _section(model)
-    can_publish = current_user.is_authenticated and policy.can_edit_catalogue(current_user, current_user.org)
-    audience = (current_user.is_authenticated, policy.is_network_member(current_user), can_publish)
+    viewer = current_user._get_current_object()  # once: each use of the proxy looks the person up again
+    signed_in = viewer.is_authenticated
+    can_publish = signed_in and policy.can_edit_catalogue(viewer, viewer.org)
+    audience = (signed_in, policy.is_network_member(viewer), can_publish)
     content = pages.rendered(db.session, (get_locale(), local_today(), section, audience, request.full_path),
                              lambda: _listing_content(model, section, template_title, audience[1], can_publish))
     return render_template("resources/catalogue.html", title=template_title, content=content)
