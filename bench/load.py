@@ -11,7 +11,9 @@ sqlite3 FTS5 (`unicode61 remove_diacritics 2`) over the same resources' title an
 gunicorn with 2 sync workers on 127.0.0.1 (access log off, worker recycling as gunicorn.conf.py sets
 it). The same load (bench/loadgen.py: wrk -t2 -c8 when installed, else a Python load generator) is
 run against each scenario in turn, round after round, so a noisy neighbour slows all of them alike;
-the medians over the rounds are printed with the ratio to the floor's rare-word req/s.
+the medians over the rounds are printed with the ratio to the floor's rare-word req/s. A query's pages for
+a visitor and a member (and the other checkout's, with --before) run back to back, and a member's share of
+the visitor's speed is the median of the round-by-round ratios of those neighbours.
 """
 import argparse
 import http.cookiejar
@@ -182,6 +184,8 @@ def member_cookie(base: str, email: str) -> str:
 
 # ------------------------------------------------------------------ load
 
+PAIRED = ("portal", "member", "before", "b-member")  # servers whose pages of one query run next to each other
+
 
 def fetch(base: str, path: str, cookie: str) -> tuple[int, str]:
     request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
@@ -222,6 +226,23 @@ def scenarios(stats: dict, portal: str, floor: str, cookie: str, before: str | N
     return found
 
 
+def round_order(found, rng: random.Random) -> list:
+    """A new order each round: a worker recycled after max_requests spends ~3 s of CPU starting again, which
+    would otherwise fall on the same scenario every round. The pages compared with each other (a query's
+    visitor, member and the other checkout's) run back to back, in a new order among themselves too: this
+    machine's speed drifts by up to 2 × within a minute, and a ratio of neighbours sees little of that."""
+    units: dict[str, list] = {}
+    for s in found:
+        key = s.name if s.server in PAIRED and not s.fresh else f"{s.server} {s.name}"
+        units.setdefault(key, []).append(s)
+    return [s for unit in rng.sample(list(units.values()), len(units)) for s in rng.sample(unit, len(unit))]
+
+
+def paired_share(runs, of_runs, key: str) -> float:
+    """The median over the rounds of one page's figure over its neighbour's in the same round."""
+    return statistics.median(a[key] / b[key] for a, b in zip(runs, of_runs))
+
+
 def report(found, kind: str, args, loadgen: str) -> bool:
     floor_rare = statistics.median(r["rps"] for r in next(s for s in found if s.server == "floor"
                                                           and s.name == "rare word").runs)
@@ -233,6 +254,13 @@ def report(found, kind: str, args, loadgen: str) -> bool:
     ok = True
     medians = {(s.server, s.name): statistics.median(r["rps"] for r in s.runs) for s in found}
     cpu = {(s.server, s.name): statistics.median(r["cpu_ms"] for r in s.runs) for s in found}
+    runs = {(s.server, s.name): s.runs for s in found}
+
+    def shares(server, of_server, name) -> tuple[float, float]:
+        """This page's req/s over its neighbour's, and the neighbour's CPU a page over its, round by round."""
+        return (paired_share(runs[(server, name)], runs[(of_server, name)], "rps"),
+                paired_share(runs[(of_server, name)], runs[(server, name)], "cpu_ms"))
+
     for s in found:
         rps = medians[(s.server, s.name)]
         ratio = rps / floor_rare
@@ -243,21 +271,21 @@ def report(found, kind: str, args, loadgen: str) -> bool:
             met = ratio >= target and errors == 0
             verdict = f"≥ {target:.2f}: {'met' if met else 'MISSED'}"
             if s.server == "member":  # within 15 % of the visitor's page
-                share = rps / medians[("portal", s.name)]
+                share, by_cpu = shares("member", "portal", s.name)
                 met &= share >= 0.85
-                verdict += (f"; {share:.2f} × visitor's (≥ 0.85); by CPU a page "
-                            f"{cpu[('portal', s.name)] / cpu[(s.server, s.name)]:.2f}")
+                verdict += f"; {share:.2f} × visitor's (≥ 0.85); by CPU a page {by_cpu:.2f}"
             ok &= met
         elif s.server == "b-member":  # the other checkout's, for comparison (no target)
-            verdict = (f"{rps / medians[('before', s.name)]:.2f} × its visitor's; by CPU a page "
-                       f"{cpu[('before', s.name)] / cpu[(s.server, s.name)]:.2f}")
+            share, by_cpu = shares("b-member", "before", s.name)
+            verdict = f"{share:.2f} × its visitor's; by CPU a page {by_cpu:.2f}"
         print(f"{s.name:<14} {s.server:<8} {rps:8.1f} {ratio:8.2f} {statistics.median(r['p50'] for r in s.runs):8.1f} "
               f"{statistics.median(r['p99'] for r in s.runs):8.1f} {cpu[(s.server, s.name)]:7.2f} {errors:7d} "
               f"{s.bytes / 1024:8.1f}  {verdict}")
     print("(× floor: the share of the floor's rare-word req/s measured in the same run. The portal keeps each\n"
           " catalogue page rendered until the catalogue changes; \"rare, not kept\" asks a new address every\n"
           " time, so it shows what a search costs when its page is made. CPU ms: the server's CPU time a request,\n"
-          " its master and workers, which other processes' load changes far less than req/s.)")
+          " its master and workers, which other processes' load changes far less than req/s. × visitor's: the\n"
+          " median over the rounds of the member's page over the visitor's, which ran next to it.)")
     return ok
 
 
@@ -314,9 +342,7 @@ def main(argv=None) -> int:
             load(s.base, s.paths, s.cookie, SimpleNamespace(**{**vars(args), "duration": 1}), args.keep, s.fresh)
         groups = {floor: floor_proc.pid, portal: portal_proc.pid, **({before: before_proc.pid} if before else {})}
         for n in range(args.rounds):
-            # A new order each round: a worker recycled after max_requests spends ~3 s of CPU starting again,
-            # which would otherwise fall on the same scenario every round.
-            for s in random.Random(n).sample(found, len(found)):
+            for s in round_order(found, random.Random(n)):
                 used = cpu_seconds(groups[s.base])
                 r = load(s.base, s.paths, s.cookie, args, args.keep, s.fresh)
                 r["cpu_ms"] = (cpu_seconds(groups[s.base]) - used) * 1000 / max(1, r["requests"])
