@@ -102,6 +102,18 @@ def test_the_count_is_exact_beyond_the_ranked_candidates(many, member, monkeypat
     assert page.count == 45 and len(page.cards) == 10
 
 
+def test_newest_pages_are_whole_within_and_beyond_the_counts_reach(many, monkeypatch):
+    """PostgreSQL takes a page of the newest matches and their count from one walk of the newest COUNT_CAP + 1
+    matches when the page lies within them (the second page here ends on the walk's last row), and from a count
+    of its own beyond."""
+    monkeypatch.setattr(search_module, "COUNT_CAP", 39)
+    pages = [find("lapa", sort="newest", page=n) for n in (1, 2, 3)]
+    assert [len(p.items) for p in pages] == [20, 20, 5]
+    assert all((p.total, p.more) == (39, True) for p in pages)
+    seen = [e.id for p in pages for e in p.items]
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 45
+
+
 def test_the_count_stops_at_its_cap_on_every_page(many, member, monkeypatch):
     """A ranked search's count comes with its page (PostgreSQL: one statement), also past the last page."""
     monkeypatch.setattr(search_module, "COUNT_CAP", 5)

@@ -296,10 +296,18 @@ def _postgresql_listing(model, tokens, query, public_only, offset, result) -> li
     else:  # browsing: plain column filters use the listing index
         listing = select(model.id).where(*_column_filters(model, query, public_only))
         order = (model.sort_key, model.id.desc()) if query.sort == "title" else (model.id.desc(),)
-    # The capped count comes with the page, as an uncorrelated subquery PostgreSQL runs once: one round trip.
-    counted = select(func.count()).select_from(listing.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
-    rows = db.session.execute(listing.add_columns(counted.correlate(None)).order_by(*order)
-                              .limit(query.per_page).offset(offset)).all()
+    if tokens and query.sort != "title" and offset + query.per_page <= COUNT_CAP + 1:
+        # A page within the count's reach is among the newest COUNT_CAP + 1 matches: one walk down the search
+        # table's key gives both (a broad word: 0.5 ms, against 0.85 for a scan that counts and the page's walk).
+        # Not for browsing, whose count reads the listing index alone where this walk would read the entries.
+        newest = listing.order_by(*order).limit(COUNT_CAP + 1).subquery()
+        rows = db.session.execute(select(newest.c.id, func.count().over()).order_by(newest.c.id.desc())
+                                  .limit(query.per_page).offset(offset)).all()
+    else:
+        # The capped count comes with the page, as an uncorrelated subquery PostgreSQL runs once: one round trip.
+        counted = select(func.count()).select_from(listing.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+        rows = db.session.execute(listing.add_columns(counted.correlate(None)).order_by(*order)
+                                  .limit(query.per_page).offset(offset)).all()
     if rows:
         result.total, result.more = min(rows[0][1], COUNT_CAP), rows[0][1] > COUNT_CAP
     else:  # past the last page: no row to carry the count
