@@ -163,13 +163,23 @@ def test_smtp_down_keeps_the_message_and_retries_later(app, world):
 
 # ---------------------------------------------------------------- delivery right after the request
 
+def _why_nothing_arrived() -> str:
+    """What the outbox and the process's threads say, for a failure that has been seen once under CI's load."""
+    rows = [(m.id, m.attempts, m.last_error, m.claimed_by, m.claimed_until, m.next_attempt_at, m.sent_at,
+             m.failed_at) for m in outbox()]
+    db.session.rollback()
+    threads = [t.name for t in threading.enumerate()]
+    return f"no mail within 10 s; outbox (id, attempts, error, claimed by/until, next attempt, sent, failed): " \
+           f"{rows}; threads: {threads}"
+
+
 def test_mail_is_delivered_after_the_request(app, world, smtp):
     """Mail queued by a request goes out once its transaction is committed, from a thread of its own, so the
     request never waits for the SMTP server."""
     app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
     invite_by_http(app, world.representative, world.org)
 
-    assert smtp.collector.arrived.wait(timeout=10)
+    assert smtp.collector.arrived.wait(timeout=10), _why_nothing_arrived()
     [envelope] = smtp.envelopes
     assert envelope.rcpt_tos == ["anna.liepa@example.org"]
     for _ in range(400):  # the sender marks the message sent right after the SMTP server took it
