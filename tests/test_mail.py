@@ -163,23 +163,46 @@ def test_smtp_down_keeps_the_message_and_retries_later(app, world):
 
 # ---------------------------------------------------------------- delivery right after the request
 
-def _why_nothing_arrived() -> str:
-    """What the outbox and the process's threads say, for a failure that has been seen once under CI's load."""
+def _why_nothing_arrived(seen: dict) -> str:
+    """What the outbox, the process's threads and the delivery job said, for a failure seen under CI's load."""
     rows = [(m.id, m.attempts, m.last_error, m.claimed_by, m.claimed_until, m.next_attempt_at, m.sent_at,
              m.failed_at) for m in outbox()]
     db.session.rollback()
     threads = [t.name for t in threading.enumerate()]
-    return f"no mail within 10 s; outbox (id, attempts, error, claimed by/until, next attempt, sent, failed): " \
-           f"{rows}; threads: {threads}"
+    return (f"no mail within 10 s; outbox (id, attempts, error, claimed by/until, next attempt, sent, failed): "
+            f"{rows}; threads: {threads}; jobs handed out (path, to Redis?): {seen['submitted']}; "
+            f"claims (ids, built): {seen['claims']}")
 
 
-def test_mail_is_delivered_after_the_request(app, world, smtp):
+def _watch_delivery(monkeypatch, app) -> dict:
+    from portal.jobs import queue as job_queue
+    from portal.mail import delivery
+
+    seen = {"submitted": [], "claims": []}
+    submit, claim = job_queue._submit, delivery.claim
+
+    def watched_submit(app_, call):
+        seen["submitted"].append((call.path, job_queue.queue_configured(app_)))
+        return submit(app_, call)
+
+    def watched_claim(sender, batch):
+        found = claim(sender, batch)
+        seen["claims"].append((found[0], len(found[1])))
+        return found
+
+    monkeypatch.setattr(job_queue, "_submit", watched_submit)
+    monkeypatch.setattr(delivery, "claim", watched_claim)
+    return seen
+
+
+def test_mail_is_delivered_after_the_request(app, world, smtp, monkeypatch):
     """Mail queued by a request goes out once its transaction is committed, from a thread of its own, so the
     request never waits for the SMTP server."""
     app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+    seen = _watch_delivery(monkeypatch, app)
     invite_by_http(app, world.representative, world.org)
 
-    assert smtp.collector.arrived.wait(timeout=10), _why_nothing_arrived()
+    assert smtp.collector.arrived.wait(timeout=10), _why_nothing_arrived(seen)
     [envelope] = smtp.envelopes
     assert envelope.rcpt_tos == ["anna.liepa@example.org"]
     for _ in range(400):  # the sender marks the message sent right after the SMTP server took it
