@@ -163,6 +163,34 @@ def test_smtp_down_keeps_the_message_and_retries_later(app, world):
 
 # ---------------------------------------------------------------- delivery right after the request
 
+def test_mail_and_jobs_are_handed_out_when_the_transaction_commits_not_when_a_savepoint_is_released(
+        app, world, monkeypatch):
+    """A rule runs in a savepoint (portal.transaction.attempt), and the ORM reports a released savepoint as a
+    commit: a sender started then looked for the mail before the request committed it, found nothing, and the
+    mail waited for the sweep. A savepoint rolled back later keeps what was queued before it."""
+    from portal.jobs import queue as job_queue
+
+    handed_out = []
+    monkeypatch.setattr(job_queue, "_submit", lambda app_, call: handed_out.append(call.path))
+    app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
+    with app.test_request_context("/", method="POST"):
+        db.session.commit()
+        with db.session.begin_nested():
+            enqueue("anna@example.org", "Sveiki", "Teksts\n")
+            job_queue.defer("portal.api.delivery:deliver_due")
+        assert handed_out == [], "handed out at the savepoint's release, before the mail was committed"
+        db.session.commit()
+        assert sorted(handed_out) == ["portal.api.delivery:deliver_due", "portal.mail.delivery:deliver_due"]
+
+        handed_out.clear()
+        enqueue("janis@example.org", "Sveiki", "Teksts\n")
+        with pytest.raises(ZeroDivisionError), db.session.begin_nested():
+            1 / 0
+        db.session.commit()
+        assert handed_out == ["portal.mail.delivery:deliver_due"]
+    assert len(outbox()) == 2
+
+
 def _why_nothing_arrived(seen: dict) -> str:
     """What the outbox, the process's threads and the delivery job said, for a failure seen under CI's load."""
     rows = [(m.id, m.attempts, m.last_error, m.claimed_by, m.claimed_until, m.next_attempt_at, m.sent_at,

@@ -132,6 +132,8 @@ def _run_in_thread(app, call: JobCall) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _submit_after_commit(session):
+    if session.in_nested_transaction():  # a released savepoint: nothing is committed yet
+        return
     calls = session.info.pop(_PENDING, None)
     if not calls or not has_app_context():
         return
