@@ -157,6 +157,13 @@ def _ping_after_idle(engine) -> None:
             raise
 
 
+def ends_the_transaction(session) -> bool:
+    """For the Session's commit and rollback hooks: the ORM reports a savepoint's release or rollback as a commit
+    or rollback too (every rule runs in one: portal.transaction.attempt), but only the outermost one ends the
+    transaction. Work for after the commit must wait for it; what a rolled-back rule undid is redone harmlessly."""
+    return not session.in_nested_transaction()
+
+
 def begins_writing() -> bool:
     """Whether transactions started here take SQLite's write lock at BEGIN (and, on PostgreSQL, begin at once)."""
     return _writing.get()

@@ -3,7 +3,7 @@ this process or from another app server, shows on the next page; what differs be
 import re
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.resources import pages
@@ -66,6 +66,21 @@ def test_every_change_through_the_orm_gives_the_catalogue_a_new_version(app, sto
     db.session.add(make_user(stove.org))  # a new person is not part of the catalogue
     db.session.commit()
     assert version() == untouched
+
+
+def test_a_change_before_a_refused_rule_still_gives_a_new_version_at_the_commit(app, stove):
+    """A rule runs in a savepoint: its rollback undoes only its own writes, so the change made before it still
+    needs a new version when the transaction commits (and none is written at a savepoint's release)."""
+    before = version()
+    stove.title = "Krāsns (maizei)"
+    db.session.flush()
+    with pytest.raises(ZeroDivisionError), db.session.begin_nested():
+        1 / 0
+    with db.session.begin_nested():
+        pass
+    assert db.session.scalar(select(CatalogueVersion.token)) == before, "written at a savepoint's release"
+    db.session.commit()
+    assert version() != before
 
 
 def test_an_edit_shows_on_the_next_page(app, stove):

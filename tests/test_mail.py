@@ -192,7 +192,8 @@ def test_mail_and_jobs_are_handed_out_when_the_transaction_commits_not_when_a_sa
 
 
 def _why_nothing_arrived(seen: dict) -> str:
-    """What the outbox, the process's threads and the delivery job said, for a failure seen under CI's load."""
+    """What the outbox, the process's threads and the delivery job said: how a sender started at a rule's
+    savepoint, before the commit, was found."""
     rows = [(m.id, m.attempts, m.last_error, m.claimed_by, m.claimed_until, m.next_attempt_at, m.sent_at,
              m.failed_at) for m in outbox()]
     db.session.rollback()
@@ -202,7 +203,7 @@ def _why_nothing_arrived(seen: dict) -> str:
             f"claims (ids, built): {seen['claims']}")
 
 
-def _watch_delivery(monkeypatch, app) -> dict:
+def _watch_delivery(monkeypatch) -> dict:
     from portal.jobs import queue as job_queue
     from portal.mail import delivery
 
@@ -227,7 +228,7 @@ def test_mail_is_delivered_after_the_request(app, world, smtp, monkeypatch):
     """Mail queued by a request goes out once its transaction is committed, from a thread of its own, so the
     request never waits for the SMTP server."""
     app.config["MAIL_DELIVER_AFTER_REQUEST"] = True
-    seen = _watch_delivery(monkeypatch, app)
+    seen = _watch_delivery(monkeypatch)
     invite_by_http(app, world.representative, world.org)
 
     assert smtp.collector.arrived.wait(timeout=10), _why_nothing_arrived(seen)

@@ -25,6 +25,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..database import ends_the_transaction
 from ..extensions import db
 from ..logs import current_request_id
 
@@ -132,7 +133,7 @@ def _run_in_thread(app, call: JobCall) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _submit_after_commit(session):
-    if session.in_nested_transaction():  # a released savepoint: nothing is committed yet
+    if not ends_the_transaction(session):  # a released savepoint: nothing is committed yet
         return
     calls = session.info.pop(_PENDING, None)
     if not calls or not has_app_context():

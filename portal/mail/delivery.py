@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from .. import policy
 from ..audit.services import record
-from ..database import utcnow
+from ..database import ends_the_transaction, utcnow
 from ..errors import found, require
 from ..extensions import db
 from ..jobs import queue
@@ -297,10 +297,9 @@ def sweep() -> int:
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session):
     """Mail queued in a transaction is delivered once it commits: by a worker when there is a queue, else
-    (embedded) from a thread of the request's process, so nobody waits for the SMTP server. A released
-    savepoint (the ORM reports it as a commit too) commits nothing yet: a sender started then would look before
-    the mail is there, and find nothing."""
-    if session.in_nested_transaction() or not session.info.pop(MAIL_WAITING, False) or not has_app_context():
+    (embedded) from a thread of the request's process, so nobody waits for the SMTP server. Not at a released
+    savepoint: a sender started then would look before the mail is committed, and find nothing."""
+    if not ends_the_transaction(session) or not session.info.pop(MAIL_WAITING, False) or not has_app_context():
         return
     app = current_app._get_current_object()
     if not app.config.get("MAIL_DELIVER_AFTER_REQUEST", True):
@@ -311,5 +310,5 @@ def _deliver_after_commit(session):
 
 @event.listens_for(Session, "after_rollback")
 def _nothing_to_deliver_after_rollback(session):
-    if not session.in_nested_transaction():  # a savepoint's rollback leaves the mail queued before it
+    if ends_the_transaction(session):  # a savepoint's rollback leaves the mail queued before it
         session.info.pop(MAIL_WAITING, None)

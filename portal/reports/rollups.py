@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..database import begins_writing
+from ..database import begins_writing, ends_the_transaction
 from ..exchanges.models import COMPLETED, Exchange
 from ..extensions import db
 from ..resources.models import Resource
@@ -323,6 +323,8 @@ def _upsert(connection, rows: list[dict]):
 
 @event.listens_for(Session, "before_commit")
 def _new_tokens(session):
+    if not ends_the_transaction(session):  # last before the real COMMIT, not at a rule's savepoint
+        return
     session.flush()  # the commit's own flush comes after this hook
     touched = session.info.pop(CHANGED, None)
     if touched:
@@ -332,4 +334,5 @@ def _new_tokens(session):
 
 @event.listens_for(Session, "after_rollback")
 def _forget_changes(session):
-    session.info.pop(CHANGED, None)
+    if ends_the_transaction(session):  # a rule's rollback leaves the changes made before it
+        session.info.pop(CHANGED, None)

@@ -19,7 +19,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..accounts.auth import register_read_with_the_person, value_read_with_the_person
-from ..database import PLANNED_ONCE
+from ..database import PLANNED_ONCE, ends_the_transaction
 from ..orgs.models import Organization
 from .models import CatalogueVersion, Need, Resource, ResourcePhoto
 
@@ -105,6 +105,8 @@ def _note_bulk_change(state):
 
 @event.listens_for(Session, "before_commit")
 def _new_version(session):
+    if not ends_the_transaction(session):  # last before the real COMMIT, not at a rule's savepoint
+        return
     session.flush()  # the commit's own flush comes after this hook
     if not session.info.pop(CHANGED, False):
         return
@@ -117,4 +119,5 @@ def _new_version(session):
 
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session):
-    session.info.pop(CHANGED, None)
+    if ends_the_transaction(session):  # a rule's rollback leaves the changes made before it
+        session.info.pop(CHANGED, None)
